@@ -1,0 +1,204 @@
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create_user(self, email, password, **extra):
+        if not email:
+            raise ValueError("An e-mail address is required")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email, password=None, **extra):
+        extra.setdefault("is_staff", False)
+        extra.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra)
+
+    def create_superuser(self, email, password=None, **extra):
+        extra.update(is_staff=True, is_superuser=True)
+        return self._create_user(email, password, **extra)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person. E-mail is the login; what they may do comes from their role assignments."""
+
+    email = models.EmailField(_("e-mail address"), unique=True)
+    full_name = models.CharField(_("full name"), max_length=150)
+    language = models.CharField(
+        _("language"), max_length=5, default="da", choices=[("da", _("Danish")), ("en", _("English"))]
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    is_staff = models.BooleanField(
+        _("admin site access"), default=False, help_text=_("May log in to the Django admin.")
+    )
+    date_joined = models.DateTimeField(_("joined"), default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["full_name"]
+
+    class Meta:
+        ordering = ["full_name", "email"]
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self):
+        return self.full_name or self.email
+
+    def get_full_name(self):
+        return self.full_name
+
+    def get_short_name(self):
+        return (self.full_name or self.email).split(" ")[0]
+
+
+class Role(models.TextChoices):
+    FACILITATOR = "facilitator", _("Facilitator")
+    ADVISOR = "advisor", _("Innovation advisor")
+    STAFF = "staff", _("Municipal staff")
+    POLITICIAN = "politician", _("Politician")
+    OBSERVER = "observer", _("Observer")
+    ADMIN = "admin", _("Administrator")
+
+
+# Which scope each role is held in. The advisor pool of a programme is an advisor
+# assignment with a programme and no participation; assigned advisors have both.
+ROLE_SCOPE = {
+    Role.FACILITATOR: "programme",
+    Role.ADVISOR: "programme",
+    Role.STAFF: "municipality",
+    Role.POLITICIAN: "programme",
+    Role.OBSERVER: "programme",
+    Role.ADMIN: None,
+}
+READ_ONLY_ROLES = {Role.POLITICIAN, Role.OBSERVER}
+
+
+class RoleScopeFields(models.Model):
+    """The role and the scope it is held in: shared by assignments and invitations."""
+
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    programme = models.ForeignKey(
+        "programmes.Programme", verbose_name=_("programme"), null=True, blank=True, on_delete=models.CASCADE
+    )
+    participation = models.ForeignKey(
+        "programmes.Participation", verbose_name=_("participation"), null=True, blank=True,
+        on_delete=models.CASCADE,
+    )
+    municipality = models.ForeignKey(
+        "municipalities.Municipality", verbose_name=_("municipality"), null=True, blank=True,
+        on_delete=models.PROTECT,
+    )
+    department = models.CharField(_("department"), max_length=150, blank=True)
+    responsibility = models.CharField(_("responsibility"), max_length=250, blank=True)
+    position = models.CharField(_("position"), max_length=150, blank=True, help_text=_("E.g. mayor, councillor"))
+
+    class Meta:
+        abstract = True
+
+    def clean(self):
+        super().clean()
+        scope = ROLE_SCOPE.get(self.role)
+        if scope == "programme" and not self.programme_id:
+            raise ValidationError({"programme": _("Choose the programme this role belongs to.")})
+        if scope == "municipality" and not self.municipality_id:
+            raise ValidationError({"municipality": _("Choose the municipality this person works for.")})
+        if self.participation_id and self.role != Role.ADVISOR:
+            raise ValidationError({"participation": _("Only innovation advisors are assigned to one municipality.")})
+        if self.participation_id and self.programme_id and self.participation.cohort.programme_id != self.programme_id:
+            raise ValidationError({"participation": _("The municipality does not take part in this programme.")})
+
+    def scope_label(self) -> str:
+        if self.participation_id:
+            return f"{self.participation.municipality} · {self.participation.cohort.programme}"
+        if self.programme_id:
+            return str(self.programme)
+        if self.municipality_id:
+            return f"{self.municipality}{' · ' + self.department if self.department else ''}"
+        return ""
+
+
+class RoleAssignment(RoleScopeFields):
+    user = models.ForeignKey(User, verbose_name=_("person"), related_name="roles", on_delete=models.CASCADE)
+    starts_on = models.DateField(_("from"), null=True, blank=True)
+    ends_on = models.DateField(_("to"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["role", "id"]
+        verbose_name = _("role assignment")
+        verbose_name_plural = _("role assignments")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_on__isnull=True)
+                | models.Q(starts_on__isnull=True)
+                | models.Q(ends_on__gte=models.F("starts_on")),
+                name="role_term_ends_after_start",
+            ),
+        ]
+        indexes = [models.Index(fields=["user", "role"])]
+
+    def __str__(self):
+        label = self.scope_label()
+        return f"{self.user} — {self.get_role_display()}{' (' + label + ')' if label else ''}"
+
+    def clean(self):
+        super().clean()
+        if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
+            raise ValidationError({"ends_on": _("The term cannot end before it starts.")})
+
+
+class Invitation(RoleScopeFields):
+    """A one-time, expiring link that lets a person in with a role. Only the token's hash is stored."""
+
+    email = models.EmailField(_("e-mail address"))
+    full_name = models.CharField(_("name"), max_length=150, blank=True)
+    language = models.CharField(
+        _("language of the invitation"), max_length=5, default="da",
+        choices=[("da", _("Danish")), ("en", _("English"))],
+    )
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    invited_by = models.ForeignKey(
+        User, verbose_name=_("invited by"), null=True, related_name="+", on_delete=models.SET_NULL
+    )
+    created_at = models.DateTimeField(_("sent"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires"))
+    accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
+    accepted_by = models.ForeignKey(User, null=True, blank=True, related_name="+", on_delete=models.SET_NULL)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+
+    def __str__(self):
+        return f"{self.email} — {self.get_role_display()}"
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Waiting for answer")
+        ACCEPTED = "accepted", _("Accepted")
+        EXPIRED = "expired", _("Expired")
+        REVOKED = "revoked", _("Revoked")
+
+    @property
+    def state(self) -> str:
+        if self.accepted_at:
+            return self.State.ACCEPTED
+        if self.revoked_at:
+            return self.State.REVOKED
+        if self.expires_at <= timezone.now():
+            return self.State.EXPIRED
+        return self.State.PENDING
+
+    def get_state_display(self):
+        return self.State(self.state).label

@@ -1,0 +1,170 @@
+"""Who may do what: a user's scope, read once per request, and small predicates on it.
+
+Every app's permissions build on :func:`scope_of`. Deny by default: a predicate
+answers ``False`` unless a role in the right scope says otherwise.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db.models import Q
+from django.utils import timezone
+
+from .models import Role, RoleAssignment
+
+
+@dataclass(frozen=True)
+class Scope:
+    is_admin: bool = False
+    roles: frozenset[str] = frozenset()
+    facilitator_programmes: frozenset[int] = frozenset()
+    observer_programmes: frozenset[int] = frozenset()
+    politician_programmes: frozenset[int] = frozenset()
+    advisor_programmes: frozenset[int] = frozenset()
+    advisor_participations: frozenset[int] = frozenset()
+    staff_municipalities: frozenset[int] = frozenset()
+    staff_participations: frozenset[int] = frozenset()
+    staff_programmes: frozenset[int] = frozenset()
+    # participations seen in full by facilitators, observers and politicians: all of their programmes
+    _whole_programmes: frozenset[int] = field(default=frozenset())
+
+    @property
+    def programme_ids(self) -> frozenset[int]:
+        return (self.facilitator_programmes | self.observer_programmes | self.politician_programmes
+                | self.advisor_programmes | self.staff_programmes)
+
+    @property
+    def own_participation_ids(self) -> frozenset[int]:
+        """Participations the user works in (as advisor or staff), not just watches."""
+        return self.advisor_participations | self.staff_participations
+
+    def participation_filter(self, prefix: str = "") -> Q:
+        """A filter on Participation (or on a model via ``prefix``) for what this user may see."""
+        if self.is_admin:
+            return Q()
+        return Q(**{f"{prefix}pk__in": self.own_participation_ids}) | Q(
+            **{f"{prefix}cohort__programme_id__in": self._whole_programmes}
+        )
+
+    def programme_filter(self, prefix: str = "") -> Q:
+        if self.is_admin:
+            return Q()
+        return Q(**{f"{prefix}pk__in": self.programme_ids})
+
+
+EMPTY_SCOPE = Scope()
+
+
+def active_roles(user):
+    today = timezone.localdate()
+    return RoleAssignment.objects.filter(user=user).filter(Q(ends_on__isnull=True) | Q(ends_on__gte=today))
+
+
+def scope_of(user) -> Scope:
+    """The user's scope, computed with two queries and cached on the user object for the request."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return EMPTY_SCOPE
+    cached = getattr(user, "_cc_scope", None)
+    if cached is not None:
+        return cached
+    from programmes.models import Participation
+
+    sets: dict[str, set[int]] = {k: set() for k in ("fac", "obs", "pol", "adv_p", "adv_part", "staff_m")}
+    roles = set()
+    for role, programme_id, participation_id, municipality_id in active_roles(user).values_list(
+        "role", "programme_id", "participation_id", "municipality_id"
+    ):
+        roles.add(role)
+        if role == Role.FACILITATOR:
+            sets["fac"].add(programme_id)
+        elif role == Role.OBSERVER:
+            sets["obs"].add(programme_id)
+        elif role == Role.POLITICIAN:
+            sets["pol"].add(programme_id)
+        elif role == Role.ADVISOR:
+            sets["adv_p"].add(programme_id)
+            if participation_id:
+                sets["adv_part"].add(participation_id)
+        elif role == Role.STAFF:
+            sets["staff_m"].add(municipality_id)
+    is_admin = user.is_superuser or Role.ADMIN in roles
+    if is_admin:
+        roles.add(Role.ADMIN)
+    staff_parts: set[int] = set()
+    staff_progs: set[int] = set()
+    if sets["staff_m"]:
+        for pk, programme_id in Participation.objects.filter(municipality_id__in=sets["staff_m"]).values_list(
+            "pk", "cohort__programme_id"
+        ):
+            staff_parts.add(pk)
+            staff_progs.add(programme_id)
+    scope = Scope(
+        is_admin=is_admin,
+        roles=frozenset(roles),
+        facilitator_programmes=frozenset(sets["fac"]),
+        observer_programmes=frozenset(sets["obs"]),
+        politician_programmes=frozenset(sets["pol"]),
+        advisor_programmes=frozenset(sets["adv_p"]),
+        advisor_participations=frozenset(sets["adv_part"]),
+        staff_municipalities=frozenset(sets["staff_m"]),
+        staff_participations=frozenset(staff_parts),
+        staff_programmes=frozenset(staff_progs),
+        _whole_programmes=frozenset(sets["fac"] | sets["obs"] | sets["pol"]),
+    )
+    user._cc_scope = scope
+    return scope
+
+
+def forget_scope(user) -> None:
+    """Call after changing a user's roles within a request."""
+    if hasattr(user, "_cc_scope"):
+        del user._cc_scope
+
+
+# --- Predicates about the person -------------------------------------------------------------
+
+def is_admin(user) -> bool:
+    return scope_of(user).is_admin
+
+
+def is_facilitator(user) -> bool:
+    """Facilitates at least one programme (or is an admin)."""
+    scope = scope_of(user)
+    return scope.is_admin or bool(scope.facilitator_programmes)
+
+
+def is_facilitator_of(user, programme_id: int | None) -> bool:
+    scope = scope_of(user)
+    return scope.is_admin or (programme_id is not None and programme_id in scope.facilitator_programmes)
+
+
+def needs_mfa(user) -> bool:
+    """Facilitators and admins handle many people's data: they must use a second factor."""
+    return user.is_authenticated and (user.is_superuser or user.is_staff or is_facilitator(user))
+
+
+def can_invite(user) -> bool:
+    return is_facilitator(user)
+
+
+def can_invite_to(user, *, role: str, programme_id: int | None, municipality_id: int | None) -> bool:
+    """Admins invite anyone; facilitators invite into their own programmes and their municipalities."""
+    scope = scope_of(user)
+    if scope.is_admin:
+        return True
+    if role == Role.ADMIN or not scope.facilitator_programmes:
+        return False
+    if role == Role.STAFF:
+        from programmes.models import Participation
+
+        return Participation.objects.filter(
+            municipality_id=municipality_id, cohort__programme_id__in=scope.facilitator_programmes
+        ).exists()
+    return programme_id in scope.facilitator_programmes
+
+
+def can_manage_invitation(user, invitation) -> bool:
+    if is_admin(user):
+        return True
+    return invitation.invited_by_id == user.pk or is_facilitator_of(user, invitation.programme_id)

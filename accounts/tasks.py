@@ -1,0 +1,8 @@
+from celery import shared_task
+
+
+@shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def send_invitation_email_task(invitation_id: int, token: str) -> None:
+    from .emails import send_invitation_email
+
+    send_invitation_email(invitation_id=invitation_id, token=token)

@@ -1,0 +1,30 @@
+from allauth.account.decorators import secure_admin_login
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+
+from . import views
+
+# The admin logs in through allauth, so rate limits and MFA hold there too.
+admin.site.login = secure_admin_login(admin.site.login)
+admin.site.site_header = "Circular Cities — administration"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("health/", views.health, name="health"),
+    path("accounts/", include("allauth.urls")),
+    path("people/", include("accounts.urls")),
+    path("programmes/", include("programmes.urls")),
+    path("admin/", admin.site.urls),
+]
+
+handler403 = "circular_cities.views.error_403"
+handler404 = "circular_cities.views.error_404"
+handler500 = "circular_cities.views.error_500"
+
+if settings.DEBUG:
+    urlpatterns += [
+        path("_errors/403/", views.error_403, {"exception": None}),
+        path("_errors/404/", views.error_404, {"exception": None}),
+        path("_errors/500/", views.error_500),
+    ]

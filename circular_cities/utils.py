@@ -1,0 +1,17 @@
+"""Small helpers every app's views share."""
+
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+
+
+def add_service_errors(form, error: ValidationError) -> None:
+    """Show a service's ValidationError on the form: on its field where the form has one."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+def paginate(request, queryset, per_page: int = 25):
+    return Paginator(queryset, per_page).get_page(request.GET.get("page"))

@@ -1,0 +1,120 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import (
+    BudgetLine,
+    Cohort,
+    LocalChallenge,
+    Milestone,
+    Objective,
+    Organisation,
+    Participation,
+    Phase,
+    Programme,
+    ProgrammeOrganisation,
+    Spending,
+)
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "country"]
+    list_filter = ["kind", "country"]
+    search_fields = ["name"]
+
+
+class ProgrammeOrganisationInline(admin.TabularInline):
+    model = ProgrammeOrganisation
+    extra = 0
+    autocomplete_fields = ["organisation"]
+
+
+class ObjectiveInline(admin.TabularInline):
+    model = Objective
+    extra = 0
+
+
+class PhaseInline(admin.TabularInline):
+    model = Phase
+    extra = 0
+
+
+class BudgetLineInline(admin.TabularInline):
+    model = BudgetLine
+    extra = 0
+
+
+@admin.register(Programme)
+class ProgrammeAdmin(SimpleHistoryAdmin):
+    list_display = ["name_da", "name_en", "status", "starts_on", "ends_on", "budget_dkk", "is_demo"]
+    list_filter = ["status", "is_demo"]
+    search_fields = ["name_da", "name_en", "slug"]
+    prepopulated_fields = {"slug": ["name_en"]}
+    inlines = [ProgrammeOrganisationInline, ObjectiveInline, PhaseInline, BudgetLineInline]
+
+
+@admin.register(Cohort)
+class CohortAdmin(admin.ModelAdmin):
+    list_display = ["name", "programme", "starts_on", "ends_on"]
+    list_filter = ["programme"]
+    search_fields = ["name", "programme__name_da"]
+
+
+@admin.register(Phase)
+class PhaseAdmin(admin.ModelAdmin):
+    list_display = ["name_da", "programme", "starts_on", "ends_on", "order"]
+    list_filter = ["programme"]
+    search_fields = ["name_da", "name_en"]
+
+
+@admin.register(Participation)
+class ParticipationAdmin(SimpleHistoryAdmin):
+    list_display = ["municipality", "cohort", "stage", "joined_on"]
+    list_filter = ["stage", "cohort__programme"]
+    search_fields = ["municipality__name", "cohort__name"]
+    autocomplete_fields = ["municipality", "cohort"]
+
+
+@admin.register(LocalChallenge)
+class LocalChallengeAdmin(admin.ModelAdmin):
+    list_display = ["title", "participation", "material_stream", "strategy"]
+    list_filter = ["material_stream", "strategy"]
+    search_fields = ["title", "problem_statement", "participation__municipality__name"]
+
+
+@admin.register(Milestone)
+class MilestoneAdmin(SimpleHistoryAdmin):
+    list_display = ["title_da", "programme", "participation", "owner", "due_on", "status"]
+    list_filter = ["status", "programme"]
+    search_fields = ["title_da", "title_en", "description"]
+    autocomplete_fields = ["owner", "participation", "phase"]
+    date_hierarchy = "due_on"
+
+
+@admin.register(BudgetLine)
+class BudgetLineAdmin(admin.ModelAdmin):
+    list_display = ["code", "name_da", "programme", "allocated_dkk"]
+    list_filter = ["programme"]
+    search_fields = ["code", "name_da", "name_en"]
+
+
+@admin.register(Spending)
+class SpendingAdmin(admin.ModelAdmin):
+    list_display = ["spent_on", "budget_line", "amount_dkk", "description"]
+    list_filter = ["budget_line__programme"]
+    search_fields = ["description"]
+    date_hierarchy = "spent_on"
+
+
+@admin.register(Objective)
+class ObjectiveAdmin(admin.ModelAdmin):
+    list_display = ["text_da", "programme", "order"]
+    list_filter = ["programme"]
+    search_fields = ["text_da", "text_en"]
+
+
+@admin.register(ProgrammeOrganisation)
+class ProgrammeOrganisationAdmin(admin.ModelAdmin):
+    list_display = ["programme", "organisation", "part"]
+    list_filter = ["part", "programme"]
+    search_fields = ["organisation__name"]

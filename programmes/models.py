@@ -1,0 +1,409 @@
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+
+class Bilingual:
+    """Fields stored as ``<name>_da`` and ``<name>_en``; English falls back to Danish."""
+
+    def localized(self, field: str) -> str:
+        lang = (get_language() or "da")[:2]
+        value = getattr(self, f"{field}_{lang}", "") if lang in ("da", "en") else ""
+        return value or getattr(self, f"{field}_da", "")
+
+
+class Organisation(models.Model):
+    class Kind(models.TextChoices):
+        FACILITATOR = "facilitator", _("Facilitator")
+        FUNDER = "funder", _("Funder")
+        INTERNATIONAL_PARTNER = "international_partner", _("International partner")
+        COMPANY = "company", _("Company")
+        RESEARCH = "research", _("Research institution")
+        CIVIL_SOCIETY = "civil_society", _("Civil-society organisation")
+        PUBLIC_BODY = "public_body", _("Public body")
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
+    website = models.URLField(_("website"), blank=True)
+    country = models.CharField(_("country"), max_length=2, default="DK")
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+
+    def __str__(self):
+        return self.name
+
+
+class Programme(Bilingual, models.Model):
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("Planned")
+        ACTIVE = "active", _("Running")
+        COMPLETED = "completed", _("Completed")
+        LISTED = "listed", _("Listed only")
+
+    slug = models.SlugField(_("short name in links"), max_length=80, unique=True)
+    name_da = models.CharField(_("name (Danish)"), max_length=200)
+    name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
+    description_da = models.TextField(_("description (Danish)"), blank=True)
+    description_en = models.TextField(_("description (English)"), blank=True)
+    starts_on = models.DateField(_("start"), null=True, blank=True)
+    ends_on = models.DateField(_("end"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PLANNED)
+    budget_dkk = models.DecimalField(
+        _("budget (DKK)"), max_digits=14, decimal_places=2, null=True, blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+    is_demo = models.BooleanField(
+        _("demo data"), default=False, help_text=_("Parts of this programme are invented for demonstration.")
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-starts_on", "name_da"]
+        verbose_name = _("programme")
+        verbose_name_plural = _("programmes")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_on__isnull=True)
+                | models.Q(starts_on__isnull=True)
+                | models.Q(ends_on__gte=models.F("starts_on")),
+                name="programme_ends_after_start",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(budget_dkk__isnull=True) | models.Q(budget_dkk__gte=0),
+                name="programme_budget_not_negative",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return self.localized("name")
+
+    @property
+    def description(self) -> str:
+        return self.localized("description")
+
+    def get_absolute_url(self):
+        return reverse("programmes:detail", args=[self.slug])
+
+    def clean(self):
+        super().clean()
+        if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
+            raise ValidationError({"ends_on": _("The programme cannot end before it starts.")})
+
+    def contains(self, day) -> bool:
+        return bool(self.starts_on and self.ends_on and self.starts_on <= day <= self.ends_on)
+
+
+class ProgrammeOrganisation(models.Model):
+    """An organisation's part in a programme: funder, facilitator or partner."""
+
+    class Part(models.TextChoices):
+        FUNDER = "funder", _("Funder")
+        FACILITATOR = "facilitator", _("Facilitator")
+        PARTNER = "partner", _("Partner")
+
+    programme = models.ForeignKey(Programme, related_name="organisation_links", on_delete=models.CASCADE)
+    organisation = models.ForeignKey(Organisation, verbose_name=_("organisation"), on_delete=models.PROTECT)
+    part = models.CharField(_("part"), max_length=20, choices=Part.choices)
+
+    class Meta:
+        ordering = ["part", "organisation__name"]
+        verbose_name = _("organisation in programme")
+        verbose_name_plural = _("organisations in programme")
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "organisation", "part"], name="programme_org_part_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.organisation} ({self.get_part_display()})"
+
+
+class Objective(Bilingual, models.Model):
+    programme = models.ForeignKey(Programme, related_name="objectives", on_delete=models.CASCADE)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    text_da = models.CharField(_("objective (Danish)"), max_length=300)
+    text_en = models.CharField(_("objective (English)"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["programme", "order", "id"]
+        verbose_name = _("objective")
+        verbose_name_plural = _("objectives")
+
+    def __str__(self):
+        return self.text
+
+    @property
+    def text(self):
+        return self.localized("text")
+
+
+class BudgetLine(Bilingual, models.Model):
+    """A work package's allocation in a programme budget."""
+
+    programme = models.ForeignKey(Programme, related_name="budget_lines", on_delete=models.CASCADE)
+    code = models.CharField(_("work package"), max_length=20, help_text=_("E.g. WP1"))
+    name_da = models.CharField(_("name (Danish)"), max_length=200)
+    name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
+    allocated_dkk = models.DecimalField(
+        _("allocated (DKK)"), max_digits=14, decimal_places=2, validators=[MinValueValidator(Decimal("0"))]
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["programme", "order", "code"]
+        verbose_name = _("budget line")
+        verbose_name_plural = _("budget lines")
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "code"], name="budget_line_code_unique"),
+            models.CheckConstraint(condition=models.Q(allocated_dkk__gte=0), name="budget_line_not_negative"),
+        ]
+
+    def __str__(self):
+        return f"{self.code} {self.name}"
+
+    @property
+    def name(self):
+        return self.localized("name")
+
+
+class Spending(models.Model):
+    budget_line = models.ForeignKey(BudgetLine, related_name="spendings", on_delete=models.CASCADE)
+    spent_on = models.DateField(_("date"))
+    amount_dkk = models.DecimalField(
+        _("amount (DKK)"), max_digits=14, decimal_places=2, validators=[MinValueValidator(Decimal("0.01"))]
+    )
+    description = models.CharField(_("description"), max_length=250)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, related_name="+", on_delete=models.SET_NULL
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-spent_on", "-id"]
+        verbose_name = _("spending")
+        verbose_name_plural = _("spendings")
+        constraints = [models.CheckConstraint(condition=models.Q(amount_dkk__gt=0), name="spending_positive")]
+
+    def __str__(self):
+        return f"{self.spent_on} {self.amount_dkk} DKK"
+
+
+class Cohort(models.Model):
+    programme = models.ForeignKey(Programme, verbose_name=_("programme"), related_name="cohorts",
+                                  on_delete=models.CASCADE)
+    name = models.CharField(_("name"), max_length=150)
+    starts_on = models.DateField(_("start"), null=True, blank=True)
+    ends_on = models.DateField(_("end"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["programme", "starts_on", "name"]
+        verbose_name = _("cohort")
+        verbose_name_plural = _("cohorts")
+        constraints = [models.UniqueConstraint(fields=["programme", "name"], name="cohort_name_unique")]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        super().clean()
+        dated_within(self, self.programme, _("The cohort"))
+
+
+def dated_within(obj, programme, label, start="starts_on", end="ends_on"):
+    """Validate that obj's dates are in order and inside the programme's dates."""
+    starts, ends = getattr(obj, start), getattr(obj, end, None)
+    if starts and ends and ends < starts:
+        raise ValidationError({end: _("%(what)s cannot end before it starts.") % {"what": label}})
+    if programme is None or not (programme.starts_on and programme.ends_on):
+        return
+    for field in (start, end):
+        day = getattr(obj, field, None)
+        if day and not programme.contains(day):
+            raise ValidationError({
+                field: _("%(what)s must lie within the programme (%(start)s – %(end)s).") % {
+                    "what": label,
+                    "start": programme.starts_on.strftime("%d.%m.%Y"),
+                    "end": programme.ends_on.strftime("%d.%m.%Y"),
+                }
+            })
+
+
+class Phase(Bilingual, models.Model):
+    programme = models.ForeignKey(Programme, related_name="phases", on_delete=models.CASCADE)
+    name_da = models.CharField(_("name (Danish)"), max_length=150)
+    name_en = models.CharField(_("name (English)"), max_length=150, blank=True)
+    starts_on = models.DateField(_("start"))
+    ends_on = models.DateField(_("end"))
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["programme", "order", "starts_on"]
+        verbose_name = _("phase")
+        verbose_name_plural = _("phases")
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def name(self):
+        return self.localized("name")
+
+    def clean(self):
+        super().clean()
+        dated_within(self, getattr(self, "programme", None), _("The phase"))
+
+
+class Participation(models.Model):
+    """A municipality taking part in a cohort."""
+
+    class Stage(models.TextChoices):
+        DISCOVER = "discover", _("Discover")
+        DEFINE = "define", _("Define")
+        DEVELOP = "develop", _("Develop")
+        DELIVER = "deliver", _("Deliver (test)")
+        ANCHOR = "anchor", _("Anchor")
+
+    cohort = models.ForeignKey(Cohort, verbose_name=_("cohort"), related_name="participations",
+                               on_delete=models.CASCADE)
+    municipality = models.ForeignKey(
+        "municipalities.Municipality", verbose_name=_("municipality"), related_name="participations",
+        on_delete=models.PROTECT,
+    )
+    stage = models.CharField(_("stage"), max_length=20, choices=Stage.choices, default=Stage.DISCOVER)
+    action_plan_url = models.URLField(_("local action plan (link)"), blank=True)
+    solution_model = models.TextField(_("solution model being tested"), blank=True)
+    joined_on = models.DateField(_("joined"), default=timezone.localdate)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["cohort", "municipality__name"]
+        verbose_name = _("participation")
+        verbose_name_plural = _("participations")
+        constraints = [
+            models.UniqueConstraint(fields=["cohort", "municipality"], name="participation_unique_in_cohort")
+        ]
+
+    def __str__(self):
+        return f"{self.municipality} · {self.cohort}"
+
+    @property
+    def programme_id(self):
+        return self.cohort.programme_id
+
+    def get_absolute_url(self):
+        return reverse("programmes:participation", args=[self.pk])
+
+
+class LocalChallenge(models.Model):
+    class Strategy(models.TextChoices):
+        R0 = "R0", _("R0 Refuse")
+        R1 = "R1", _("R1 Rethink")
+        R2 = "R2", _("R2 Reduce")
+        R3 = "R3", _("R3 Reuse")
+        R4 = "R4", _("R4 Repair")
+        R5 = "R5", _("R5 Refurbish")
+        R6 = "R6", _("R6 Remanufacture")
+        R7 = "R7", _("R7 Repurpose")
+        R8 = "R8", _("R8 Recycle")
+        R9 = "R9", _("R9 Recover")
+
+    class MaterialStream(models.TextChoices):
+        CONSTRUCTION = "construction", _("Construction and demolition")
+        PLASTICS = "plastics", _("Plastics")
+        FOOD = "food", _("Food and biomass")
+        TEXTILES = "textiles", _("Textiles")
+        ELECTRONICS = "electronics", _("Electronics")
+        FURNITURE = "furniture", _("Furniture and fittings")
+        PACKAGING = "packaging", _("Packaging")
+        WATER = "water", _("Water")
+        OTHER = "other", _("Other")
+
+    participation = models.OneToOneField(Participation, related_name="challenge", on_delete=models.CASCADE)
+    title = models.CharField(_("title"), max_length=200)
+    problem_statement = models.TextField(_("problem statement"))
+    material_stream = models.CharField(_("material stream"), max_length=30, choices=MaterialStream.choices)
+    strategy = models.CharField(_("circular strategy (R-ladder)"), max_length=2, choices=Strategy.choices)
+    sdgs = models.JSONField(_("SDGs"), default=list, blank=True, help_text=_("UN Sustainable Development Goals 1–17"))
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("local challenge")
+        verbose_name_plural = _("local challenges")
+
+    def __str__(self):
+        return self.title
+
+    def clean(self):
+        super().clean()
+        if any(not isinstance(n, int) or not 1 <= n <= 17 for n in self.sdgs or []):
+            raise ValidationError({"sdgs": _("SDGs are numbered 1 to 17.")})
+
+
+class Milestone(Bilingual, models.Model):
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("Planned")
+        IN_PROGRESS = "in_progress", _("In progress")
+        DONE = "done", _("Done")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    programme = models.ForeignKey(Programme, related_name="milestones", on_delete=models.CASCADE)
+    participation = models.ForeignKey(
+        Participation, verbose_name=_("municipality"), null=True, blank=True, related_name="milestones",
+        on_delete=models.CASCADE, help_text=_("Leave empty for a milestone of the whole programme."),
+    )
+    phase = models.ForeignKey(Phase, verbose_name=_("phase"), null=True, blank=True, related_name="milestones",
+                              on_delete=models.SET_NULL)
+    title_da = models.CharField(_("title (Danish)"), max_length=200)
+    title_en = models.CharField(_("title (English)"), max_length=200, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("owner"), null=True, blank=True,
+                              related_name="owned_milestones", on_delete=models.SET_NULL)
+    due_on = models.DateField(_("due"))
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PLANNED)
+    completed_at = models.DateTimeField(_("completed"), null=True, blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["due_on", "order", "id"]
+        verbose_name = _("milestone")
+        verbose_name_plural = _("milestones")
+        indexes = [models.Index(fields=["programme", "due_on"]), models.Index(fields=["status", "due_on"])]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def title(self):
+        return self.localized("title")
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.status in (self.Status.PLANNED, self.Status.IN_PROGRESS) and self.due_on < timezone.localdate()
+
+    def clean(self):
+        super().clean()
+        programme = getattr(self, "programme", None)
+        dated_within(self, programme, _("The milestone"), start="due_on", end="_no_end")
+        if self.participation_id and programme and self.participation.cohort.programme_id != programme.pk:
+            raise ValidationError({"participation": _("The municipality does not take part in this programme.")})
+        if self.phase_id and programme and self.phase.programme_id != programme.pk:
+            raise ValidationError({"phase": _("The phase belongs to another programme.")})
