@@ -15,6 +15,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("people/", include("accounts.urls")),
     path("programmes/", include("programmes.urls")),
+    path("municipalities/", include("municipalities.urls")),
     path("admin/", admin.site.urls),
 ]
 

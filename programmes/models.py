@@ -307,7 +307,7 @@ class Participation(models.Model):
         return self.cohort.programme_id
 
     def get_absolute_url(self):
-        return reverse("programmes:participation", args=[self.pk])
+        return reverse("municipalities:participation", args=[self.pk])
 
 
 class LocalChallenge(models.Model):

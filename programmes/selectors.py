@@ -17,7 +17,7 @@ def programme_list_for_user(*, user) -> QuerySet[Programme]:
     scope = scope_of(user)
     return Programme.objects.filter(scope.programme_filter()).annotate(
         participation_count=Count("cohorts__participations", distinct=True)
-    )
+    ).order_by("-starts_on", "name_da")
 
 
 def programme_get_for_user_or_404(*, user, slug: str) -> Programme:

@@ -7,5 +7,4 @@ app_name = "programmes"
 urlpatterns = [
     path("", views.programme_list, name="list"),
     path("<slug:slug>/", views.programme_detail, name="detail"),
-    path("participations/<int:pk>/", views.participation_detail, name="participation"),
 ]

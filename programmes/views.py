@@ -3,7 +3,7 @@ from django.shortcuts import render
 
 from circular_cities.utils import paginate
 
-from .selectors import participation_get_for_user_or_404, programme_get_for_user_or_404, programme_list_for_user
+from .selectors import programme_get_for_user_or_404, programme_list_for_user
 
 
 @login_required
@@ -17,8 +17,3 @@ def programme_detail(request, slug):
     programme = programme_get_for_user_or_404(user=request.user, slug=slug)
     return render(request, "programmes/programme_detail.html", {"programme": programme})
 
-
-@login_required
-def participation_detail(request, pk):
-    participation = participation_get_for_user_or_404(user=request.user, pk=pk)
-    return render(request, "programmes/participation_detail.html", {"participation": participation})

@@ -1,0 +1,43 @@
+# Two commands matter to a newcomer: `make run` and `make test` (see README.md).
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test install translations messages lint check bench clean-embedded
+
+$(STAMP): pyproject.toml constraints.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade "pip>=24"
+	$(PY) -m pip install --quiet --disable-pip-version-check -c constraints.txt -e ".[dev]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+translations: $(STAMP)
+	$(VENV)/bin/pybabel compile --statistics -d locale -D django
+
+# Extract new strings into the .po files (needs GNU gettext); translate them, then `make translations`.
+messages: $(STAMP)
+	$(PY) manage.py makemessages -l da -l en --no-obsolete --no-location --ignore=.venv --ignore=tests --ignore=staticfiles
+
+run: translations
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_demo
+	DJANGO_DEBUG=1 $(PY) -m circular_cities.embedded --host $(HOST) --port $(PORT)
+
+test: translations
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+
+check: $(STAMP)
+	$(PY) manage.py makemigrations --check --dry-run
+	DJANGO_PRODUCTION=1 DJANGO_SECRET_KEY=check-only-$$(date +%s)-x7Qm2pL9vR4tY8wE3nB6cJ1kH5 \
+	  DJANGO_ALLOWED_HOSTS=example.org $(PY) manage.py check --deploy --fail-level WARNING
+
+clean-embedded:
+	rm -rf var

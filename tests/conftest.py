@@ -1,0 +1,80 @@
+"""Shared fixtures: services that may be required, Celery in-process, factories and browsers.
+
+Tests that need PostgreSQL, Redis or Chromium skip on a bare laptop. In CI,
+CC_REQUIRE_SERVICES=1 turns every such skip into a failure.
+"""
+
+import os
+import shutil
+
+import pytest
+
+from tests.factories import *  # noqa: F403  (fixtures below use them; tests import from tests.factories)
+
+REQUIRE_SERVICES = os.environ.get("CC_REQUIRE_SERVICES") == "1"
+
+pytest_plugins = ["tests.browser"]
+
+
+def skip_or_fail(reason: str):
+    if REQUIRE_SERVICES:
+        pytest.fail(f"{reason} (CC_REQUIRE_SERVICES=1: required in CI)", pytrace=False)
+    pytest.skip(reason)
+
+
+def chromium_executable() -> str | None:
+    return os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@pytest.fixture(autouse=True)
+def _celery_runs_in_process(settings):
+    """Tasks run in the test's own process unless a test starts a real worker."""
+    from circular_cities.celery import app
+
+    app.conf.task_always_eager = True
+    app.conf.task_eager_propagates = True
+    yield
+    app.conf.task_always_eager = False
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _no_shared_rate_limit_state(settings):
+    """Each test starts with an empty cache, so one test's failed logins never limit another's."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
+@pytest.fixture
+def requires_postgres(settings):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        skip_or_fail("needs PostgreSQL (set DATABASE_URL)")
+
+
+@pytest.fixture
+def requires_redis(settings):
+    url = os.environ.get("REDIS_URL")
+    if not url:
+        skip_or_fail("needs Redis (set REDIS_URL)")
+    import redis
+
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=2).ping()
+    except redis.exceptions.ConnectionError:
+        skip_or_fail(f"Redis at {url} does not answer")
+    return url
+
+
+@pytest.fixture
+def world(db):
+    from tests.factories import build_world
+
+    return build_world()

@@ -1,0 +1,179 @@
+"""factory-boy factories for every model and role, and a small two-programme world for permission tests."""
+
+from dataclasses import dataclass, field
+from datetime import date
+
+import factory
+from allauth.account.models import EmailAddress
+
+from accounts.models import Role, RoleAssignment, User
+from municipalities.models import Municipality, Region
+from programmes.models import Cohort, Milestone, Participation, Phase, Programme
+
+DEMO_PASSWORD = "correct-horse-battery-staple"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"person{n}@example.org")
+    full_name = factory.Faker("name", locale="da_DK")
+    language = "da"
+
+    @factory.post_generation
+    def password(self, create, extracted, **kwargs):
+        self.set_password(extracted or DEMO_PASSWORD)
+        if create:
+            self.save(update_fields=["password"])
+            EmailAddress.objects.get_or_create(user=self, email=self.email, defaults={"verified": True,
+                                                                                      "primary": True})
+
+
+class AdminFactory(UserFactory):
+    is_staff = True
+    is_superuser = True
+
+
+class MunicipalityFactory(factory.django.DjangoModelFactory):
+    """Test cities outside Denmark, so they never clash with the 98 reference municipalities."""
+
+    class Meta:
+        model = Municipality
+
+    name = factory.Sequence(lambda n: f"Testby {n}")
+    code = ""
+    region = Region.INTERNATIONAL
+    country = "SE"
+
+
+class ProgrammeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Programme
+
+    slug = factory.Sequence(lambda n: f"programme-{n}")
+    name_da = factory.Sequence(lambda n: f"Program {n}")
+    name_en = factory.Sequence(lambda n: f"Programme {n}")
+    description_da = "Et innovationsforløb."
+    description_en = "An innovation programme."
+    starts_on = date(2021, 8, 31)
+    ends_on = date(2024, 2, 29)
+    status = Programme.Status.ACTIVE
+
+
+class CohortFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Cohort
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    name = factory.Sequence(lambda n: f"Hold {n}")
+
+
+class ParticipationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Participation
+
+    cohort = factory.SubFactory(CohortFactory)
+    municipality = factory.SubFactory(MunicipalityFactory)
+    joined_on = date(2021, 8, 31)
+
+
+class PhaseFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Phase
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    name_da = factory.Sequence(lambda n: f"Fase {n}")
+    name_en = factory.Sequence(lambda n: f"Phase {n}")
+    starts_on = date(2021, 9, 1)
+    ends_on = date(2022, 3, 1)
+
+
+class MilestoneFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Milestone
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    title_da = factory.Sequence(lambda n: f"Milepæl {n}")
+    title_en = factory.Sequence(lambda n: f"Milestone {n}")
+    due_on = date(2022, 6, 1)
+
+
+class RoleAssignmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = RoleAssignment
+
+    user = factory.SubFactory(UserFactory)
+    role = Role.FACILITATOR
+
+
+def facilitator_of(programme, **kwargs) -> User:
+    return RoleAssignmentFactory(role=Role.FACILITATOR, programme=programme, **kwargs).user
+
+
+def observer_of(programme, **kwargs) -> User:
+    return RoleAssignmentFactory(role=Role.OBSERVER, programme=programme, **kwargs).user
+
+
+def politician_of(programme, **kwargs) -> User:
+    kwargs.setdefault("position", "Byrådsmedlem")
+    return RoleAssignmentFactory(role=Role.POLITICIAN, programme=programme, **kwargs).user
+
+
+def advisor_of(participation, **kwargs) -> User:
+    return RoleAssignmentFactory(role=Role.ADVISOR, programme=participation.cohort.programme,
+                                 participation=participation, **kwargs).user
+
+
+def staff_of(municipality, **kwargs) -> User:
+    kwargs.setdefault("department", "Teknik og Miljø")
+    return RoleAssignmentFactory(role=Role.STAFF, municipality=municipality, **kwargs).user
+
+
+ROLES = ("facilitator", "advisor", "staff", "politician", "observer")
+
+
+@dataclass
+class Side:
+    """One programme with a cohort of two municipalities, and one person in each role."""
+
+    programme: Programme
+    cohort: Cohort
+    participation: Participation
+    other_participation: Participation
+    users: dict[str, User] = field(default_factory=dict)
+
+
+@dataclass
+class World:
+    a: Side
+    b: Side
+    admin: User
+
+    def user(self, role: str, own: bool = True) -> User | None:
+        if role == "anonymous":
+            return None
+        if role == "admin":
+            return self.admin
+        return (self.a if own else self.b).users[role]
+
+
+def build_side(label: str) -> Side:
+    programme = ProgrammeFactory(slug=f"programme-{label}", name_da=f"Program {label}", name_en=f"Programme {label}")
+    cohort = CohortFactory(programme=programme, name=f"Hold {label}")
+    participation = ParticipationFactory(cohort=cohort, municipality=MunicipalityFactory(name=f"By {label}1"))
+    other = ParticipationFactory(cohort=cohort, municipality=MunicipalityFactory(name=f"By {label}2"))
+    side = Side(programme, cohort, participation, other)
+    side.users = {
+        "facilitator": facilitator_of(programme, user__email=f"facilitator-{label}@example.org"),
+        "advisor": advisor_of(participation, user__email=f"advisor-{label}@example.org"),
+        "staff": staff_of(participation.municipality, user__email=f"staff-{label}@example.org"),
+        "politician": politician_of(programme, user__email=f"politician-{label}@example.org"),
+        "observer": observer_of(programme, user__email=f"observer-{label}@example.org"),
+    }
+    return side
+
+
+def build_world() -> World:
+    return World(a=build_side("a"), b=build_side("b"), admin=AdminFactory(email="admin@example.org"))
