@@ -8,6 +8,7 @@ FROM python:3.11-slim
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
+    PIP_ROOT_USER_ACTION=ignore \
     PYTHONPATH=/app
 
 RUN groupadd --system --gid 1000 app \
@@ -20,7 +21,8 @@ COPY . .
 # pyproject.toml pins the direct dependencies, constraints.txt the whole tree.
 RUN --mount=type=cache,target=/root/.cache/pip \
     test -f pyproject.toml && test -f constraints.txt \
-    && pip install -c constraints.txt .
+    && pip install -c constraints.txt . \
+    && rm -rf build ./*.egg-info
 
 # Compile translations when there are catalogues; pybabel fails on an empty locale/.
 RUN set -- locale/*/LC_MESSAGES/django.po; \
@@ -37,6 +39,7 @@ RUN set -- locale/*/LC_MESSAGES/django.po; \
 # Code and static files stay root-owned, i.e. read-only for the app. Writable are
 # var/ (mail files if EMAIL_URL is missing) and /data/media (uploads; an empty named
 # volume mounted there takes over this directory's ownership).
+# hadolint ignore=DL3064
 ARG DJANGO_SECRET_KEY=collectstatic-only-not-a-real-secret
 ARG DJANGO_ALLOWED_HOSTS=localhost
 RUN DJANGO_PRODUCTION=1 \
@@ -47,7 +50,7 @@ RUN DJANGO_PRODUCTION=1 \
     && mkdir -p var /data/media \
     && chown app:app var /data/media
 
-USER app
+USER 1000:1000
 
 # FORWARDED_ALLOW_IPS: only the reverse proxy and the compose network reach port
 # 8000, so gunicorn may trust X-Forwarded-* from any peer. (Django reads
@@ -62,6 +65,7 @@ ENV MEDIA_ROOT=/data/media \
 EXPOSE 8000
 
 # Shell form so the variables above expand; exec makes gunicorn PID 1 (signals).
+# hadolint ignore=DL3025
 CMD exec gunicorn circular_cities.wsgi:application \
     --bind 0.0.0.0:8000 \
     --workers "$GUNICORN_WORKERS" \

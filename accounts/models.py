@@ -168,7 +168,7 @@ class Invitation(RoleScopeFields):
     )
     token_hash = models.CharField(max_length=64, unique=True, editable=False)
     invited_by = models.ForeignKey(
-        User, verbose_name=_("invited by"), null=True, related_name="+", on_delete=models.SET_NULL
+        User, verbose_name=_("invited by"), null=True, blank=True, related_name="+", on_delete=models.SET_NULL
     )
     created_at = models.DateTimeField(_("sent"), auto_now_add=True)
     expires_at = models.DateTimeField(_("expires"))

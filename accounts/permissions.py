@@ -155,6 +155,8 @@ def can_invite_to(user, *, role: str, programme_id: int | None, municipality_id:
         return True
     if role == Role.ADMIN or not scope.facilitator_programmes:
         return False
+    if programme_id is None and municipality_id is None:
+        return True  # nothing to check yet: the service refuses a role without its scope, with a message
     if role == Role.STAFF:
         from programmes.models import Participation
 

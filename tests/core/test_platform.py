@@ -1,0 +1,135 @@
+"""The platform as a whole: settings, migrations, error pages, translations, real services."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import polib
+import pytest
+from django.core.management import call_command
+from django.test import Client, override_settings
+from django.urls import reverse
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+
+
+def test_production_settings_pass_the_deploy_check():
+    env = {**os.environ, "DJANGO_PRODUCTION": "1", "DJANGO_SECRET_KEY": "k" * 20 + "-Q7v!x9Lm2#pR8tY4wZ6bN3cJ5hF1dS0",
+           "DJANGO_ALLOWED_HOSTS": "circular.example.org"}
+    env.pop("DJANGO_DEBUG", None)
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set for the browser tests only
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    env = {k: v for k, v in os.environ.items() if k != "DJANGO_SECRET_KEY"}
+    env.update({"DJANGO_PRODUCTION": "1", "DJANGO_ALLOWED_HOSTS": "circular.example.org"})
+    result = subprocess.run([sys.executable, "manage.py", "check"], cwd=ROOT, env=env, capture_output=True,
+                            text=True, timeout=120)
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY" in result.stderr
+
+
+@pytest.mark.django_db
+def test_every_model_change_has_its_migration():
+    call_command("makemigrations", "--check", "--dry-run", verbosity=0)  # exits non-zero on a missing migration
+
+
+def test_every_danish_string_is_translated():
+    po = polib.pofile(str(ROOT / "locale" / "da" / "LC_MESSAGES" / "django.po"))
+    untranslated = [e.msgid for e in po.untranslated_entries()]
+    fuzzy = [e.msgid for e in po.fuzzy_entries()]
+    assert not untranslated, f"{len(untranslated)} strings without Danish: {untranslated[:10]}"
+    assert not fuzzy, f"fuzzy (ignored at run time): {fuzzy[:10]}"
+
+
+def test_every_template_string_is_in_the_catalogue(tmp_path):
+    """makemessages finds no string that the .po file lacks (someone forgot `make messages`)."""
+    import shutil
+
+    if not shutil.which("xgettext"):
+        pytest.skip("GNU gettext (xgettext) is not installed")
+    work = tmp_path / "locale"
+    shutil.copytree(ROOT / "locale", work)
+    before = {e.msgid for e in polib.pofile(str(work / "da" / "LC_MESSAGES" / "django.po"))}
+    subprocess.run(
+        [sys.executable, str(ROOT / "manage.py"), "makemessages", "-l", "da", "--no-location", "--no-obsolete",
+         "--ignore=.venv", "--ignore=tests", "--ignore=staticfiles", "--ignore=var"],
+        cwd=ROOT, env={**os.environ, "CC_LOCALE_DIR": str(work)}, check=True, capture_output=True, timeout=300,
+    )
+    after = {e.msgid for e in polib.pofile(str(work / "da" / "LC_MESSAGES" / "django.po"))}
+    assert not (after - before), f"strings missing from locale/da: {sorted(after - before)[:10]}"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language,text", [("da", "Vi kunne ikke finde siden"), ("en", "We could not find that page")])
+def test_not_found_page_in_both_languages(client, language, text):
+    client.cookies["django_language"] = language
+    response = client.get("/no-such-page/")
+    assert response.status_code == 404
+    assert text in response.content.decode()
+    assert f'lang="{language}"' in response.content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language,text", [("da", "Du må ikke gøre dette"), ("en", "You may not do this")])
+def test_forbidden_page_in_both_languages(client, language, text):
+    from tests.factories import ProgrammeFactory, politician_of
+
+    client.force_login(politician_of(ProgrammeFactory()))
+    client.cookies["django_language"] = language
+    response = client.get(reverse("accounts:invitation-create"))
+    assert response.status_code == 403
+    assert text in response.content.decode()
+
+
+@pytest.mark.django_db
+@override_settings(DEBUG=False)
+def test_server_error_page_is_friendly(settings):
+    settings.ROOT_URLCONF = "tests.core.broken_urls"
+    client = Client(raise_request_exception=False)
+    response = client.get("/boom/")
+    assert response.status_code == 500
+    assert "Something went wrong on our side" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_security_headers_are_sent(client):
+    response = client.get(reverse("account_login"))
+    assert "default-src 'self'" in response["Content-Security-Policy"]
+    assert "script-src 'self'" in response["Content-Security-Policy"]
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["Referrer-Policy"] == "same-origin"
+    assert response["X-Content-Type-Options"] == "nosniff"
+
+
+@pytest.mark.django_db
+def test_health_endpoint(client):
+    assert client.get(reverse("health")).json() == {"status": "ok"}
+
+
+@pytest.mark.django_db
+def test_tests_run_against_postgresql_when_required(requires_postgres):
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT version()")
+        assert "PostgreSQL" in cursor.fetchone()[0]
+
+
+def test_cache_and_broker_are_redis_when_required(requires_redis):
+    from django.core.cache import cache
+
+    from circular_cities.celery import app
+
+    assert "RedisCache" in type(cache).__name__
+    cache.set("ci-probe", "ok", 10)
+    assert cache.get("ci-probe") == "ok"
+    assert app.conf.broker_url.startswith("redis://")
+    with app.connection_for_write() as connection:
+        connection.ensure_connection(max_retries=1)
