@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 
 class UserManager(BaseUserManager):
@@ -132,6 +133,8 @@ class RoleAssignment(RoleScopeFields):
     starts_on = models.DateField(_("from"), null=True, blank=True)
     ends_on = models.DateField(_("to"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Who granted, changed or ended a role, and when: the audit trail of teams, advisors and follow-groups.
+    history = HistoricalRecords(excluded_fields=["created_at"])
 
     class Meta:
         ordering = ["role", "id"]
@@ -175,6 +178,9 @@ class Invitation(RoleScopeFields):
     accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
     accepted_by = models.ForeignKey(User, null=True, blank=True, related_name="+", on_delete=models.SET_NULL)
     revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+    # The term the role is granted for (politicians in a follow-group); copied to the role on acceptance.
+    starts_on = models.DateField(_("from"), null=True, blank=True)
+    ends_on = models.DateField(_("to"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -183,6 +189,11 @@ class Invitation(RoleScopeFields):
 
     def __str__(self):
         return f"{self.email} — {self.get_role_display()}"
+
+    def clean(self):
+        super().clean()
+        if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
+            raise ValidationError({"ends_on": _("The term cannot end before it starts.")})
 
     class State(models.TextChoices):
         PENDING = "pending", _("Waiting for answer")

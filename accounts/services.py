@@ -33,7 +33,7 @@ class InvitationUnusable(Exception):
 def invitation_create(
     *, email: str, role: str, invited_by: User | None, full_name: str = "", language: str = "da",
     programme=None, participation=None, municipality=None, department: str = "", responsibility: str = "",
-    position: str = "", valid_days: int | None = None,
+    position: str = "", valid_days: int | None = None, starts_on=None, ends_on=None,
 ) -> tuple[Invitation, str]:
     """Create an invitation and send its link by e-mail once the transaction commits.
 
@@ -45,7 +45,7 @@ def invitation_create(
         email=email.strip().lower(), full_name=full_name.strip(), language=language, role=role,
         programme=programme, participation=participation, municipality=municipality,
         department=department, responsibility=responsibility, position=position,
-        invited_by=invited_by, token_hash=hash_token(token),
+        starts_on=starts_on, ends_on=ends_on, invited_by=invited_by, token_hash=hash_token(token),
         expires_at=timezone.now() + timedelta(days=valid_days or settings.INVITATION_VALID_DAYS),
     )
     invitation.full_clean()
@@ -94,6 +94,7 @@ def invitation_accept(*, token: str, full_name: str = "", password: str | None =
         user=user, role=invitation.role, programme=invitation.programme, participation=invitation.participation,
         municipality=invitation.municipality, department=invitation.department,
         responsibility=invitation.responsibility, position=invitation.position,
+        starts_on=invitation.starts_on, ends_on=invitation.ends_on,
     )
     invitation.accepted_at = timezone.now()
     invitation.accepted_by = user

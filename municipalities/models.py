@@ -39,3 +39,20 @@ class Municipality(models.Model):
     @property
     def is_danish(self) -> bool:
         return self.country == "DK"
+
+
+def _register_local_challenge_history():
+    """Audit history of the local challenge (who changed what, when).
+
+    The challenge is edited on the municipality pages, so its history table lives in this app
+    (municipalities_historicallocalchallenge): the programmes app's migrations stay untouched.
+    """
+    from simple_history import register
+
+    from programmes.models import LocalChallenge
+
+    if not hasattr(LocalChallenge, "history"):
+        register(LocalChallenge, app="municipalities")
+
+
+_register_local_challenge_history()
