@@ -127,3 +127,25 @@ EXPECTED_REGION_COUNTS: dict[str, int] = {
     MIDTJYLLAND: 19,
     NORDJYLLAND: 11,
 }
+
+
+def load_reference(municipality_model) -> int:
+    """Create or update every Danish municipality by its official code (idempotent).
+
+    Takes the model class so the data migration can pass its historical model.
+    Returns how many rows were written."""
+    known = {m.code: m for m in municipality_model.objects.filter(code__in=[c for c, _n, _r in DANISH_MUNICIPALITIES])}
+    written = 0
+    for code, name, region in DANISH_MUNICIPALITIES:
+        municipality = known.get(code)
+        if municipality is None:
+            # Adopt a row entered by hand without a code rather than colliding with (name, country).
+            municipality = municipality_model.objects.filter(name=name, country="DK", code="").first()
+        if municipality is None:
+            municipality = municipality_model(code=code)
+        if municipality.pk and (municipality.name, municipality.region, municipality.country) == (name, region, "DK"):
+            continue
+        municipality.code, municipality.name, municipality.region, municipality.country = code, name, region, "DK"
+        municipality.save()
+        written += 1
+    return written

@@ -15,6 +15,7 @@ from allauth.account.models import EmailAddress
 from django.db import transaction
 
 from accounts.models import Role, RoleAssignment, User
+from municipalities.data import load_reference
 from municipalities.models import Municipality
 
 from .models import Cohort, Objective, Organisation, Participation, Programme, ProgrammeOrganisation
@@ -121,6 +122,7 @@ def load_demo(*, reset: bool = False) -> dict:
         Programme.objects.filter(slug__in=[slug for slug, *_ in OTHER_PROGRAMMES]).delete()
         User.objects.filter(email__endswith="@" + DEMO_DOMAIN).delete()
 
+    load_reference(Municipality)  # the 98 municipalities, should a test database have lost them
     programme, _created = Programme.objects.update_or_create(slug=SLUG, defaults={**PROGRAMME, "is_demo": True})
     for order, (text_da, text_en) in enumerate(OBJECTIVES, start=1):
         Objective.objects.update_or_create(programme=programme, order=order,

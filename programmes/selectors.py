@@ -1,23 +1,52 @@
-from datetime import timedelta
+"""Every read the programme screens need, with the joins a page needs and the person's visibility built in."""
 
-from django.db.models import Count, Q, QuerySet
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.db.models import CharField, Count, DecimalField, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import Invitation, Role
+from accounts.models import Invitation, Role, RoleAssignment, User
 from accounts.permissions import scope_of
+from municipalities.models import Municipality
 
-from .models import Milestone, Participation, Programme
-from .permissions import can_view_participation, can_view_programme
+from .display import format_dkk
+from .models import (
+    BudgetLine,
+    Cohort,
+    Milestone,
+    Participation,
+    Phase,
+    Programme,
+    ProgrammeOrganisation,
+    Spending,
+)
+from .permissions import (
+    can_view_milestone,
+    can_view_participation,
+    can_view_programme,
+    sees_whole_programme,
+)
+
+OPEN_STATUSES = (Milestone.Status.PLANNED, Milestone.Status.IN_PROGRESS)
 
 
-def programme_list_for_user(*, user) -> QuerySet[Programme]:
+# --- Programmes -------------------------------------------------------------------------------------------
+
+def programme_list_for_user(*, user, status: str | None = None) -> QuerySet[Programme]:
     scope = scope_of(user)
-    return Programme.objects.filter(scope.programme_filter()).annotate(
+    programmes = Programme.objects.filter(scope.programme_filter())
+    if status:
+        programmes = programmes.filter(status=status)
+    return programmes.annotate(
         participation_count=Count("cohorts__participations", distinct=True)
-    ).order_by("-starts_on", "name_da")
+    ).order_by("-starts_on", "name_da", "pk")
 
 
 def programme_get_for_user_or_404(*, user, slug: str) -> Programme:
@@ -25,6 +54,338 @@ def programme_get_for_user_or_404(*, user, slug: str) -> Programme:
     if not can_view_programme(user, programme):
         raise Http404
     return programme
+
+
+def programme_detail_for_user_or_404(*, user, slug: str) -> Programme:
+    """The programme with its organisations, objectives and cohorts; each cohort's ``visible_participations``
+    are the municipalities the person may see."""
+    scope = scope_of(user)
+    participations = Participation.objects.filter(scope.participation_filter()).select_related("municipality")
+    programme = get_object_or_404(
+        Programme.objects.prefetch_related(
+            Prefetch("organisation_links", queryset=ProgrammeOrganisation.objects.select_related("organisation")),
+            "objectives",
+            Prefetch("cohorts", queryset=Cohort.objects.prefetch_related(
+                Prefetch("participations", queryset=participations, to_attr="visible_participations"))),
+        ),
+        slug=slug,
+    )
+    if not can_view_programme(user, programme):
+        raise Http404
+    return programme
+
+
+def organisations_by_part(programme: Programme) -> dict[str, list]:
+    """The programme's organisations per part (funder, facilitator, partner), from prefetched links."""
+    result: dict[str, list] = {part: [] for part in ProgrammeOrganisation.Part.values}
+    for link in programme.organisation_links.all():
+        result[link.part].append(link.organisation)
+    return result
+
+
+def programme_people(*, programme: Programme) -> QuerySet[User]:
+    """Everyone with an active role in the programme: its own roles, advisors of its municipalities and the
+    staff of those municipalities."""
+    today = timezone.localdate()
+    municipality_ids = Participation.objects.filter(cohort__programme=programme).values("municipality_id")
+    assignments = RoleAssignment.objects.filter(Q(ends_on__isnull=True) | Q(ends_on__gte=today)).filter(
+        Q(programme=programme) | Q(role=Role.STAFF, municipality_id__in=municipality_ids)
+    )
+    return User.objects.filter(is_active=True, pk__in=assignments.values("user_id")).order_by("full_name", "email")
+
+
+def visible_participations(*, user, programme: Programme) -> QuerySet[Participation]:
+    return Participation.objects.filter(cohort__programme=programme).filter(
+        scope_of(user).participation_filter()
+    ).select_related("municipality", "cohort").order_by("cohort__starts_on", "cohort__name", "municipality__name")
+
+
+def cohort_get_for_user_or_404(*, user, pk: int) -> Cohort:
+    cohort = get_object_or_404(Cohort.objects.select_related("programme"), pk=pk)
+    if not can_view_programme(user, cohort.programme):
+        raise Http404
+    return cohort
+
+
+# --- Phases and milestones --------------------------------------------------------------------------------
+
+def phase_list(*, programme: Programme) -> QuerySet[Phase]:
+    return Phase.objects.filter(programme=programme).order_by("order", "starts_on", "id")
+
+
+def phase_get_for_user_or_404(*, user, pk: int) -> Phase:
+    phase = get_object_or_404(Phase.objects.select_related("programme"), pk=pk)
+    if not can_view_programme(user, phase.programme):
+        raise Http404
+    return phase
+
+
+def _milestone_visibility(user, programme) -> Q | None:
+    """None: the person sees every milestone of the programme; else a filter for the ones they may see."""
+    if sees_whole_programme(user, programme):
+        return None
+    return Q(participation__isnull=True) | Q(participation_id__in=scope_of(user).own_participation_ids)
+
+
+def milestone_list_for_user(*, user, programme: Programme, where: str = "", status: str = ""
+                            ) -> QuerySet[Milestone]:
+    """``where``: "" all, "programme" the whole programme's, or a participation's pk."""
+    milestones = Milestone.objects.filter(programme=programme)
+    visibility = _milestone_visibility(user, programme)
+    if visibility is not None:
+        milestones = milestones.filter(visibility)
+    if where == "programme":
+        milestones = milestones.filter(participation__isnull=True)
+    elif where.isdigit():
+        milestones = milestones.filter(participation_id=int(where))
+    if status:
+        milestones = milestones.filter(status=status)
+    return milestones.select_related("participation__municipality", "phase", "owner").order_by(
+        "due_on", "order", "id")
+
+
+def milestone_get_for_user_or_404(*, user, pk: int) -> Milestone:
+    milestone = get_object_or_404(
+        Milestone.objects.select_related("programme", "participation__municipality", "participation__cohort",
+                                         "phase", "owner"), pk=pk)
+    if not can_view_milestone(user, milestone):
+        raise Http404
+    return milestone
+
+
+# --- Budget ---------------------------------------------------------------------------------------------
+
+@dataclass
+class BudgetOverview:
+    programme: Programme
+    lines: list
+    allocated: Decimal
+    spent: Decimal
+    allocation_warning: str = ""
+
+    @property
+    def unallocated(self) -> Decimal | None:
+        return None if self.programme.budget_dkk is None else self.programme.budget_dkk - self.allocated
+
+    @property
+    def remaining(self) -> Decimal | None:
+        return None if self.programme.budget_dkk is None else self.programme.budget_dkk - self.spent
+
+    @property
+    def warnings(self) -> list[str]:
+        return [w for w in [self.allocation_warning, *(line.warning for line in self.lines)] if w]
+
+
+def budget_overview(*, programme: Programme) -> BudgetOverview:
+    """Allocated and spent per work package (one query), the totals and what deserves a warning:
+    allocations above the programme budget, spending above a work package's allocation."""
+    money = DecimalField(max_digits=14, decimal_places=2)
+    lines = list(BudgetLine.objects.filter(programme=programme).annotate(
+        spent_dkk=Coalesce(Sum("spendings__amount_dkk"), Value(Decimal(0)), output_field=money),
+    ).order_by("order", "code"))
+    overview = BudgetOverview(programme=programme, lines=lines,
+                              allocated=sum((line.allocated_dkk for line in lines), Decimal(0)),
+                              spent=sum((line.spent_dkk for line in lines), Decimal(0)))
+    budget = programme.budget_dkk
+    if budget is not None and overview.allocated > budget:
+        overview.allocation_warning = _(
+            "The work packages are allocated %(allocated)s, %(over)s more than the programme budget of "
+            "%(budget)s.") % {"allocated": format_dkk(overview.allocated),
+                              "over": format_dkk(overview.allocated - budget), "budget": format_dkk(budget)}
+    for line in lines:
+        line.remaining_dkk = line.allocated_dkk - line.spent_dkk
+        line.is_over = line.spent_dkk > line.allocated_dkk
+        line.percent = round(100 * line.spent_dkk / line.allocated_dkk) if line.allocated_dkk else None
+        line.warning = _("%(code)s has spent %(spent)s, %(over)s more than its allocation of %(allocated)s.") % {
+            "code": line.code, "spent": format_dkk(line.spent_dkk),
+            "over": format_dkk(line.spent_dkk - line.allocated_dkk),
+            "allocated": format_dkk(line.allocated_dkk)} if line.is_over else ""
+    return overview
+
+
+def spending_list(*, programme: Programme) -> QuerySet[Spending]:
+    return Spending.objects.filter(budget_line__programme=programme).select_related(
+        "budget_line", "recorded_by").order_by("-spent_on", "-id")
+
+
+def budget_line_get_for_user_or_404(*, user, pk: int) -> BudgetLine:
+    line = get_object_or_404(BudgetLine.objects.select_related("programme"), pk=pk)
+    if not can_view_programme(user, line.programme):
+        raise Http404
+    return line
+
+
+def spending_get_for_user_or_404(*, user, pk: int) -> Spending:
+    spending = get_object_or_404(Spending.objects.select_related("budget_line__programme"), pk=pk)
+    if not can_view_programme(user, spending.budget_line.programme):
+        raise Http404
+    return spending
+
+
+# --- Timeline and cohort board ----------------------------------------------------------------------------
+
+def timeline_for_user(*, user, programme: Programme) -> dict:
+    """Phases, the whole programme's milestones and each visible municipality's milestones (three queries)."""
+    phases = list(phase_list(programme=programme))
+    participations = list(visible_participations(user=user, programme=programme))
+    milestones = list(milestone_list_for_user(user=user, programme=programme))
+    by_participation = defaultdict(list)
+    programme_level = []
+    for milestone in milestones:
+        if milestone.participation_id is None:
+            programme_level.append(milestone)
+        else:
+            by_participation[milestone.participation_id].append(milestone)
+    rows = [(p, by_participation.get(p.pk, [])) for p in participations]
+    return {"phases": phases, "programme_milestones": programme_level, "participation_rows": rows,
+            "milestones": milestones}
+
+
+def board_for_user(*, user, programme: Programme) -> list[dict]:
+    """Per cohort, the municipalities the person may see with their stage, advisors and overdue milestones."""
+    today = timezone.localdate()
+    advisors = RoleAssignment.objects.filter(role=Role.ADVISOR).filter(
+        Q(ends_on__isnull=True) | Q(ends_on__gte=today)).select_related("user").order_by("user__full_name")
+    participations = visible_participations(user=user, programme=programme).annotate(
+        overdue_count=Count("milestones", filter=Q(milestones__status__in=OPEN_STATUSES,
+                                                   milestones__due_on__lt=today)),
+    ).prefetch_related(Prefetch("roleassignment_set", queryset=advisors, to_attr="advisor_roles"))
+    stages = list(Participation.Stage)
+    cohorts: dict[int, dict] = {}
+    for participation in participations:
+        group = cohorts.setdefault(participation.cohort_id, {"cohort": participation.cohort, "rows": []})
+        current = stages.index(participation.stage)
+        group["rows"].append({
+            "participation": participation,
+            "advisors": [role.user for role in participation.advisor_roles],
+            "cells": [{"stage": stage, "state": "current" if i == current else "passed" if i < current else "ahead"}
+                      for i, stage in enumerate(stages)],
+        })
+    return list(cohorts.values())
+
+
+# --- Audit history --------------------------------------------------------------------------------------
+
+HISTORY_MODELS = {"programme": Programme, "milestone": Milestone, "participation": Participation}
+
+
+def history_for_programme(*, programme: Programme) -> QuerySet:
+    """(when, history id, kind) of every recorded change to the programme, its milestones and its
+    participations, newest first: one list to paginate over three history tables."""
+    def rows(queryset, kind):
+        return queryset.order_by().values_list("history_date", "history_id",
+                                               Value(kind, output_field=CharField()))
+
+    return rows(Programme.history.filter(id=programme.pk), "programme").union(
+        rows(Milestone.history.filter(programme_id=programme.pk), "milestone"),
+        rows(Participation.history.filter(cohort__programme_id=programme.pk), "participation"),
+        all=True,
+    ).order_by("-history_date", "-history_id")
+
+
+HIDDEN_HISTORY_FIELDS = {"order"}
+
+
+@dataclass
+class HistoryEntry:
+    when: object
+    who: object
+    kind: str
+    kind_label: str
+    subject: str
+    action: str
+    changes: list = field(default_factory=list)
+
+
+def history_entries(*, page_rows) -> list[HistoryEntry]:
+    """Turn one page of :func:`history_for_programme` into entries with field changes (old → new).
+
+    A constant number of queries per page: per kind the records with their previous version's id, then the
+    previous versions, then the names of the people, phases and municipalities referred to."""
+    wanted = defaultdict(list)
+    for _when, history_id, kind in page_rows:
+        wanted[kind].append(history_id)
+    records, previous = {}, {}
+    for kind, ids in wanted.items():
+        history = HISTORY_MODELS[kind].history
+        prev_id = Subquery(history.filter(id=OuterRef("id"), history_date__lt=OuterRef("history_date")).order_by(
+            "-history_date", "-history_id").values("history_id")[:1])
+        for record in history.filter(history_id__in=ids).select_related("history_user").annotate(prev_id=prev_id):
+            records[(kind, record.history_id)] = record
+        prev_ids = [r.prev_id for (k, _i), r in records.items() if k == kind and r.prev_id]
+        for record in history.filter(history_id__in=prev_ids):
+            previous[(kind, record.history_id)] = record
+
+    deltas = {}
+    refs = defaultdict(set)
+    for (kind, history_id), record in records.items():
+        prev = previous.get((kind, record.prev_id)) if record.history_type == "~" else None
+        changes = []
+        if prev is not None:
+            delta = record.diff_against(prev, excluded_fields=HIDDEN_HISTORY_FIELDS)
+            changes = delta.changes
+        deltas[(kind, history_id)] = changes
+        model = HISTORY_MODELS[kind]
+        for change in changes:
+            fk = model._meta.get_field(change.field)
+            if fk.is_relation:
+                refs[fk.related_model].update(v for v in (change.old, change.new) if v)
+        if kind == "participation":
+            refs[Municipality].add(record.municipality_id)
+    names = _names(refs)
+
+    entries = []
+    for when, history_id, kind in page_rows:
+        record = records[(kind, history_id)]
+        model = HISTORY_MODELS[kind]
+        entries.append(HistoryEntry(
+            when=when, who=record.history_user, kind=kind, kind_label=str(model._meta.verbose_name).capitalize(),
+            subject=_history_subject(kind, record, names),
+            action={"+": _("Created"), "-": _("Deleted"), "~": _("Changed")}[record.history_type],
+            changes=[(str(model._meta.get_field(c.field).verbose_name).capitalize(),
+                      _history_value(model, c.field, c.old, names), _history_value(model, c.field, c.new, names))
+                     for c in deltas[(kind, history_id)]],
+        ))
+    return entries
+
+
+def _names(refs) -> dict:
+    names = {}
+    for model, ids in refs.items():
+        queryset = model.objects.filter(pk__in=ids)
+        if model is Participation:
+            queryset = queryset.select_related("municipality")
+        for obj in queryset:
+            names[(model, obj.pk)] = str(obj.municipality) if model is Participation else str(obj)
+    return names
+
+
+def _history_subject(kind, record, names) -> str:
+    if kind == "programme":
+        return Programme(name_da=record.name_da, name_en=record.name_en).name
+    if kind == "milestone":
+        return Milestone(title_da=record.title_da, title_en=record.title_en).title
+    return names.get((Municipality, record.municipality_id), "?")
+
+
+def _history_value(model, name, value, names) -> str:
+    if value in (None, ""):
+        return "–"
+    model_field = model._meta.get_field(name)
+    if model_field.is_relation:
+        return names.get((model_field.related_model, value), _("(deleted)"))
+    if model_field.choices:
+        return str(dict(model_field.flatchoices).get(value, value))
+    if isinstance(value, bool):
+        return _("Yes") if value else _("No")
+    if name.endswith("_dkk"):
+        return format_dkk(value)
+    if hasattr(value, "tzinfo"):
+        return formats.date_format(timezone.localtime(value), "d.m.Y H:i")
+    if isinstance(value, date):
+        return value.strftime("%d.%m.%Y")
+    text = str(value)
+    return text if len(text) <= 120 else text[:119] + "…"
 
 
 def participation_list_for_user(*, user) -> QuerySet[Participation]:

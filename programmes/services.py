@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max, Sum
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -19,7 +19,6 @@ from django.utils.translation import gettext as _
 from accounts.models import Role
 from accounts.services import role_assign
 
-from .display import format_dkk
 from .models import (
     BudgetLine,
     Cohort,
@@ -326,21 +325,14 @@ def milestone_move(*, milestone: Milestone, direction: str) -> bool:
 # --- Budget ---------------------------------------------------------------------------------------------
 
 def budget_warnings(*, programme: Programme, line: BudgetLine | None = None) -> list[str]:
-    """What is worth a warning: allocations above the programme budget, spending above a line's allocation."""
-    warnings = []
-    allocated = programme.budget_lines.aggregate(total=Sum("allocated_dkk"))["total"] or Decimal(0)
-    if programme.budget_dkk is not None and allocated > programme.budget_dkk:
-        warnings.append(_("The work packages are allocated %(allocated)s, %(over)s more than the programme "
-                          "budget of %(budget)s.") % {
-            "allocated": format_dkk(allocated), "over": format_dkk(allocated - programme.budget_dkk),
-            "budget": format_dkk(programme.budget_dkk)})
+    """Warnings worth showing after a save: allocations above the programme budget, and ``line``'s spending
+    above its allocation."""
+    from .selectors import budget_overview
+
+    overview = budget_overview(programme=programme)
+    warnings = [overview.allocation_warning] if overview.allocation_warning else []
     if line is not None:
-        spent = line.spendings.aggregate(total=Sum("amount_dkk"))["total"] or Decimal(0)
-        if spent > line.allocated_dkk:
-            warnings.append(_("%(code)s has spent %(spent)s, %(over)s more than its allocation of "
-                              "%(allocated)s.") % {
-                "code": line.code, "spent": format_dkk(spent), "over": format_dkk(spent - line.allocated_dkk),
-                "allocated": format_dkk(line.allocated_dkk)})
+        warnings += [other.warning for other in overview.lines if other.pk == line.pk and other.warning]
     return warnings
 
 
