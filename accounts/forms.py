@@ -71,3 +71,56 @@ class AcceptInvitationForm(forms.Form):
             except forms.ValidationError as error:
                 self.add_error("password1", error)
         return cleaned
+
+
+LANGUAGE_CHOICES = [("da", _("Danish")), ("en", _("English"))]
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class TeamMemberForm(forms.Form):
+    department = forms.CharField(label=_("Department"), max_length=150,
+                                 help_text=_("E.g. Technical and Environmental Administration."),
+                                 error_messages={"required": _("Give the department the person works in.")})
+    responsibility = forms.CharField(label=_("Responsibility in the local test"), max_length=250, required=False,
+                                     help_text=_("E.g. project lead, procurement, communication."))
+
+
+class TeamMemberInviteForm(TeamMemberForm):
+    email = forms.EmailField(label=_("E-mail address"))
+    full_name = forms.CharField(label=_("Name"), max_length=150)
+    language = forms.ChoiceField(label=_("Language of the invitation"), choices=LANGUAGE_CHOICES, initial="da")
+    field_order = ["full_name", "email", "department", "responsibility", "language"]
+
+
+class PoliticianForm(forms.Form):
+    municipality = forms.ModelChoiceField(
+        label=_("Municipality"), queryset=Municipality.objects.none(),
+        error_messages={"required": _("Choose the municipality the politician represents."),
+                        "invalid_choice": _("Choose one of the municipalities taking part in the programme.")},
+    )
+    position = forms.CharField(label=_("Position"), max_length=150,
+                               help_text=_("E.g. Chair of the Technical and Environmental Committee."),
+                               error_messages={"required": _("Give the politician's position.")})
+    starts_on = forms.DateField(label=_("Member from"), widget=DATE_WIDGET,
+                                error_messages={"required": _("Give the day the membership starts.")})
+    ends_on = forms.DateField(label=_("Member until"), widget=DATE_WIDGET, required=False,
+                              help_text=_("Leave empty while the politician is a member."))
+
+    def __init__(self, *args, programme, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["municipality"].queryset = Municipality.objects.filter(
+            participations__cohort__programme=programme).distinct().order_by("name")
+
+    def clean(self):
+        cleaned = super().clean()
+        starts, ends = cleaned.get("starts_on"), cleaned.get("ends_on")
+        if starts and ends and ends < starts:
+            self.add_error("ends_on", _("The term cannot end before it starts."))
+        return cleaned
+
+
+class PoliticianInviteForm(PoliticianForm):
+    full_name = forms.CharField(label=_("Name"), max_length=150)
+    email = forms.EmailField(label=_("E-mail address"))
+    language = forms.ChoiceField(label=_("Language of the invitation"), choices=LANGUAGE_CHOICES, initial="da")
+    field_order = ["full_name", "email", "municipality", "position", "starts_on", "ends_on", "language"]

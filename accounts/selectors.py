@@ -1,8 +1,9 @@
-from django.db.models import Q, QuerySet
+from django.db.models import Case, CharField, IntegerField, Q, QuerySet, Value, When
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
-from .models import Invitation, RoleAssignment, User
+from .models import Invitation, Role, RoleAssignment, User
 from .permissions import can_manage_invitation, scope_of
 
 
@@ -27,3 +28,55 @@ def roles_of(*, user: User) -> QuerySet[RoleAssignment]:
     return RoleAssignment.objects.filter(user=user).select_related(
         "programme", "participation__municipality", "participation__cohort__programme", "municipality"
     )
+
+
+# --- Team and follow-group --------------------------------------------------------------------
+
+def _current(prefix: str = "") -> Q:
+    return Q(**{f"{prefix}ends_on__isnull": True}) | Q(**{f"{prefix}ends_on__gte": timezone.localdate()})
+
+
+def pending_invitations(**scope) -> QuerySet[Invitation]:
+    return Invitation.objects.filter(accepted_at__isnull=True, revoked_at__isnull=True,
+                                     expires_at__gt=timezone.now(), **scope).order_by("created_at")
+
+
+def team_members(*, municipality) -> QuerySet[RoleAssignment]:
+    """The municipality's cross-departmental team: its current staff, by department and name."""
+    return (RoleAssignment.objects.filter(_current(), role=Role.STAFF, municipality=municipality)
+            .select_related("user").order_by("department", "user__full_name", "pk"))
+
+
+def team_invitations(*, municipality) -> QuerySet[Invitation]:
+    return pending_invitations(role=Role.STAFF, municipality=municipality)
+
+
+def team_member_get_or_404(*, municipality, pk: int) -> RoleAssignment:
+    return get_object_or_404(team_members(municipality=municipality), pk=pk)
+
+
+def follow_group_members(*, programme) -> QuerySet[RoleAssignment]:
+    """The follow-group's politicians, current ones first (then upcoming, then former), each with
+    ``term_state`` "current", "upcoming" or "former"."""
+    today = timezone.localdate()
+    return (
+        RoleAssignment.objects.filter(role=Role.POLITICIAN, programme=programme)
+        .select_related("user", "municipality")
+        .annotate(term_state=Case(
+            When(ends_on__lt=today, then=Value("former")),
+            When(starts_on__gt=today, then=Value("upcoming")),
+            default=Value("current"), output_field=CharField(),
+        ), term_order=Case(
+            When(ends_on__lt=today, then=Value(2)), When(starts_on__gt=today, then=Value(1)), default=Value(0),
+            output_field=IntegerField(),
+        ))
+        .order_by("term_order", "municipality__name", "starts_on", "user__full_name", "pk")
+    )
+
+
+def follow_group_invitations(*, programme) -> QuerySet[Invitation]:
+    return pending_invitations(role=Role.POLITICIAN, programme=programme).select_related("municipality")
+
+
+def follow_group_member_get_or_404(*, programme, pk: int) -> RoleAssignment:
+    return get_object_or_404(follow_group_members(programme=programme), pk=pk)

@@ -10,10 +10,11 @@ from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .models import Invitation, RoleAssignment, User
+from .models import Invitation, Role, RoleAssignment, User
 from .permissions import forget_scope
 
 
@@ -154,3 +155,132 @@ def user_set_language(*, user: User, language: str) -> User:
         user.language = language
         user.save(update_fields=["language"])
     return user
+
+
+# --- The cross-departmental team of a municipality ----------------------------------------------
+# Team members are staff role assignments (municipality, department, responsibility).
+
+def _active(queryset):
+    today = timezone.localdate()
+    return queryset.filter(Q(ends_on__isnull=True) | Q(ends_on__gte=today))
+
+
+def _pending_invitations(**scope):
+    return Invitation.objects.filter(accepted_at__isnull=True, revoked_at__isnull=True,
+                                     expires_at__gt=timezone.now(), **scope)
+
+
+@transaction.atomic
+def team_member_invite(*, municipality, email: str, full_name: str, department: str, responsibility: str = "",
+                       language: str = "da", invited_by: User) -> tuple[Invitation, str]:
+    """Invite a person to the municipality's team; they get the staff role when they accept."""
+    email = email.strip().lower()
+    if not department.strip():
+        raise ValidationError({"department": _("Give the department the person works in.")})
+    if _active(RoleAssignment.objects.filter(role=Role.STAFF, municipality=municipality,
+                                             user__email__iexact=email)).exists():
+        raise ValidationError({"email": _("%(email)s is already on the team of %(municipality)s.") % {
+            "email": email, "municipality": municipality}})
+    if _pending_invitations(role=Role.STAFF, municipality=municipality, email__iexact=email).exists():
+        raise ValidationError({"email": _("An invitation to %(email)s is already waiting for an answer.") % {
+            "email": email}})
+    return invitation_create(email=email, full_name=full_name, language=language, role=Role.STAFF,
+                             municipality=municipality, department=department.strip(),
+                             responsibility=responsibility.strip(), invited_by=invited_by)
+
+
+@transaction.atomic
+def team_member_update(*, member: RoleAssignment, department: str, responsibility: str) -> RoleAssignment:
+    values = {"department": department.strip(), "responsibility": responsibility.strip()}
+    if not values["department"]:
+        raise ValidationError({"department": _("Give the department the person works in.")})
+    if all(getattr(member, name) == value for name, value in values.items()):
+        return member
+    for name, value in values.items():
+        setattr(member, name, value)
+    member.full_clean()
+    member.save(update_fields=list(values))
+    return member
+
+
+@transaction.atomic
+def team_member_remove(*, member: RoleAssignment, by: User) -> None:
+    """Take a person off the team: the staff role is deleted, so their access ends at once.
+
+    The audit history keeps who was on the team, who removed them and when."""
+    if member.user_id == by.pk:
+        raise ValidationError(_("You cannot remove yourself from the team. Ask a colleague or a facilitator."))
+    member.delete()
+    forget_scope(member.user)
+
+
+# --- The political follow-group of a programme --------------------------------------------------
+# Members are politician role assignments (programme, municipality, position, term from/to).
+
+def _check_politician(*, programme, municipality, position: str, starts_on, ends_on) -> None:
+    from programmes.models import Participation
+
+    errors = {}
+    if not position.strip():
+        errors["position"] = _("Give the politician's position, e.g. chair of the technical committee.")
+    if municipality is None:
+        errors["municipality"] = _("Choose the municipality the politician represents.")
+    elif not Participation.objects.filter(cohort__programme=programme, municipality=municipality).exists():
+        errors["municipality"] = _("%(municipality)s does not take part in %(programme)s.") % {
+            "municipality": municipality, "programme": programme}
+    if starts_on and ends_on and ends_on < starts_on:
+        errors["ends_on"] = _("The term cannot end before it starts.")
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def politician_invite(*, programme, email: str, full_name: str, municipality, position: str, starts_on=None,
+                      ends_on=None, language: str = "da", invited_by: User) -> tuple[Invitation, str]:
+    """Invite a politician to the follow-group; the term travels with the invitation to the role."""
+    email = email.strip().lower()
+    _check_politician(programme=programme, municipality=municipality, position=position, starts_on=starts_on,
+                      ends_on=ends_on)
+    if _active(RoleAssignment.objects.filter(role=Role.POLITICIAN, programme=programme,
+                                             user__email__iexact=email)).exists():
+        raise ValidationError({"email": _("%(email)s is already in the follow-group of %(programme)s.") % {
+            "email": email, "programme": programme}})
+    if _pending_invitations(role=Role.POLITICIAN, programme=programme, email__iexact=email).exists():
+        raise ValidationError({"email": _("An invitation to %(email)s is already waiting for an answer.") % {
+            "email": email}})
+    return invitation_create(email=email, full_name=full_name, language=language, role=Role.POLITICIAN,
+                             programme=programme, municipality=municipality, position=position.strip(),
+                             starts_on=starts_on, ends_on=ends_on, invited_by=invited_by)
+
+
+@transaction.atomic
+def politician_update(*, member: RoleAssignment, municipality, position: str, starts_on, ends_on) -> RoleAssignment:
+    _check_politician(programme=member.programme, municipality=municipality, position=position,
+                      starts_on=starts_on, ends_on=ends_on)
+    values = {"municipality": municipality, "position": position.strip(), "starts_on": starts_on,
+              "ends_on": ends_on}
+    if all(getattr(member, name) == value for name, value in values.items()):
+        return member
+    for name, value in values.items():
+        setattr(member, name, value)
+    member.full_clean()
+    member.save(update_fields=list(values))
+    forget_scope(member.user)
+    return member
+
+
+@transaction.atomic
+def politician_end(*, member: RoleAssignment, ends_on=None) -> RoleAssignment:
+    """End a politician's membership of the follow-group (today unless a day is given).
+
+    The membership stays on the list as a former one; read access ends after that day."""
+    ends_on = ends_on or timezone.localdate()
+    if member.ends_on is not None and member.ends_on <= ends_on:
+        return member  # already ended
+    if member.starts_on and ends_on < member.starts_on:
+        raise ValidationError({"ends_on": _("The term cannot end before it starts.")})
+    member.ends_on = ends_on
+    member.full_clean()
+    member.save(update_fields=["ends_on"])
+    forget_scope(member.user)
+    return member

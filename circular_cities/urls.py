@@ -16,6 +16,7 @@ urlpatterns = [
     path("people/", include("accounts.urls")),
     path("programmes/", include("programmes.urls")),
     path("municipalities/", include("municipalities.urls")),
+    path("meetings/", include("workshops.urls")),
     path("admin/", admin.site.urls),
 ]
 

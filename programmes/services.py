@@ -150,7 +150,9 @@ def programme_update(*, programme: Programme, by=None, organisations: dict | Non
     if unknown:
         raise TypeError(f"programme_update() got unexpected fields {sorted(unknown)}")
     _not_negative(fields.get("budget_dkk"), "budget_dkk", _("The budget cannot be negative."))
-    changed = [name for name, value in fields.items() if getattr(programme, name) != value]
+    # Compare with what is stored: a bound ModelForm may already have set the new values on ``programme``.
+    stored = Programme.objects.get(pk=programme.pk)
+    changed = [name for name, value in fields.items() if getattr(stored, name) != value]
     for name in changed:
         setattr(programme, name, fields[name])
     programme.full_clean()

@@ -194,3 +194,30 @@ def test_language_switch_is_remembered_on_the_account(client):
 def test_language_switch_ignores_foreign_redirects(client):
     response = client.post(reverse("accounts:set-language"), {"language": "en", "next": "https://evil.example/"})
     assert response["Location"] == "/"
+
+
+def test_password_reset_mails_a_working_link(client):
+    import re
+
+    UserFactory(email="forgetful@example.org")
+    client.post(reverse("account_reset_password"), {"email": "forgetful@example.org"})
+    assert len(mail.outbox) == 1
+    link = re.search(r"https?://[^/]+(/accounts/password/reset/key/\S+)", mail.outbox[0].body).group(1)
+    form_page = client.get(link, follow=True)
+    assert form_page.status_code == 200
+    response = client.post(form_page.redirect_chain[-1][0] if form_page.redirect_chain else link,
+                           {"password1": "ny-grøn-kode-2025", "password2": "ny-grøn-kode-2025"})
+    assert response.status_code == 302
+    assert User.objects.get(email="forgetful@example.org").check_password("ny-grøn-kode-2025")
+
+
+def test_unverified_email_cannot_log_in_until_verified(client):
+    from allauth.account.models import EmailAddress
+
+    user = UserFactory(email="unverified@example.org")
+    EmailAddress.objects.filter(user=user).update(verified=False)
+    response = client.post(reverse("account_login"), {"login": user.email, "password": DEMO_PASSWORD})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("account_email_verification_sent")
+    assert "_auth_user_id" not in client.session
+    assert any("unverified@example.org" in m.to for m in mail.outbox)
