@@ -2,17 +2,40 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from circular_cities.utils import add_service_errors, paginate
+from municipalities.permissions import can_manage_follow_group, can_manage_team, can_view_follow_group
+from municipalities.selectors import participation_get_for_user_or_404
+from programmes.selectors import programme_get_for_user_or_404
 
 from . import services
-from .forms import AcceptInvitationForm, InvitationForm
+from .forms import (
+    AcceptInvitationForm,
+    InvitationForm,
+    PoliticianForm,
+    PoliticianInviteForm,
+    TeamMemberForm,
+    TeamMemberInviteForm,
+)
 from .permissions import can_invite, can_invite_to
-from .selectors import invitation_get_for_user_or_404, invitation_list_for_user
+from .selectors import (
+    follow_group_invitations,
+    follow_group_member_get_or_404,
+    follow_group_members,
+    invitation_get_for_user_or_404,
+    invitation_list_for_user,
+    team_invitations,
+    team_member_get_or_404,
+    team_members,
+)
 
 
 @login_required
@@ -126,3 +149,201 @@ def _login_url():
     from django.urls import reverse
 
     return reverse("account_login")
+
+
+# --- The cross-departmental team (shown on the municipality's participation page) -------------
+
+def team_context(user, participation, **extra) -> dict:
+    """What the team section of a participation page shows."""
+    can_manage = can_manage_team(user, participation)
+    municipality = participation.municipality
+    context = {
+        "participation": participation,
+        "team_members": team_members(municipality=municipality),
+        "team_invitations": team_invitations(municipality=municipality) if can_manage else [],
+        "can_manage_team": can_manage,
+        "invite_form": TeamMemberInviteForm(prefix="invite") if can_manage else None,
+        "editing_member": None,
+    }
+    context.update(extra)
+    return context
+
+
+def _team_participation(request, pk):
+    """The participation whose team is managed: 404 if hidden from the person, 403 if they may not manage."""
+    participation = participation_get_for_user_or_404(user=request.user, pk=pk)
+    if not can_manage_team(request.user, participation):
+        raise PermissionDenied
+    return participation
+
+
+def _team_response(request, participation, notice="", **extra):
+    if request.htmx:
+        return render(request, "accounts/team.html#team",
+                      team_context(request.user, participation, team_notice=notice, **extra))
+    if notice:
+        messages.success(request, notice)
+    return redirect(participation.get_absolute_url() + "#team")
+
+
+@login_required
+def team_invite(request, pk):
+    participation = _team_participation(request, pk)
+    form = TeamMemberInviteForm(request.POST or None, prefix="invite")
+    if request.method == "POST" and form.is_valid():
+        try:
+            invitation, _token = services.team_member_invite(municipality=participation.municipality,
+                                                             invited_by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            return _team_response(request, participation, _("Invitation sent to %(email)s.") % {
+                "email": invitation.email})
+    if request.htmx:
+        return render(request, "accounts/team.html#team",
+                      team_context(request.user, participation, invite_form=form, invite_open=True))
+    return render(request, "accounts/team_invite.html", {"participation": participation, "form": form})
+
+
+@login_required
+def team_member_edit(request, pk, member_pk):
+    participation = _team_participation(request, pk)
+    member = team_member_get_or_404(municipality=participation.municipality, pk=member_pk)
+    form = TeamMemberForm(request.POST or None, prefix="member", initial={"department": member.department,
+                                                         "responsibility": member.responsibility})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.team_member_update(member=member, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            return _team_response(request, participation, _("%(person)s's details were saved.") % {
+                "person": member.user})
+    if request.htmx:
+        return render(request, "accounts/team.html#team", team_context(
+            request.user, participation, editing_member=member.pk, member_form=form))
+    return render(request, "accounts/team_member_form.html",
+                  {"participation": participation, "member": member, "form": form})
+
+
+@require_POST
+@login_required
+def team_member_remove(request, pk, member_pk):
+    participation = _team_participation(request, pk)
+    member = team_member_get_or_404(municipality=participation.municipality, pk=member_pk)
+    try:
+        services.team_member_remove(member=member, by=request.user)
+    except ValidationError as error:
+        if request.htmx:
+            return render(request, "accounts/team.html#team",
+                          team_context(request.user, participation, team_error=" ".join(error.messages)))
+        messages.error(request, " ".join(error.messages))
+        return redirect(participation.get_absolute_url() + "#team")
+    return _team_response(request, participation, _("%(person)s was removed from the team.") % {
+        "person": member.user})
+
+
+# --- The political follow-group of a programme ------------------------------------------------
+
+def _follow_group_programme(request, slug):
+    """The programme whose follow-group is shown: 404 for people outside the programme."""
+    programme = programme_get_for_user_or_404(user=request.user, slug=slug)
+    if not can_view_follow_group(request.user, programme):
+        raise Http404
+    return programme
+
+
+def _require_follow_group_manager(request, programme):
+    if not can_manage_follow_group(request.user, programme):
+        raise PermissionDenied
+
+
+def follow_group_context(request, programme, **extra) -> dict:
+    can_manage = can_manage_follow_group(request.user, programme)
+    context = {
+        "programme": programme,
+        # Edits post the page number back, so the list stays where the person was.
+        "page": Paginator(follow_group_members(programme=programme), 25).get_page(
+            request.POST.get("page") or request.GET.get("page")),
+        "invitations": follow_group_invitations(programme=programme) if can_manage else [],
+        "can_manage": can_manage,
+        "editing_member": None,
+    }
+    context.update(extra)
+    return context
+
+
+def _follow_group_response(request, programme, notice="", **extra):
+    if request.htmx:
+        return render(request, "accounts/follow_group.html#members",
+                      follow_group_context(request, programme, notice=notice, **extra))
+    if notice:
+        messages.success(request, notice)
+    url = reverse("accounts:follow-group", args=[programme.slug])
+    page = request.POST.get("page") or request.GET.get("page")
+    return redirect(f"{url}?page={page}" if page and page.isdigit() else url)
+
+
+@login_required
+def follow_group(request, slug):
+    programme = _follow_group_programme(request, slug)
+    return render(request, "accounts/follow_group.html", follow_group_context(request, programme))
+
+
+@login_required
+def follow_group_invite(request, slug):
+    programme = _follow_group_programme(request, slug)
+    _require_follow_group_manager(request, programme)
+    form = PoliticianInviteForm(request.POST or None, programme=programme,
+                                initial={"starts_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            invitation, _token = services.politician_invite(programme=programme, invited_by=request.user,
+                                                            **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Invitation sent to %(email)s.") % {"email": invitation.email})
+            return redirect("accounts:follow-group", programme.slug)
+    return render(request, "accounts/follow_group_invite.html", {"programme": programme, "form": form})
+
+
+@login_required
+def follow_group_edit(request, slug, member_pk):
+    programme = _follow_group_programme(request, slug)
+    member = follow_group_member_get_or_404(programme=programme, pk=member_pk)
+    _require_follow_group_manager(request, programme)
+    form = PoliticianForm(request.POST or None, programme=programme, initial={
+        "municipality": member.municipality_id, "position": member.position, "starts_on": member.starts_on,
+        "ends_on": member.ends_on})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.politician_update(member=member, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            return _follow_group_response(request, programme, _("%(person)s's membership was saved.") % {
+                "person": member.user})
+    if request.htmx:
+        return render(request, "accounts/follow_group.html#members", follow_group_context(
+            request, programme, editing_member=member.pk, member_form=form))
+    return render(request, "accounts/follow_group_member_form.html",
+                  {"programme": programme, "member": member, "form": form})
+
+
+@require_POST
+@login_required
+def follow_group_end(request, slug, member_pk):
+    programme = _follow_group_programme(request, slug)
+    member = follow_group_member_get_or_404(programme=programme, pk=member_pk)
+    _require_follow_group_manager(request, programme)
+    try:
+        services.politician_end(member=member)
+    except ValidationError as error:
+        if request.htmx:
+            return render(request, "accounts/follow_group.html#members",
+                          follow_group_context(request, programme, error=" ".join(error.messages)))
+        messages.error(request, " ".join(error.messages))
+        return redirect("accounts:follow-group", programme.slug)
+    return _follow_group_response(request, programme, _("%(person)s's membership ended on %(day)s.") % {
+        "person": member.user, "day": member.ends_on.strftime("%d.%m.%Y")})

@@ -114,8 +114,12 @@ def participation_milestones(*, participation: Participation) -> QuerySet[Milest
 def strategy_ladder(challenge: LocalChallenge | None) -> list[dict]:
     """The R-ladder R0 (most circular) … R9, with the challenge's rung marked."""
     chosen = challenge.strategy if challenge else None
-    return [{"code": code, "label": label, "chosen": code == chosen}
-            for code, label in LocalChallenge.Strategy.choices]
+    ladder = []
+    for code, label in LocalChallenge.Strategy.choices:
+        name = str(label)
+        name = name[len(code):].strip() if name.startswith(code) else name  # "R3 Reuse" → "Reuse"
+        ladder.append({"code": code, "name": name, "chosen": code == chosen})
+    return ladder
 
 
 def challenge_sdgs(challenge: LocalChallenge | None) -> list[dict]:

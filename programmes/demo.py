@@ -4,21 +4,33 @@ Facts from the seeds (names in Danish and English, dates, budget, funder,
 facilitators, partners, the six objectives, the other programmes' names) are
 used as they are. Which six municipalities took part, their challenges, people
 and timeline details are invented for the demo, and the UI says so.
-Every write goes through update_or_create on a natural key, so loading twice
-changes nothing.
+Every write goes through update_or_create (or ``_upsert``, which saves only what
+differs) on a natural key, so loading twice changes nothing.
 """
 
-from datetime import date
+from datetime import date, datetime, time
 from decimal import Decimal
 
 from allauth.account.models import EmailAddress
 from django.db import transaction
+from django.utils import timezone
 
 from accounts.models import Role, RoleAssignment, User
 from municipalities.data import load_reference
 from municipalities.models import Municipality
 
-from .models import Cohort, Objective, Organisation, Participation, Programme, ProgrammeOrganisation
+from .models import (
+    BudgetLine,
+    Cohort,
+    Milestone,
+    Objective,
+    Organisation,
+    Participation,
+    Phase,
+    Programme,
+    ProgrammeOrganisation,
+    Spending,
+)
 
 DEMO_PASSWORD = "cirkulaer-demo-2024"  # noqa: S105  (printed for the embedded demo only)
 DEMO_DOMAIN = "demo.example.org"
@@ -93,6 +105,145 @@ DEMO_USERS = [
     ("observer", "observer", "Olga Observatør", Role.OBSERVER),
 ]
 
+# --- Invented for the demo (the UI says so): timeline, budget split, spending, stages -------------------------
+
+PHASES = [
+    # Danish, English, start, end
+    ("Opstart", "Kick-off", date(2021, 8, 31), date(2021, 10, 31)),
+    ("Afdækning", "Discover", date(2021, 11, 1), date(2022, 2, 28)),
+    ("Definition", "Define", date(2022, 3, 1), date(2022, 6, 30)),
+    ("Udvikling", "Develop", date(2022, 7, 1), date(2022, 12, 31)),
+    ("Test", "Deliver (test)", date(2023, 1, 1), date(2023, 8, 31)),
+    ("Forankring", "Anchor", date(2023, 9, 1), date(2023, 12, 31)),
+    ("Afslutning", "Wrap-up", date(2024, 1, 1), date(2024, 2, 29)),
+]
+
+PROGRAMME_MILESTONES = [
+    # due, Danish, English, phase (index in PHASES)
+    (date(2021, 9, 15), "Opstartsseminar for de seks kommuner", "Kick-off seminar for the six municipalities", 0),
+    (date(2021, 10, 12), "Læringsmodul 1: Systemtænkning", "Learning module 1: Systems thinking", 0),
+    (date(2021, 10, 28), "Følgegruppemøde 1", "Follow-group meeting 1", 0),
+    (date(2021, 11, 30), "Læringsmodul 2: Cirkulære løsningsmodeller",
+     "Learning module 2: Circular solution models", 1),
+    (date(2022, 2, 22), "Stage gate: Afdækning godkendt", "Stage gate: Discover signed off", 1),
+    (date(2022, 3, 15), "Læringsmodul 3: Problemformulering og aktørkortlægning",
+     "Learning module 3: Problem framing and actor mapping", 2),
+    (date(2022, 4, 26), "Følgegruppemøde 2", "Follow-group meeting 2", 2),
+    (date(2022, 5, 19), "Tværkommunal sparring 1", "Cross-municipal sparring 1", 2),
+    (date(2022, 6, 28), "Stage gate: Udfordring defineret", "Stage gate: Define signed off", 2),
+    (date(2022, 8, 30), "Midtvejsstatus til Realdania", "Mid-term status to Realdania", 3),
+    (date(2022, 9, 20), "Læringsmodul 4: Prototyper med partnere", "Learning module 4: Prototyping with partners", 3),
+    (date(2022, 10, 25), "Følgegruppemøde 3", "Follow-group meeting 3", 3),
+    (date(2022, 11, 24), "Circular City Community: første netværksmøde",
+     "Circular City Community: first network meeting", 3),
+    (date(2022, 12, 15), "Stage gate: Løsningsmodel klar til test", "Stage gate: Develop signed off", 3),
+    (date(2023, 2, 7), "Læringsmodul 5: Test og måling", "Learning module 5: Testing and measuring", 4),
+    (date(2023, 4, 18), "Tværkommunal sparring 2", "Cross-municipal sparring 2", 4),
+    (date(2023, 5, 23), "Følgegruppemøde 4", "Follow-group meeting 4", 4),
+    (date(2023, 8, 29), "Stage gate: Test gennemført", "Stage gate: Deliver (test) signed off", 4),
+    (date(2023, 9, 26), "Læringsmodul 6: Forankring og opskalering", "Learning module 6: Anchoring and scaling", 5),
+    (date(2023, 10, 31), "Internationalt formidlingsmøde med partnerne",
+     "International dissemination meeting with the partners", 5),
+    (date(2023, 11, 21), "Følgegruppemøde 5", "Follow-group meeting 5", 5),
+    (date(2023, 12, 14), "Stage gate: Forankring godkendt", "Stage gate: Anchor signed off", 5),
+    (date(2024, 1, 30), "Afslutningskonference", "Closing conference", 6),
+    (date(2024, 2, 27), "Slutrapport til Realdania", "Final report to Realdania", 6),
+]
+
+MUNICIPALITY_MILESTONES = [
+    (date(2022, 1, 31), "Lokal udfordring beskrevet", "Local challenge described", 1),
+    (date(2022, 3, 31), "Tværgående team sammensat", "Cross-departmental team formed", 2),
+    (date(2022, 11, 30), "Løsningsmodel valgt", "Solution model chosen", 3),
+    (date(2023, 8, 15), "Lokal test gennemført", "Local test completed", 4),
+    (date(2023, 12, 5), "Forankringsplan politisk behandlet", "Anchoring plan discussed politically", 5),
+]
+
+# Where each demo municipality ended: all but one reached Anchor; that one stopped after its test.
+FINAL_STAGES = {code: Participation.Stage.ANCHOR for code in DEMO_MUNICIPALITY_CODES}
+FINAL_STAGES["813"] = Participation.Stage.DELIVER
+
+BUDGET_LINES = [
+    # code, Danish, English, allocated (DKK); they add up to the programme budget of 5,460,000 DKK.
+    ("WP1", "Programledelse og koordinering", "Programme management and coordination", Decimal("820000")),
+    ("WP2", "Læringsforløb og kompetenceopbygning", "Learning modules and capacity building", Decimal("1250000")),
+    ("WP3", "Lokale test og innovationsrådgivning", "Local tests and innovation advice", Decimal("2150000")),
+    ("WP4", "Følgegruppe og politisk forankring", "Follow-group and political anchoring", Decimal("440000")),
+    ("WP5", "Community, kommunikation og international formidling",
+     "Community, communication and international dissemination", Decimal("800000")),
+]
+
+SPENDINGS = [
+    # work package, date, description, amount (DKK)
+    ("WP1", date(2021, 12, 31), "Programledelse 2021", Decimal("160000")),
+    ("WP1", date(2022, 12, 31), "Programledelse 2022", Decimal("330000")),
+    ("WP1", date(2023, 12, 31), "Programledelse 2023", Decimal("300000")),
+    ("WP2", date(2021, 12, 15), "Læringsmodul 1–2", Decimal("280000")),
+    ("WP2", date(2022, 9, 30), "Læringsmodul 3–4", Decimal("410000")),
+    ("WP2", date(2023, 10, 15), "Læringsmodul 5–6", Decimal("470000")),
+    ("WP3", date(2022, 6, 30), "Innovationsrådgivning, 1. halvår 2022", Decimal("520000")),
+    ("WP3", date(2022, 12, 31), "Innovationsrådgivning, 2. halvår 2022", Decimal("610000")),
+    ("WP3", date(2023, 6, 30), "Lokale test: materialer og partnere", Decimal("590000")),
+    ("WP3", date(2023, 12, 31), "Innovationsrådgivning 2023", Decimal("395000")),
+    ("WP4", date(2022, 12, 31), "Følgegruppemøder 2021–2022", Decimal("180000")),
+    ("WP4", date(2023, 12, 31), "Følgegruppemøder 2023", Decimal("205000")),
+    ("WP5", date(2022, 11, 30), "Circular City Community: netværksmøde", Decimal("240000")),
+    ("WP5", date(2023, 10, 31), "International formidling med partnerne", Decimal("310000")),
+    ("WP5", date(2024, 2, 15), "Afslutningskonference og slutrapport", Decimal("215000")),
+]
+
+
+def _upsert(model, lookup: dict, values: dict):
+    """update_or_create that saves only when something differs, so a second run writes nothing (and adds
+    no audit history)."""
+    obj = model.objects.filter(**lookup).first()
+    if obj is None:
+        return model.objects.create(**lookup, **values)
+    changed = [name for name, value in values.items() if getattr(obj, name) != value]
+    if changed:
+        for name in changed:
+            setattr(obj, name, values[name])
+        obj.save()
+    return obj
+
+
+def _done_at(day: date):
+    return timezone.make_aware(datetime.combine(day, time(15, 0)))
+
+
+def _load_timeline(programme, participations, users) -> None:
+    phases = [
+        _upsert(Phase, {"programme": programme, "name_da": da},
+                {"name_en": en, "starts_on": start, "ends_on": end, "order": order})
+        for order, (da, en, start, end) in enumerate(PHASES, start=1)
+    ]
+    facilitator = users["facilitator"]
+    for due, da, en, phase in PROGRAMME_MILESTONES:
+        _upsert(Milestone, {"programme": programme, "participation": None, "title_da": da}, {
+            "title_en": en, "due_on": due, "phase": phases[phase], "owner": facilitator,
+            "status": Milestone.Status.DONE, "completed_at": _done_at(due)})
+    stages = list(Participation.Stage)
+    for code, participation in participations.items():
+        final = FINAL_STAGES[code]
+        owner = users["staff"] if participation.municipality.code == DEMO_MUNICIPALITY_CODES[1] else None
+        for due, da, en, phase in MUNICIPALITY_MILESTONES:
+            reached = stages.index(final) >= phase - 1  # phases 1…5 are the stages Discover…Anchor
+            _upsert(Milestone, {"programme": programme, "participation": participation, "title_da": da}, {
+                "title_en": en, "due_on": due, "phase": phases[phase], "owner": owner,
+                "status": Milestone.Status.DONE if reached else Milestone.Status.CANCELLED,
+                "completed_at": _done_at(due) if reached else None})
+        _upsert(Participation, {"pk": participation.pk}, {"stage": final})
+
+
+def _load_budget(programme) -> None:
+    lines = {
+        code: _upsert(BudgetLine, {"programme": programme, "code": code},
+                      {"name_da": da, "name_en": en, "allocated_dkk": amount, "order": order})
+        for order, (code, da, en, amount) in enumerate(BUDGET_LINES, start=1)
+    }
+    for code, day, description, amount in SPENDINGS:
+        _upsert(Spending, {"budget_line": lines[code], "spent_on": day, "description": description},
+                {"amount_dkk": amount})
+
 
 def demo_email(local: str) -> str:
     return f"{local}@{DEMO_DOMAIN}"
@@ -123,22 +274,17 @@ def load_demo(*, reset: bool = False) -> dict:
         User.objects.filter(email__endswith="@" + DEMO_DOMAIN).delete()
 
     load_reference(Municipality)  # the 98 municipalities, should a test database have lost them
-    programme, _created = Programme.objects.update_or_create(slug=SLUG, defaults={**PROGRAMME, "is_demo": True})
+    programme = _upsert(Programme, {"slug": SLUG}, {**PROGRAMME, "is_demo": True})
     for order, (text_da, text_en) in enumerate(OBJECTIVES, start=1):
-        Objective.objects.update_or_create(programme=programme, order=order,
-                                           defaults={"text_da": text_da, "text_en": text_en})
+        _upsert(Objective, {"programme": programme, "order": order}, {"text_da": text_da, "text_en": text_en})
     for name, kind, part in ORGANISATIONS:
         organisation, _ = Organisation.objects.get_or_create(name=name, defaults={"kind": kind})
         ProgrammeOrganisation.objects.get_or_create(programme=programme, organisation=organisation, part=part)
     for slug, name_da, name_en in OTHER_PROGRAMMES:
-        Programme.objects.update_or_create(
-            slug=slug, defaults={"name_da": name_da, "name_en": name_en, "status": Programme.Status.LISTED}
-        )
+        _upsert(Programme, {"slug": slug}, {"name_da": name_da, "name_en": name_en, "status": Programme.Status.LISTED})
 
-    cohort, _ = Cohort.objects.update_or_create(
-        programme=programme, name="Hold 1",
-        defaults={"starts_on": PROGRAMME["starts_on"], "ends_on": PROGRAMME["ends_on"]},
-    )
+    cohort = _upsert(Cohort, {"programme": programme, "name": "Hold 1"},
+                     {"starts_on": PROGRAMME["starts_on"], "ends_on": PROGRAMME["ends_on"]})
     municipalities = {m.code: m for m in Municipality.objects.filter(code__in=DEMO_MUNICIPALITY_CODES)}
     participations = {}
     for code in DEMO_MUNICIPALITY_CODES:
@@ -165,6 +311,9 @@ def load_demo(*, reset: bool = False) -> dict:
             _role(user, role, programme=programme, department="Realdania")
         elif role == Role.ADMIN:
             _role(user, role)
+    from municipalities.demo import load_participation_demo  # challenges, teams, advisors, follow-group
+
+    load_participation_demo(programme)
     return {"programme": programme, "users": users}
 
 

@@ -66,6 +66,10 @@ class Marker:
     title: str
     points: str = ""
 
+    @property
+    def strike(self) -> tuple[float, float, float, float]:
+        return (round(self.x - 7, 1), round(self.y + 7, 1), round(self.x + 7, 1), round(self.y - 7, 1))
+
 
 @dataclass
 class Row:
@@ -83,6 +87,10 @@ class Row:
     @property
     def text_y(self) -> float:
         return self.y + TL_ROW / 2 + 4
+
+    @property
+    def bar_y(self) -> float:
+        return self.y + 5
 
 
 @dataclass

@@ -261,6 +261,9 @@ def board_for_user(*, user, programme: Programme) -> list[dict]:
             "cells": [{"stage": stage, "state": "current" if i == current else "passed" if i < current else "ahead"}
                       for i, stage in enumerate(stages)],
         })
+    for group in cohorts.values():
+        counts = [sum(1 for row in group["rows"] if row["participation"].stage == stage) for stage in stages]
+        group["columns"] = list(zip([stage.label for stage in stages], counts, strict=True))
     return list(cohorts.values())
 
 
@@ -294,6 +297,7 @@ class HistoryEntry:
     kind_label: str
     subject: str
     action: str
+    action_code: str
     changes: list = field(default_factory=list)
 
 
@@ -342,6 +346,7 @@ def history_entries(*, page_rows) -> list[HistoryEntry]:
             when=when, who=record.history_user, kind=kind, kind_label=str(model._meta.verbose_name).capitalize(),
             subject=_history_subject(kind, record, names),
             action={"+": _("Created"), "-": _("Deleted"), "~": _("Changed")}[record.history_type],
+            action_code=record.history_type,
             changes=[(str(model._meta.get_field(c.field).verbose_name).capitalize(),
                       _history_value(model, c.field, c.old, names), _history_value(model, c.field, c.new, names))
                      for c in deltas[(kind, history_id)]],

@@ -31,7 +31,7 @@ from .forms import (
     SpendingForm,
     objectives_initial,
 )
-from .models import BudgetLine, Cohort, Milestone, Participation, Phase
+from .models import BudgetLine, Cohort, Milestone, Phase
 from .permissions import (
     can_complete_milestone,
     can_create_programme,
@@ -142,6 +142,8 @@ def programme_create(request):
 @login_required
 def programme_detail(request, slug):
     programme = programme_detail_for_user_or_404(user=request.user, slug=slug)
+    if request.htmx:  # "Cancel" in a cohort's edit form: the cohorts again
+        return render(request, "programmes/programme_detail.html#cohorts", _detail_context(request, programme))
     return render(request, "programmes/programme_detail.html", _detail_context(request, programme))
 
 
@@ -621,7 +623,6 @@ def board(request, slug):
     return render(request, "programmes/board.html", {
         **_programme_context(request, programme, "board"), "cohorts": board_for_user(user=request.user,
                                                                                        programme=programme),
-        "stages": Participation.Stage.choices,
     })
 
 
