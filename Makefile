@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install translations messages lint check bench clean-embedded
+.PHONY: run test install translations messages lint check bench bench-reminders clean-embedded
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -38,6 +38,10 @@ check: $(STAMP)
 	$(PY) manage.py makemigrations --check --dry-run
 	DJANGO_PRODUCTION=1 DJANGO_SECRET_KEY=check-only-$$(date +%s)-x7Qm2pL9vR4tY8wE3nB6cJ1kH5 \
 	  DJANGO_ALLOWED_HOSTS=example.org $(PY) manage.py check --deploy --fail-level WARNING
+
+# Reminder scan at 1×, 10× and 100× the demo timeline, in a throwaway SQLite database (notifications/bench.py).
+bench-reminders: $(STAMP)
+	$(PY) -m notifications.bench $(BENCH_ARGS)
 
 clean-embedded:
 	rm -rf var

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
 
 from .models import Invitation, RoleAssignment, User
 
@@ -28,7 +29,7 @@ class UserAdmin(DjangoUserAdmin):
 
 
 @admin.register(RoleAssignment)
-class RoleAssignmentAdmin(admin.ModelAdmin):
+class RoleAssignmentAdmin(SimpleHistoryAdmin):  # the history of teams, advisors and follow-groups
     list_display = ["user", "role", "programme", "participation", "municipality", "department", "starts_on", "ends_on"]
     list_filter = ["role", "programme"]
     search_fields = ["user__email", "user__full_name", "department", "position"]

@@ -177,10 +177,14 @@ def team_member_invite(*, municipality, email: str, full_name: str, department: 
     email = email.strip().lower()
     if not department.strip():
         raise ValidationError({"department": _("Give the department the person works in.")})
-    if _active(RoleAssignment.objects.filter(role=Role.STAFF, municipality=municipality,
-                                             user__email__iexact=email)).exists():
+    earlier = RoleAssignment.objects.filter(role=Role.STAFF, municipality=municipality, user__email__iexact=email)
+    if _active(earlier).exists():
         raise ValidationError({"email": _("%(email)s is already on the team of %(municipality)s.") % {
             "email": email, "municipality": municipality}})
+    if earlier.exists():  # accepting would find the ended role and grant nothing
+        raise ValidationError({"email": _(
+            "%(email)s had a staff role in %(municipality)s that has ended. An administrator must remove the "
+            "old role before the person can be invited again.") % {"email": email, "municipality": municipality}})
     if _pending_invitations(role=Role.STAFF, municipality=municipality, email__iexact=email).exists():
         raise ValidationError({"email": _("An invitation to %(email)s is already waiting for an answer.") % {
             "email": email}})
@@ -241,10 +245,14 @@ def politician_invite(*, programme, email: str, full_name: str, municipality, po
     email = email.strip().lower()
     _check_politician(programme=programme, municipality=municipality, position=position, starts_on=starts_on,
                       ends_on=ends_on)
-    if _active(RoleAssignment.objects.filter(role=Role.POLITICIAN, programme=programme,
-                                             user__email__iexact=email)).exists():
+    earlier = RoleAssignment.objects.filter(role=Role.POLITICIAN, programme=programme, user__email__iexact=email)
+    if _active(earlier).exists():
         raise ValidationError({"email": _("%(email)s is already in the follow-group of %(programme)s.") % {
             "email": email, "programme": programme}})
+    if earlier.exists():  # e.g. re-elected: the old membership gets a new term instead of a second one
+        raise ValidationError({"email": _(
+            "%(email)s has been in the follow-group before. Change the term of the existing membership "
+            "instead.") % {"email": email}})
     if _pending_invitations(role=Role.POLITICIAN, programme=programme, email__iexact=email).exists():
         raise ValidationError({"email": _("An invitation to %(email)s is already waiting for an answer.") % {
             "email": email}})

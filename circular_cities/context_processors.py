@@ -3,6 +3,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from accounts.permissions import can_invite, scope_of
+from community.permissions import is_member as is_community_member
 
 
 def navigation(request):
@@ -14,8 +15,13 @@ def navigation(request):
         items.append({"url": reverse("home"), "label": _("Home")})
         if scope.is_admin or scope.programme_ids:
             items.append({"url": reverse("programmes:list"), "label": _("Programmes")})
+            items.append({"url": reverse("workshops:mine"), "label": _("Meetings")})
+        if is_community_member(user):  # alumni too: membership outlives a programme
+            items.append({"url": reverse("community:index"), "label": _("Community")})
         if can_invite(user):
             items.append({"url": reverse("accounts:invitation-list"), "label": _("Invitations")})
         if user.is_staff:
             items.append({"url": reverse("admin:index"), "label": _("Administration")})
+    else:
+        items.append({"url": reverse("community:showcase"), "label": _("Showcase")})
     return {"nav_items": items, "LANGUAGES_AVAILABLE": settings.LANGUAGES}

@@ -84,6 +84,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "circular_cities.context_processors.navigation",
+                "notifications.context_processors.notifications",
             ],
         },
     }
@@ -142,6 +143,14 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "Europe/Copenhagen"
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+
+# --- Reminders (notifications app; DESIGN.md §5) ----------------------------------------------------------
+# A reminder due longer ago than the grace window is never sent (loading a past programme sends nothing).
+REMINDER_GRACE_HOURS = env.int("REMINDER_GRACE_HOURS", default=12)
+REMINDER_SCAN_EVERY_SECONDS = env.int("REMINDER_SCAN_EVERY_SECONDS", default=300)
+REMINDER_SWEEP_EVERY_SECONDS = env.int("REMINDER_SWEEP_EVERY_SECONDS", default=300)
+# Claims queued this long ago and still not sent are queued again by the sweeper.
+REMINDER_SWEEP_AFTER_SECONDS = env.int("REMINDER_SWEEP_AFTER_SECONDS", default=900)
 
 # --- Accounts ---------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

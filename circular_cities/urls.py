@@ -17,6 +17,8 @@ urlpatterns = [
     path("programmes/", include("programmes.urls")),
     path("municipalities/", include("municipalities.urls")),
     path("meetings/", include("workshops.urls")),
+    path("notifications/", include("notifications.urls")),
+    path("", include("community.urls")),  # /community/… for members, /showcase/… public
     path("admin/", admin.site.urls),
 ]
 

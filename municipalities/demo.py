@@ -150,3 +150,174 @@ def load_participation_demo(programme) -> None:
             user=_user(local, name), role=Role.POLITICIAN, programme=programme,
             defaults={"municipality": participations[code].municipality, "position": position,
                       "starts_on": starts_on, "ends_on": ends_on})
+
+    load_local_tests_demo(programme, participations)
+
+
+# --- Local tests: progress with photos, indicators, partners, stage gates, advice (all invented) ----------------
+
+INDICATORS = {
+    "169": [("Genbrugte byggematerialer", "tons", 0, 120, "higher"), ("CO₂e sparet", "tons CO₂e", 0, 60, "higher")],
+    "265": [("Genbrugskopper i omløb", "stk", 0, 20000, "higher"),
+            ("Engangsaffald ved arrangementer", "kg", 4000, 1000, "lower")],
+    "540": [("Madspild pr. kuvert", "g", 120, 60, "lower"), ("Køkkener med løbende måling", "antal", 0, 12, "higher")],
+    "630": [("Reparerede computere", "stk", 0, 800, "higher"),
+            ("Udstyr givet videre til foreninger", "stk", 0, 300, "higher")],
+    "657": [("Tekstiler sorteret til nye produkter", "tons", 0, 40, "higher"),
+            ("Virksomheder der aftager fibre", "antal", 0, 8, "higher")],
+    "813": [("Indsamlede fiskenet", "tons", 0, 25, "higher"), ("Net sendt til genanvendelse", "%", 0, 80, "higher")],
+}
+
+# (name, organisation kind, sector, role); every name says it is invented.
+DEMO_PARTNERS = [
+    ("Lokal byggevirksomhed (demo)", "company", "industry", "Leverer og afprøver løsningen"),
+    ("Lokal detailvirksomhed (demo)", "company", "business", "Sælger og formidler til kunder"),
+    ("Regionalt universitet (demo)", "research", "research", "Måler effekten og evaluerer"),
+    ("Lokal grøn forening (demo)", "civil_society", "civil_society", "Inddrager borgere og frivillige"),
+    ("Regionalt affaldsselskab (demo)", "public_body", "public", "Indsamling og logistik"),
+]
+
+ENTRY_DATES = [date(2021, 11, 15), date(2022, 5, 10), date(2022, 11, 22), date(2023, 6, 6), date(2024, 1, 24)]
+ENTRY_TEXTS = [
+    ("Kick-off i den tværgående arbejdsgruppe og første interviews med aktørerne.",
+     "Afdelingerne ser problemet meget forskelligt.", "", "Kortlæg aktører og materialestrømme.", "on_track"),
+    ("Problemformuleringen er skrevet og drøftet med følgegruppen.",
+     "Et skarpt afgrænset problem gør det lettere at finde partnere.", "Svært at finde data om mængderne.",
+     "Lav en testplan med partnerne.", "at_risk"),
+    ("Første prototype af løsningen er afprøvet i lille skala.",
+     "Brugerne tager godt imod, men logistikken skal forenkles.", "", "Udvid testen til flere lokationer.",
+     "on_track"),
+    ("Testen kører på fuld skala; første målinger af indikatorerne er samlet.",
+     "Målinger kræver faste rutiner hos personalet.", "Ressourcer i driften i sommerperioden.",
+     "Evaluér testen med universitetet.", "at_risk"),
+    ("Evaluering færdig; forslag til forankring sendt til udvalget.",
+     "Politisk forankring kræver tal og gode historier.", "", "Indarbejd modellen i budget og udbud.",
+     "on_track"),
+]
+STAGE_OUTPUT_TITLES = {
+    "discover": "Indsigter og aktørkort", "define": "Problemformulering", "develop": "Testplan",
+    "deliver": "Evaluering af testen", "anchor": "Forankringsplan",
+}
+COLOURS = {"169": (122, 90, 60), "265": (30, 110, 160), "540": (90, 140, 60), "630": (70, 70, 110),
+           "657": (150, 70, 110), "813": (30, 120, 130)}
+
+
+def _demo_photo(code: str, number: int):
+    """A drawn picture (no real photo, no metadata), uploaded through the same service as the screens."""
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image, ImageDraw
+
+    colour = COLOURS.get(code, (80, 80, 80))
+    image = Image.new("RGB", (640, 480), (235, 240, 238))
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((0, 320, 640, 480), fill=colour)
+    for i in range(number + 2):
+        x = 60 + i * 110
+        draw.rectangle((x, 200 - i * 12, x + 80, 320), fill=tuple(min(255, c + 40 * (i % 3)) for c in colour))
+    draw.ellipse((520, 40, 600, 120), fill=(240, 190, 60))
+    draw.text((20, 20), f"Demo {code} #{number + 1}", fill=(20, 30, 28))
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=80)
+    return SimpleUploadedFile(f"demo-{code}-{number}.jpg", out.getvalue(), content_type="image/jpeg")
+
+
+def _quarters(start: date, end: date):
+    day = date(start.year, ((start.month - 1) // 3) * 3 + 1, 1)
+    while day <= end:
+        yield day
+        day = date(day.year + (day.month + 2) // 12, (day.month + 2) % 12 + 1, 1)
+
+
+def load_local_tests_demo(programme, participations: dict) -> None:
+    """Progress entries with photos, indicator series, partners, stage gates and advice for each demo
+    municipality, 2021–2024. Loading twice changes nothing (natural keys; existing entries are kept)."""
+    from accounts.models import User
+    from programmes.demo import FINAL_STAGES, demo_email
+    from programmes.models import Organisation
+
+    from .models import (
+        REQUIRED_OUTPUTS,
+        STAGE_ORDER,
+        AdvisorySession,
+        AgreedAction,
+        Indicator,
+        Measurement,
+        PartnerInvolvement,
+        ProgressEntry,
+        StageGateOutput,
+    )
+    from .services import progress_entry_save
+
+    organisations = {}
+    for name, kind, *_rest in DEMO_PARTNERS:
+        organisations[name], _ = Organisation.objects.get_or_create(name=name, defaults={"kind": kind})
+    people = {u.email: u for u in User.objects.filter(email__in=[
+        demo_email(local) for staff in STAFF.values() for local, *_ in staff[:1]] + [
+        demo_email(local) for local, _name in ADVISORS])}
+    for index, (code, participation) in enumerate(sorted(participations.items())):
+        author = people.get(demo_email(STAFF[code][0][0]))
+        advisor = people.get(demo_email(ADVISORS[ADVISOR_OF[code]][0]))
+        final = FINAL_STAGES.get(code, "deliver")
+        final = final.value if hasattr(final, "value") else final
+
+        indicators = []
+        for name, unit, baseline, target, direction in INDICATORS[code]:
+            indicator, _ = Indicator.objects.get_or_create(participation=participation, name=name, defaults={
+                "unit": unit, "baseline": baseline, "target": target, "direction": direction})
+            indicators.append(indicator)
+            quarters = list(_quarters(date(2021, 10, 1), date(2024, 1, 1)))
+            for n, day in enumerate(quarters):
+                share = (n + 1) / len(quarters) * (0.7 + 0.05 * (index % 4)) + (0.03 if n % 3 == 1 else 0)
+                value = round(baseline + (target - baseline) * share, 1)
+                Measurement.objects.update_or_create(indicator=indicator, measured_on=day, defaults={"value": value})
+
+        for n, (name, _kind, sector, role) in enumerate(DEMO_PARTNERS):
+            if (n + index) % 5 == 4:
+                continue  # four of the five per municipality, a different one left out each time
+            PartnerInvolvement.objects.get_or_create(
+                participation=participation, organisation=organisations[name],
+                defaults={"sector": sector, "role": role, "starts_on": date(2022, 1 + n, 1),
+                          "ends_on": date(2023, 12, 31)})
+
+        for n, (happened_on, (text, learnings, blockers, next_steps, status)) in enumerate(
+                zip(ENTRY_DATES, ENTRY_TEXTS, strict=True)):
+            if ProgressEntry.objects.filter(participation=participation, happened_on=happened_on).exists():
+                continue
+            progress_entry_save(participation=participation, by=author, happened_on=happened_on,
+                                what_happened=text, learnings=learnings, blockers=blockers, next_steps=next_steps,
+                                status=status, photos=[_demo_photo(code, n)], publish=True,
+                                captions=[f"Billede fra den lokale test ({happened_on:%m.%Y}, demo)"])
+
+        reached = STAGE_ORDER.index(final) if final in STAGE_ORDER else 0
+        for stage in STAGE_ORDER[: reached + 1]:
+            accepted = STAGE_ORDER.index(stage) < reached or stage == "anchor"
+            for kind in REQUIRED_OUTPUTS[stage]:
+                StageGateOutput.objects.get_or_create(participation=participation, stage=stage, kind=kind, defaults={
+                    "title": STAGE_OUTPUT_TITLES[stage], "body": "Udarbejdet af den tværgående arbejdsgruppe (demo).",
+                    "state": "accepted" if accepted else "submitted", "submitted_by": author,
+                    "submitted_at": _at(ENTRY_DATES[min(STAGE_ORDER.index(stage), 4)]),
+                    "reviewed_at": _at(ENTRY_DATES[min(STAGE_ORDER.index(stage), 4)]) if accepted else None,
+                    "review_comment": "Godkendt." if accepted else ""})
+
+        for held_on, topics, advice, action in [
+            (date(2022, 2, 8), "Problemformulering og aktører", "Afgræns testen til ét sted og én målgruppe.",
+             "Aftal testsite med partnerne"),
+            (date(2023, 3, 14), "Måling af indikatorer", "Mål fast hver måned og del tallene med følgegruppen.",
+             "Sæt fast måleplan op"),
+        ]:
+            session, _ = AdvisorySession.objects.get_or_create(
+                participation=participation, held_on=held_on,
+                defaults={"advisor": advisor, "topics": topics, "advice": advice,
+                          "attendees": "Projektleder, fagpersoner fra to forvaltninger, innovationsrådgiver"})
+            AgreedAction.objects.get_or_create(session=session, text=action, defaults={
+                "owner": author, "due_on": date(held_on.year, held_on.month + 1, 28)})
+
+
+def _at(day):
+    from datetime import datetime, time
+
+    from django.utils import timezone
+
+    return timezone.make_aware(datetime.combine(day, time(12, 0)))

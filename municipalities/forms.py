@@ -1,9 +1,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from programmes.models import LocalChallenge
+from programmes.models import LocalChallenge, Milestone
 
-from .models import Municipality
+from .models import REQUIRED_OUTPUTS, Indicator, Municipality, ProgressEntry, Sector, StageGateOutput
 from .sdgs import SDG_CHOICES
 
 
@@ -79,3 +79,154 @@ class AdvisorForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["advisor"].queryset = pool
         self.fields["advisor"].label_from_instance = lambda user: f"{user.full_name or user.email} ({user.email})"
+
+
+# --- Local tests ------------------------------------------------------------------------------------------------
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultiplePhotoField(forms.FileField):
+    """Several photos in one field; each is checked by content in the service, not here."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(item, initial) for item in data if item]
+        return [single(data, initial)] if data else []
+
+
+class ProgressEntryForm(forms.Form):
+    happened_on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}),
+                                  error_messages={"required": _("Give the date of what happened.")})
+    what_happened = forms.CharField(label=_("What happened"), widget=forms.Textarea(attrs={"rows": 3}),
+                                    error_messages={"required": _("Describe what happened.")})
+    status = forms.ChoiceField(label=_("Status"), choices=ProgressEntry.Status.choices, widget=forms.RadioSelect,
+                               initial=ProgressEntry.Status.ON_TRACK)
+    learnings = forms.CharField(label=_("Learnings"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    blockers = forms.CharField(label=_("Blockers"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    next_steps = forms.CharField(label=_("Next steps"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    photos = MultiplePhotoField(label=_("Photos"), required=False,
+                                help_text=_("JPEG, PNG or WebP, up to 10 MB each. Location data is removed."))
+    milestones = forms.ModelMultipleChoiceField(label=_("Milestones"), queryset=None, required=False,
+                                                widget=forms.CheckboxSelectMultiple)
+    indicator = forms.ModelChoiceField(label=_("Indicator measured"), queryset=None, required=False,
+                                       empty_label=_("No measurement"))
+    value = forms.DecimalField(label=_("Value"), required=False, max_digits=14, decimal_places=2)
+    partner = forms.CharField(label=_("Partner organisation involved"), required=False, max_length=200,
+                              help_text=_("Optional: an organisation that took part, e.g. a company or a school."))
+    partner_sector = forms.ChoiceField(label=_("Partner's sector"), required=False,
+                                       choices=[("", "---------")] + Sector.choices)
+    partner_role = forms.CharField(label=_("Partner's role"), required=False, max_length=200)
+
+    def __init__(self, *args, participation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["milestones"].queryset = Milestone.objects.filter(participation=participation).order_by("due_on")
+        self.fields["indicator"].queryset = Indicator.objects.filter(participation=participation)
+        if not self.fields["milestones"].queryset.exists():
+            del self.fields["milestones"]
+        if not self.fields["indicator"].queryset.exists():
+            del self.fields["indicator"], self.fields["value"]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("indicator") and data.get("value") is None:
+            self.add_error("value", _("Give the measured value."))
+        if data.get("value") is not None and not data.get("indicator"):
+            self.add_error("indicator", _("Choose the indicator the value belongs to."))
+        if data.get("partner"):
+            if not data.get("partner_sector"):
+                self.add_error("partner_sector", _("Choose the partner's sector."))
+            if not data.get("partner_role"):
+                self.add_error("partner_role", _("Say what the partner did."))
+        return data
+
+    def service_kwargs(self) -> dict:
+        data = self.cleaned_data
+        measurements = [(data["indicator"], data["value"])] if data.get("indicator") else []
+        return {"happened_on": data["happened_on"], "what_happened": data["what_happened"],
+                "learnings": data["learnings"], "blockers": data["blockers"], "next_steps": data["next_steps"],
+                "status": data["status"], "milestones": data.get("milestones") or [], "photos": data["photos"],
+                "measurements": measurements,
+                "partners": [(data["partner"], data["partner_sector"], data["partner_role"])] if data.get("partner")
+                else []}
+
+    @staticmethod
+    def initial_from(entry) -> dict:
+        if entry is None:
+            return {"status": ProgressEntry.Status.ON_TRACK}
+        return {"happened_on": entry.happened_on, "what_happened": entry.what_happened, "status": entry.status,
+                "learnings": entry.learnings, "blockers": entry.blockers, "next_steps": entry.next_steps,
+                "milestones": list(entry.milestones.all())}
+
+
+class CommentForm(forms.Form):
+    body = forms.CharField(label=_("Comment"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000,
+                           error_messages={"required": _("Write a comment first.")})
+
+
+class StageOutputForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Output"), choices=[])
+    title = forms.CharField(label=_("Title"), max_length=200)
+    body = forms.CharField(label=_("Summary"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    link = forms.URLField(label=_("Link"), required=False, assume_scheme="https", max_length=200)
+
+    def __init__(self, *args, stage: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [(k, StageGateOutput.Kind(k).label) for k in REQUIRED_OUTPUTS[stage]]
+
+
+class StageReviewForm(forms.Form):
+    decision = forms.ChoiceField(label=_("Decision"), choices=[("accept", _("Accept")), ("return", _("Send back"))])
+    comment = forms.CharField(label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class IndicatorForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=150)
+    unit = forms.CharField(label=_("Unit"), max_length=40, help_text=_("E.g. tonnes, kg CO₂e, DKK, actors"))
+    baseline = forms.DecimalField(label=_("Baseline"), required=False, max_digits=14, decimal_places=2)
+    target = forms.DecimalField(label=_("Target"), required=False, max_digits=14, decimal_places=2)
+    direction = forms.ChoiceField(label=_("Direction"), choices=Indicator.Direction.choices)
+
+
+class MeasurementForm(forms.Form):
+    indicator = forms.ModelChoiceField(label=_("Indicator"), queryset=None)
+    measured_on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    value = forms.DecimalField(label=_("Value"), max_digits=14, decimal_places=2)
+
+    def __init__(self, *args, participation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["indicator"].queryset = Indicator.objects.filter(participation=participation)
+
+
+
+
+class PartnerForm(forms.Form):
+    organisation = forms.CharField(label=_("Organisation"), max_length=200,
+                                   help_text=_("An existing organisation is reused; a new name is created."))
+    sector = forms.ChoiceField(label=_("Sector"), choices=Sector.choices)
+    role = forms.CharField(label=_("Role in the test"), max_length=200)
+    starts_on = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
+    ends_on = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class AdvisorySessionForm(forms.Form):
+    held_on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    attendees = forms.CharField(label=_("Attendees"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    topics = forms.CharField(label=_("Topics"), widget=forms.Textarea(attrs={"rows": 2}))
+    advice = forms.CharField(label=_("Advice"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class AgreedActionForm(forms.Form):
+    text = forms.CharField(label=_("Action"), max_length=200)
+    owner = forms.ModelChoiceField(label=_("Owner"), queryset=None, required=False, empty_label=_("No owner"))
+    due_on = forms.DateField(label=_("Due"), widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, people, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = people

@@ -4,8 +4,8 @@ Seeing a participation is decided by ``programmes.permissions.can_view_participa
 predicates only answer what a person who sees it may do with it.
 """
 
-from accounts.permissions import is_facilitator_of
-from programmes.permissions import can_edit_participation, can_view_programme
+from accounts.permissions import is_facilitator_of, scope_of
+from programmes.permissions import can_edit_participation, can_view_participation, can_view_programme
 
 
 def can_enrol(user, cohort) -> bool:
@@ -42,3 +42,65 @@ def can_view_follow_group(user, programme) -> bool:
 
 def can_manage_follow_group(user, programme) -> bool:
     return is_facilitator_of(user, programme.pk)
+
+
+# --- Local tests: progress, photos, indicators, partners, stage gates, advice ----------------------------------
+
+def _programme_id(participation) -> int:
+    return participation.cohort.programme_id
+
+
+def works_on(user, participation) -> bool:
+    """Staff of the municipality, its advisor and the programme's facilitators: the people doing the test."""
+    scope = scope_of(user)
+    return (participation.pk in scope.staff_participations or participation.pk in scope.advisor_participations
+            or is_facilitator_of(user, _programme_id(participation)))
+
+
+def can_view_drafts(user, participation) -> bool:
+    return works_on(user, participation)
+
+
+def can_view_entry(user, entry) -> bool:
+    """Published entries: whoever sees the municipality. Drafts: its staff, its advisor, the facilitators."""
+    participation = entry.participation
+    if not can_view_participation(user, participation):
+        return False
+    return entry.state == "published" or can_view_drafts(user, participation)
+
+
+def can_write_progress(user, participation) -> bool:
+    """Staff of the municipality and the facilitators log progress, photos, indicators and partners."""
+    return can_edit_participation(user, participation)
+
+
+def can_edit_entry(user, entry) -> bool:
+    return can_write_progress(user, entry.participation)
+
+
+def can_comment_entry(user, entry) -> bool:
+    """The advisor, the staff and the facilitators discuss an entry; read-only roles do not."""
+    return works_on(user, entry.participation)
+
+
+def can_submit_stage_output(user, participation) -> bool:
+    return can_edit_participation(user, participation)
+
+
+def can_review_stage_output(user, participation) -> bool:
+    return is_facilitator_of(user, _programme_id(participation))
+
+
+def can_view_advisory(user, participation) -> bool:
+    return works_on(user, participation)
+
+
+def can_log_advisory(user, participation) -> bool:
+    """The municipality's own advisor (and the facilitators) log advisory sessions and agreed actions."""
+    return participation.pk in scope_of(user).advisor_participations or is_facilitator_of(
+        user, _programme_id(participation))
+
+
+def can_view_my_municipalities(user) -> bool:
+    scope = scope_of(user)
+    return scope.is_admin or bool(scope.advisor_participations or scope.facilitator_programmes)

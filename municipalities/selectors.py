@@ -4,19 +4,47 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from django.db.models import CharField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models import (
+    BooleanField,
+    Case,
+    CharField,
+    Count,
+    Exists,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Role, RoleAssignment, User
+from accounts.permissions import scope_of
 from programmes.models import Cohort, LocalChallenge, Milestone, Participation
 from programmes.permissions import can_view_participation, can_view_programme
 
-from .models import Municipality
+from .models import (
+    REQUIRED_OUTPUTS,
+    STAGE_ORDER,
+    AdvisorySession,
+    AgreedAction,
+    Indicator,
+    Measurement,
+    Municipality,
+    PartnerInvolvement,
+    ProgressEntry,
+    ProgressPhoto,
+    Sector,
+    StageGateOutput,
+)
+from .permissions import can_view_drafts, can_view_entry
 from .sdgs import sdg_badges
 
 SEARCH_LIMIT = 20
@@ -153,7 +181,7 @@ def participation_changes(*, participation: Participation):
     for key, model, where in _history_sources(participation):
         rows = model.objects.filter(where).annotate(source=Value(key, output_field=CharField())).values_list(
             "history_date", "history_id", "source"
-        )
+        ).order_by()  # the parts of a UNION may not be ordered; the whole is
         combined = rows if combined is None else combined.union(rows, all=True)
     return combined.order_by("-history_date", "-history_id")
 
@@ -269,3 +297,202 @@ def _describe_role(record, previous) -> Change:
 
 
 _DESCRIBERS = {"participation": _describe_participation, "challenge": _describe_challenge, "role": _describe_role}
+
+
+# --- Local tests ------------------------------------------------------------------------------------------------
+
+STALLED_AFTER_WEEKS = 4  # no published progress for this long (or an overdue milestone): the test is stalled
+
+
+def progress_entries_for(*, user, participation: Participation) -> QuerySet[ProgressEntry]:
+    """The participation's entries the user may see, newest first, with author and photos."""
+    entries = ProgressEntry.objects.filter(participation=participation)
+    if not can_view_drafts(user, participation):
+        entries = entries.filter(state=ProgressEntry.State.PUBLISHED)
+    return (entries.select_related("author")
+            .prefetch_related("photos", "measurements__indicator")
+            .annotate(comment_count=Count("comments", distinct=True))
+            .order_by("-happened_on", "-id"))
+
+
+def progress_entry_get_for_user_or_404(*, user, pk: int) -> ProgressEntry:
+    entry = get_object_or_404(
+        ProgressEntry.objects.select_related("participation__municipality", "participation__cohort__programme",
+                                             "author"), pk=pk)
+    if not can_view_entry(user, entry):
+        raise Http404
+    return entry
+
+
+def entry_detail_parts(*, entry: ProgressEntry) -> dict:
+    return {
+        "photos": list(entry.photos.all()),
+        "comments": list(entry.comments.select_related("author")),
+        "measurements": list(entry.measurements.select_related("indicator")),
+        "entry_milestones": list(entry.milestones.all()),
+        "entry_partners": list(entry.partner_involvements.select_related("organisation")),
+    }
+
+
+def photo_get_for_user_or_404(*, user, pk: int) -> ProgressPhoto:
+    photo = get_object_or_404(ProgressPhoto.objects.select_related(
+        "entry__participation__cohort__programme"), pk=pk)
+    if not can_view_entry(user, photo.entry):
+        raise Http404
+    return photo
+
+
+def stage_gates(*, participation: Participation) -> list[dict]:
+    """Each stage with its required outputs and what was submitted for them, newest first."""
+    outputs = defaultdict(list)
+    for output in StageGateOutput.objects.filter(participation=participation).select_related(
+            "submitted_by", "reviewed_by").order_by("-id"):
+        outputs[(output.stage, output.kind)].append(output)
+    current = STAGE_ORDER.index(participation.stage)
+    labels = dict(Participation.Stage.choices)
+    stages = []
+    for index, stage in enumerate(STAGE_ORDER):
+        required = [{"kind": kind, "label": StageGateOutput.Kind(kind).label, "outputs": outputs[(stage, kind)],
+                     "accepted": any(o.state == StageGateOutput.State.ACCEPTED for o in outputs[(stage, kind)])}
+                    for kind in REQUIRED_OUTPUTS[stage]]
+        stages.append({"code": stage, "label": labels[stage], "required": required,
+                       "is_current": index == current, "is_done": index < current,
+                       "number": index + 1})
+    return stages
+
+
+def stage_output_get_for_user_or_404(*, user, pk: int) -> StageGateOutput:
+    output = get_object_or_404(StageGateOutput.objects.select_related(
+        "participation__municipality", "participation__cohort__programme"), pk=pk)
+    if not can_view_participation(user, output.participation):
+        raise Http404
+    return output
+
+
+def participation_indicators(*, participation: Participation) -> list[Indicator]:
+    return list(Indicator.objects.filter(participation=participation).prefetch_related(
+        Prefetch("measurements", queryset=Measurement.objects.order_by("measured_on", "id"))))
+
+
+CHART_W, CHART_H, PAD_L, PAD_R, PAD_T, PAD_B = 640, 240, 64, 16, 24, 32
+
+
+def indicator_chart(indicator: Indicator) -> dict:
+    """Coordinates for an inline SVG line chart of the measurements, with the target as a dashed line."""
+    points = [(m.measured_on, float(m.value)) for m in indicator.measurements.all()]
+    values = [v for _d, v in points] + [float(x) for x in (indicator.target, indicator.baseline) if x is not None]
+    if not values:
+        return {"points": "", "dots": [], "target_y": None, "ticks": []}
+    low, high = min(values + [0.0]), max(values)
+    if high == low:
+        high = low + 1
+    days = [d.toordinal() for d, _v in points] or [0]
+    first, last = min(days), max(days)
+    span = (last - first) or 1
+
+    def x(day):
+        return round(PAD_L + (day.toordinal() - first) / span * (CHART_W - PAD_L - PAD_R), 1) if points else PAD_L
+
+    def y(value):
+        return round(PAD_T + (1 - (value - low) / (high - low)) * (CHART_H - PAD_T - PAD_B), 1)
+
+    dots = [{"x": x(d), "y": y(v), "day": d, "value": v} for d, v in points]
+    ticks = [{"y": y(low + (high - low) * i / 4), "label": _tick_label(low + (high - low) * i / 4)} for i in range(5)]
+    return {
+        "points": " ".join(f"{dot['x']},{dot['y']}" for dot in dots), "dots": dots,
+        "target_y": y(float(indicator.target)) if indicator.target is not None else None,
+        "ticks": ticks, "width": CHART_W, "height": CHART_H, "left": PAD_L, "right": CHART_W - PAD_R,
+        "bottom": CHART_H - PAD_B,
+        "first": points[0][0] if points else None, "last": points[-1][0] if points else None,
+    }
+
+
+def _tick_label(value: float) -> str:
+    from django.utils.formats import number_format
+
+    return number_format(round(value, 1 if abs(value) < 10 else 0), decimal_pos=1 if abs(value) < 10 else 0,
+                         use_l10n=True, force_grouping=True)
+
+
+def participation_partners(*, participation: Participation) -> QuerySet[PartnerInvolvement]:
+    return PartnerInvolvement.objects.filter(participation=participation).select_related("organisation").order_by(
+        "sector", "organisation__name", "starts_on")
+
+
+def cohort_partner_matrix(*, user, cohort: Cohort) -> dict:
+    """Who worked with whom: the cohort's municipalities (those the user may see) × the sectors, with the
+    organisations in each cell, and the organisations that worked with more than one municipality."""
+    scope = scope_of(user)
+    participations = list(Participation.objects.filter(cohort=cohort).filter(scope.participation_filter())
+                          .select_related("municipality").order_by("municipality__name"))
+    cells: dict[tuple[int, str], list[str]] = defaultdict(list)
+    shared: dict[str, set[str]] = defaultdict(set)
+    for involvement in PartnerInvolvement.objects.filter(participation__in=participations).select_related(
+            "organisation", "participation__municipality").order_by("organisation__name"):
+        names = cells[(involvement.participation_id, involvement.sector)]
+        if involvement.organisation.name not in names:
+            names.append(involvement.organisation.name)
+        shared[involvement.organisation.name].add(involvement.participation.municipality.name)
+    rows = [{"participation": p, "cells": [cells[(p.pk, sector)] for sector, _label in Sector.choices]}
+            for p in participations]
+    return {"rows": rows, "sectors": [label for _code, label in Sector.choices],
+            "shared": sorted((name, sorted(places)) for name, places in shared.items() if len(places) > 1)}
+
+
+def advisory_sessions(*, participation: Participation) -> QuerySet[AdvisorySession]:
+    return AdvisorySession.objects.filter(participation=participation).select_related("advisor").prefetch_related(
+        Prefetch("actions", queryset=AgreedAction.objects.select_related("owner", "milestone")))
+
+
+def advisory_session_get_for_user_or_404(*, user, pk: int) -> AdvisorySession:
+    session = get_object_or_404(AdvisorySession.objects.select_related(
+        "participation__municipality", "participation__cohort__programme"), pk=pk)
+    if not can_view_participation(user, session.participation):
+        raise Http404  # who sees the municipality but not its advice gets 403 from the view
+    return session
+
+
+def agreed_action_get_for_user_or_404(*, user, pk: int) -> AgreedAction:
+    action = get_object_or_404(AgreedAction.objects.select_related(
+        "session__participation__municipality", "session__participation__cohort__programme"), pk=pk)
+    if not can_view_participation(user, action.session.participation):
+        raise Http404
+    return action
+
+
+def with_progress_status(queryset: QuerySet[Participation], *, today=None) -> QuerySet[Participation]:
+    """Annotate the latest published entry (date, status) and whether the test is stalled: no published
+    entry for STALLED_AFTER_WEEKS (counted from joining when there is none yet), or an overdue milestone,
+    while the programme runs."""
+    today = today or timezone.localdate()
+    latest = ProgressEntry.objects.filter(participation=OuterRef("pk"), state=ProgressEntry.State.PUBLISHED,
+                                          happened_on__lte=today).order_by("-happened_on", "-id")
+    overdue = Milestone.objects.filter(participation=OuterRef("pk"), due_on__lt=today,
+                                       status__in=[Milestone.Status.PLANNED, Milestone.Status.IN_PROGRESS])
+    stale_before = today - timedelta(weeks=STALLED_AFTER_WEEKS)
+    return queryset.annotate(
+        last_progress_on=Subquery(latest.values("happened_on")[:1]),
+        last_progress_status=Subquery(latest.values("status")[:1]),
+        has_overdue_milestone=Exists(overdue),
+    ).annotate(is_stalled=Case(
+        When(cohort__programme__ends_on__lt=today, then=Value(False)),  # a finished programme stalls nothing
+        When(has_overdue_milestone=True, then=Value(True)),
+        When(last_progress_on__isnull=True, joined_on__lt=stale_before, then=Value(True)),
+        When(last_progress_on__lt=stale_before, then=Value(True)),
+        default=Value(False), output_field=BooleanField()))
+
+
+def my_municipalities(*, user) -> QuerySet[Participation]:
+    """Advisors: the municipalities they advise; facilitators: every municipality of their programmes."""
+    scope = scope_of(user)
+    if scope.is_admin:
+        where = Q()
+    else:
+        where = Q(pk__in=scope.advisor_participations) | Q(cohort__programme_id__in=scope.facilitator_programmes)
+    return with_progress_status(Participation.objects.filter(where).select_related(
+        "municipality", "cohort__programme")).order_by("-is_stalled", "municipality__name", "cohort__name")
+
+
+def stalled_participations(*, user) -> QuerySet[Participation]:
+    """For a facilitator's home page: the stalled tests in their programmes."""
+    return my_municipalities(user=user).filter(is_stalled=True)

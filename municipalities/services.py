@@ -2,18 +2,36 @@
 
 from __future__ import annotations
 
+import contextlib
+
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import ProtectedError, RestrictedError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Role, RoleAssignment, User
 from accounts.permissions import forget_scope
 from accounts.services import role_assign
-from programmes.models import Cohort, LocalChallenge, Participation
+from circular_cities.uploads import clean_image
+from programmes.models import Cohort, LocalChallenge, Milestone, Organisation, Participation
 
-from .models import Municipality
+from .models import (
+    REQUIRED_OUTPUTS,
+    STAGE_ORDER,
+    AdvisorySession,
+    AgreedAction,
+    EntryComment,
+    Indicator,
+    Measurement,
+    Municipality,
+    PartnerInvolvement,
+    ProgressEntry,
+    ProgressPhoto,
+    StageGateOutput,
+)
 from .selectors import active_q
+from .storage import private_storage
 
 
 def _already_enrolled(cohort: Cohort, municipality: Municipality) -> ValidationError:
@@ -53,7 +71,12 @@ def participation_enrol(*, cohort: Cohort, municipality: Municipality, joined_on
 def participation_withdraw(*, participation: Participation) -> None:
     """Take a municipality out of a cohort. Its challenge, milestones and advisor assignments go with it;
     the audit history keeps the record (and the admin can recover it)."""
-    participation.delete()
+    try:
+        participation.delete()
+    except (ProtectedError, RestrictedError):
+        raise ValidationError(_(
+            "%(municipality)s cannot be withdrawn while other records depend on its participation."
+        ) % {"municipality": participation.municipality}) from None
 
 
 @transaction.atomic
@@ -117,3 +140,258 @@ def advisor_assign(*, participation: Participation, advisor: User | None) -> Rol
     if advisor is not None and kept is None:
         kept = role_assign(user=advisor, role=Role.ADVISOR, programme=programme, participation=participation)
     return kept
+
+
+# --- Local tests ---------------------------------------------------------------------------------------------
+
+def _check_milestones(participation: Participation, milestones) -> list:
+    milestones = list(milestones or [])
+    if any(m.participation_id not in (None, participation.pk) or m.programme_id != participation.cohort.programme_id
+           for m in milestones):
+        raise ValidationError({"milestones": _("A milestone belongs to another municipality or programme.")})
+    return milestones
+
+
+def _clean_photos(photos) -> list:
+    """Check and re-encode every photo before anything is written: one bad file refuses the whole entry."""
+    cleaned = []
+    for upload in photos or []:
+        try:
+            cleaned.append(clean_image(upload))
+        except ValidationError as error:
+            name = getattr(upload, "name", "") or _("the photo")
+            raise ValidationError({"photos": _("%(name)s: %(problem)s") % {
+                "name": name, "problem": " ".join(error.messages)}}) from None
+    return cleaned
+
+
+def _store_photos(entry: ProgressEntry, cleaned: list, by) -> list[ProgressPhoto]:
+    """Save the cleaned photos; if anything fails, remove the files already written and re-raise."""
+    stored: list[ProgressPhoto] = []
+    written: list[str] = []
+    try:
+        for result in cleaned:
+            photo = ProgressPhoto(entry=entry, content_type=result.content_type, width=result.width,
+                                  height=result.height, uploaded_by=by)
+            photo.image.save(result.image.name, result.image, save=False)
+            written.append(photo.image.name)
+            photo.thumbnail.save(result.thumbnail.name, result.thumbnail, save=False)
+            written.append(photo.thumbnail.name)
+            photo.full_clean()
+            photo.save()
+            stored.append(photo)
+    except Exception:
+        _delete_files(written)
+        raise
+    return stored
+
+
+def _delete_files(names) -> None:
+    for name in names:
+        with contextlib.suppress(OSError):
+            private_storage().delete(name)
+
+
+def _measure(entry: ProgressEntry, measurements) -> None:
+    for indicator, value in measurements or []:
+        if indicator.participation_id != entry.participation_id:
+            raise ValidationError({"indicator": _("The indicator belongs to another municipality.")})
+        measurement = Measurement(indicator=indicator, measured_on=entry.happened_on, value=value, entry=entry)
+        measurement.full_clean()
+        measurement.save()
+
+
+def progress_entry_save(*, participation: Participation, by, entry: ProgressEntry | None = None, happened_on,
+                        what_happened: str, learnings: str = "", blockers: str = "", next_steps: str = "",
+                        status: str = ProgressEntry.Status.ON_TRACK, milestones=(), photos=(), captions=(),
+                        measurements=(), partners=(), publish: bool = False) -> ProgressEntry:
+    """Write a new progress entry (a draft unless ``publish``) or change one. Photos are checked first;
+    a refused photo or an invalid field leaves nothing behind, neither rows nor files.
+
+    ``measurements``: (indicator, value) pairs measured on the entry's date; ``partners``: (organisation name,
+    sector, role) for the organisations that took part, registered as partner involvements from that date."""
+    milestones = _check_milestones(participation, milestones)
+    cleaned = _clean_photos(photos)
+    written: list[str] = []
+    try:
+        with transaction.atomic():
+            if entry is None:
+                entry = ProgressEntry(participation=participation, author=by)
+            entry.happened_on = happened_on
+            entry.what_happened = (what_happened or "").strip()
+            entry.learnings = (learnings or "").strip()
+            entry.blockers = (blockers or "").strip()
+            entry.next_steps = (next_steps or "").strip()
+            entry.status = status
+            if publish and entry.state != ProgressEntry.State.PUBLISHED:
+                entry.state = ProgressEntry.State.PUBLISHED
+                entry.published_at = timezone.now()
+            entry._change_reason = "save"
+            entry.full_clean()
+            entry.save()
+            entry.milestones.set(milestones)
+            stored = _store_photos(entry, cleaned, by)
+            written = [n for p in stored for n in (p.image.name, p.thumbnail.name)]
+            for photo, caption in zip(stored, captions or [], strict=False):
+                if caption:
+                    photo.caption = caption[:200]
+                    photo.save(update_fields=["caption"])
+            _measure(entry, measurements)
+            for name, sector, role in partners or []:
+                organisation = organisation_get_or_create(name=name, kind=SECTOR_ORGANISATION_KIND[sector])
+                partner_involvement_add(participation=participation, organisation=organisation, sector=sector,
+                                        role=role, starts_on=entry.happened_on, entry=entry)
+    except Exception:
+        _delete_files(written)
+        if entry is not None and entry.pk and not ProgressEntry.objects.filter(pk=entry.pk).exists():
+            entry.pk = None
+        raise
+    return entry
+
+
+@transaction.atomic
+def progress_entry_publish(*, entry: ProgressEntry, by) -> ProgressEntry:
+    if entry.state == ProgressEntry.State.PUBLISHED:
+        return entry  # a double click changes nothing
+    entry.state = ProgressEntry.State.PUBLISHED
+    entry.published_at = timezone.now()
+    entry.full_clean()
+    entry.save(update_fields=["state", "published_at", "updated_at"])
+    return entry
+
+
+@transaction.atomic
+def entry_comment_add(*, entry: ProgressEntry, by, body: str) -> EntryComment:
+    comment = EntryComment(entry=entry, author=by, body=(body or "").strip())
+    comment.full_clean()
+    comment.save()
+    return comment
+
+
+@transaction.atomic
+def indicator_create(*, participation: Participation, name: str, unit: str, baseline=None, target=None,
+                     direction: str = Indicator.Direction.HIGHER) -> Indicator:
+    if Indicator.objects.filter(participation=participation, name=(name or "").strip()).exists():
+        raise ValidationError({"name": _("The municipality already has an indicator with this name.")})
+    indicator = Indicator(participation=participation, name=(name or "").strip(), unit=(unit or "").strip(),
+                          baseline=baseline, target=target, direction=direction)
+    indicator.full_clean()
+    indicator.save()
+    return indicator
+
+
+@transaction.atomic
+def measurement_add(*, indicator: Indicator, measured_on, value, entry: ProgressEntry | None = None) -> Measurement:
+    measurement = Measurement(indicator=indicator, measured_on=measured_on, value=value, entry=entry)
+    measurement.full_clean()
+    measurement.save()
+    return measurement
+
+
+@transaction.atomic
+def partner_involvement_add(*, participation: Participation, organisation: Organisation, sector: str, role: str,
+                            starts_on, ends_on=None, entry: ProgressEntry | None = None) -> PartnerInvolvement:
+    if entry is not None and entry.participation_id != participation.pk:
+        raise ValidationError({"entry": _("The progress entry belongs to another municipality.")})
+    involvement = PartnerInvolvement(participation=participation, organisation=organisation, sector=sector,
+                                     role=(role or "").strip(), starts_on=starts_on, ends_on=ends_on, entry=entry)
+    involvement.full_clean()
+    involvement.save()
+    return involvement
+
+
+SECTOR_ORGANISATION_KIND = {"industry": "company", "business": "company", "research": "research",
+                            "civil_society": "civil_society", "public": "public_body"}
+
+
+@transaction.atomic
+def organisation_get_or_create(*, name: str, kind: str) -> Organisation:
+    name = (name or "").strip()
+    if not name:
+        raise ValidationError({"organisation": _("Give the organisation's name.")})
+    organisation = Organisation.objects.filter(name__iexact=name).first()
+    if organisation is None:
+        organisation = Organisation(name=name, kind=kind)
+        organisation.full_clean()
+        organisation.save()
+    return organisation
+
+
+@transaction.atomic
+def stage_output_submit(*, participation: Participation, by, stage: str, kind: str, title: str, body: str = "",
+                        link: str = "") -> StageGateOutput:
+    output = StageGateOutput(participation=participation, stage=stage, kind=kind, title=(title or "").strip(),
+                             body=(body or "").strip(), link=(link or "").strip(), submitted_by=by,
+                             submitted_at=timezone.now())
+    if kind not in REQUIRED_OUTPUTS.get(stage, []):
+        raise ValidationError({"kind": _("This output is not required in the chosen stage.")})
+    output.full_clean()
+    output.save()
+    return output
+
+
+@transaction.atomic
+def stage_output_review(*, output: StageGateOutput, by, accept: bool, comment: str = "") -> StageGateOutput:
+    """Accept an output or send it back with a comment. When every required output of the municipality's
+    current stage is accepted, the municipality moves on to the next stage."""
+    comment = (comment or "").strip()
+    if not accept and not comment:
+        raise ValidationError({"review_comment": _("Say what should change before you send the output back.")})
+    output = StageGateOutput.objects.select_for_update().get(pk=output.pk)
+    output.state = StageGateOutput.State.ACCEPTED if accept else StageGateOutput.State.RETURNED
+    output.reviewed_by = by
+    output.reviewed_at = timezone.now()
+    output.review_comment = comment
+    output.full_clean()
+    output.save()
+    if accept:
+        participation = Participation.objects.select_for_update().get(pk=output.participation_id)
+        _advance_stage(participation)
+    return output
+
+
+def _advance_stage(participation: Participation) -> None:
+    stage = participation.stage
+    accepted = set(StageGateOutput.objects.filter(participation=participation, stage=stage,
+                                                  state=StageGateOutput.State.ACCEPTED).values_list("kind", flat=True))
+    index = STAGE_ORDER.index(stage)
+    if set(REQUIRED_OUTPUTS[stage]) <= accepted and index + 1 < len(STAGE_ORDER):
+        participation.stage = STAGE_ORDER[index + 1]
+        participation.full_clean()
+        participation.save(update_fields=["stage"])
+
+
+@transaction.atomic
+def advisory_session_log(*, participation: Participation, advisor, held_on, attendees: str = "", topics: str,
+                         advice: str = "") -> AdvisorySession:
+    session = AdvisorySession(participation=participation, advisor=advisor, held_on=held_on,
+                              attendees=(attendees or "").strip(), topics=(topics or "").strip(),
+                              advice=(advice or "").strip())
+    session.full_clean()
+    session.save()
+    return session
+
+
+@transaction.atomic
+def agreed_action_add(*, session: AdvisorySession, text: str, owner=None, due_on) -> AgreedAction:
+    action = AgreedAction(session=session, text=(text or "").strip(), owner=owner, due_on=due_on)
+    action.full_clean()
+    action.save()
+    return action
+
+
+@transaction.atomic
+def agreed_action_to_milestone(*, action: AgreedAction) -> Milestone:
+    """Turn an agreed action into a milestone of the municipality (once)."""
+    action = AgreedAction.objects.select_for_update().select_related(
+        "session__participation__cohort__programme").get(pk=action.pk)
+    if action.milestone_id:
+        return action.milestone
+    participation = action.session.participation
+    milestone = Milestone(programme=participation.cohort.programme, participation=participation,
+                          title_da=action.text, owner=action.owner, due_on=action.due_on)
+    milestone.full_clean()
+    milestone.save()
+    action.milestone = milestone
+    action.save(update_fields=["milestone"])
+    return milestone

@@ -3,42 +3,85 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.models import Role, RoleAssignment, User
 from accounts.permissions import can_invite
 from accounts.views import team_context
 from circular_cities.utils import add_service_errors, paginate
 from programmes.permissions import can_edit_participation
 
-from . import services
-from .forms import AdvisorForm, EnrolForm, LocalChallengeForm, MunicipalitySearchForm, ParticipationForm
+from . import selectors, services
+from .forms import (
+    AdvisorForm,
+    AdvisorySessionForm,
+    AgreedActionForm,
+    CommentForm,
+    EnrolForm,
+    IndicatorForm,
+    LocalChallengeForm,
+    MeasurementForm,
+    MunicipalitySearchForm,
+    ParticipationForm,
+    PartnerForm,
+    ProgressEntryForm,
+    StageOutputForm,
+    StageReviewForm,
+)
 from .permissions import (
     can_assign_advisor,
+    can_comment_entry,
     can_edit_challenge,
+    can_edit_entry,
     can_enrol,
+    can_log_advisory,
+    can_review_stage_output,
+    can_submit_stage_output,
+    can_view_advisory,
     can_view_follow_group,
+    can_view_my_municipalities,
     can_view_participation_history,
     can_withdraw_participation,
+    can_write_progress,
 )
 from .selectors import (
+    STALLED_AFTER_WEEKS,
+    active_q,
     advisor_pool,
+    advisory_session_get_for_user_or_404,
+    advisory_sessions,
+    agreed_action_get_for_user_or_404,
     challenge_sdgs,
     cohort_get_for_user_or_404,
     cohort_participations,
+    cohort_partner_matrix,
     describe_changes,
+    entry_detail_parts,
+    indicator_chart,
     municipality_search,
     participation_advisors,
     participation_challenge,
     participation_changes,
     participation_get_for_user_or_404,
+    participation_indicators,
     participation_milestones,
+    participation_partners,
+    photo_get_for_user_or_404,
+    progress_entries_for,
+    progress_entry_get_for_user_or_404,
+    stage_gates,
+    stage_output_get_for_user_or_404,
     strategy_ladder,
 )
 
 HISTORY_ON_PAGE = 10
+ENTRIES_ON_PARTICIPATION_PAGE = 5
 
 
 # --- Enrolment --------------------------------------------------------------------------------
@@ -90,9 +133,13 @@ def withdraw(request, pk):
     if not can_withdraw_participation(request.user, participation):
         raise PermissionDenied
     cohort = participation.cohort
-    services.participation_withdraw(participation=participation)
-    messages.success(request, _("%(municipality)s was withdrawn from %(cohort)s.") % {
-        "municipality": participation.municipality, "cohort": cohort})
+    try:
+        services.participation_withdraw(participation=participation)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("%(municipality)s was withdrawn from %(cohort)s.") % {
+            "municipality": participation.municipality, "cohort": cohort})
     return redirect(_enrol_url(cohort))
 
 
@@ -126,6 +173,8 @@ def participation_detail(request, pk):
         "can_view_follow_group": can_view_follow_group(user, programme),
         "can_enrol": can_enrol(user, participation.cohort),
         "can_view_history": can_view_participation_history(user, participation),
+        "entries": list(progress_entries_for(user=user, participation=participation)[:ENTRIES_ON_PARTICIPATION_PAGE]),
+        "can_write_progress": can_write_progress(user, participation),
     }
     if context["can_view_history"]:
         rows = list(participation_changes(participation=participation)[: HISTORY_ON_PAGE + 1])
@@ -220,3 +269,327 @@ def advisor_edit(request, pk):
     template = "municipalities/advisor_form.html" + ("#form" if request.htmx else "")
     return render(request, template, {"participation": participation, "form": form, "advisors": current,
                                       "pool_is_empty": not pool.exists(), "can_invite": can_invite(request.user)})
+
+
+# --- Local tests: progress log, photos, stage gates, indicators, partners, advice ------------------------------
+
+
+def _entry_card_context(user, entry) -> dict:
+    return {"entry": entry, "can_edit_entry": can_edit_entry(user, entry)}
+
+
+def _progress_form_context(request, participation, form, entry=None, notice="", created=None) -> dict:
+    return {"participation": participation, "form": form, "entry": entry, "notice": notice, "created": created}
+
+
+@login_required
+def progress_list(request, pk):
+    participation = participation_get_for_user_or_404(user=request.user, pk=pk)
+    page = paginate(request, progress_entries_for(user=request.user, participation=participation), per_page=10)
+    return render(request, "municipalities/progress_list.html", {
+        "participation": participation, "programme": participation.cohort.programme, "page": page,
+        "can_write": can_write_progress(request.user, participation),
+    })
+
+
+@login_required
+def progress_create(request, pk):
+    """The short form: inline with htmx on the participation page, or a page of its own (works on a phone)."""
+    participation = _editor(request, pk, can_write_progress)
+    return _progress_form(request, participation, entry=None)
+
+
+@login_required
+def progress_edit(request, pk):
+    entry = progress_entry_get_for_user_or_404(user=request.user, pk=pk)
+    if not can_edit_entry(request.user, entry):
+        raise PermissionDenied
+    return _progress_form(request, entry.participation, entry=entry)
+
+
+def _progress_form(request, participation, *, entry):
+    initial = ProgressEntryForm.initial_from(entry)
+    if entry is None:
+        initial["happened_on"] = timezone.localdate()
+    form = ProgressEntryForm(request.POST or None, request.FILES or None, participation=participation,
+                             initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = services.progress_entry_save(participation=participation, by=request.user, entry=entry,
+                                                 publish="publish" in request.POST, **form.service_kwargs())
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            notice = (_("The progress entry was published.") if saved.is_published
+                      else _("The progress entry was saved as a draft."))
+            if request.htmx:
+                fresh = ProgressEntryForm(participation=participation,
+                                          initial={"happened_on": timezone.localdate(), "status": "on_track"})
+                return render(request, "municipalities/progress_form.html#form", _progress_form_context(
+                    request, participation, fresh, notice=notice, created=saved))
+            messages.success(request, notice)
+            return redirect(saved.get_absolute_url())
+    template = "municipalities/progress_form.html" + ("#form" if request.htmx else "")
+    return render(request, template, _progress_form_context(request, participation, form, entry=entry))
+
+
+@login_required
+def progress_detail(request, pk):
+    entry = progress_entry_get_for_user_or_404(user=request.user, pk=pk)
+    return render(request, "municipalities/progress_detail.html", {
+        **_entry_card_context(request.user, entry), **entry_detail_parts(entry=entry),
+        "participation": entry.participation, "comment_form": CommentForm(),
+        "can_comment": can_comment_entry(request.user, entry),
+    })
+
+
+@require_POST
+@login_required
+def progress_publish(request, pk):
+    entry = progress_entry_get_for_user_or_404(user=request.user, pk=pk)
+    if not can_edit_entry(request.user, entry):
+        raise PermissionDenied
+    services.progress_entry_publish(entry=entry, by=request.user)
+    if request.htmx:
+        return render(request, "municipalities/progress_detail.html#publish-state",
+                      {**_entry_card_context(request.user, entry), "notice": _("The progress entry was published.")})
+    messages.success(request, _("The progress entry was published."))
+    return redirect(entry.get_absolute_url())
+
+
+@require_POST
+@login_required
+def progress_comment(request, pk):
+    entry = progress_entry_get_for_user_or_404(user=request.user, pk=pk)
+    if not can_comment_entry(request.user, entry):
+        raise PermissionDenied
+    form = CommentForm(request.POST)
+    if form.is_valid():
+        try:
+            services.entry_comment_add(entry=entry, by=request.user, body=form.cleaned_data["body"])
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            form = CommentForm()
+    if request.htmx:
+        return render(request, "municipalities/progress_detail.html#comments", {
+            "entry": entry, "comments": list(entry.comments.select_related("author")), "comment_form": form,
+            "can_comment": True})
+    if form.errors:
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+    return redirect(entry.get_absolute_url() + "#comments")
+
+
+def _serve_photo(request, pk, field: str):
+    photo = photo_get_for_user_or_404(user=request.user, pk=pk)
+    try:
+        handle = getattr(photo, field).open("rb")
+    except FileNotFoundError as missing:
+        raise Http404 from missing
+    response = FileResponse(handle, content_type=photo.content_type)
+    response["Cache-Control"] = "private, max-age=300"
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+@login_required
+def photo(request, pk):
+    """Private photos: streamed only to people who may see the progress entry."""
+    return _serve_photo(request, pk, "image")
+
+
+@login_required
+def photo_thumbnail(request, pk):
+    return _serve_photo(request, pk, "thumbnail")
+
+
+@login_required
+def stages(request, pk):
+    """The stage gates: outputs per stage; staff submit for the current stage, facilitators review."""
+    participation = participation_get_for_user_or_404(user=request.user, pk=pk)
+    can_submit = can_submit_stage_output(request.user, participation)
+    form = StageOutputForm(request.POST or None, stage=participation.stage)
+    if request.method == "POST":
+        if not can_submit:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                services.stage_output_submit(participation=participation, by=request.user,
+                                             stage=participation.stage, **form.cleaned_data)
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, _("The output was submitted for review."))
+                return redirect(reverse("municipalities:stages", args=[participation.pk]))
+    return render(request, "municipalities/stages.html", {
+        "participation": participation, "programme": participation.cohort.programme,
+        "stages": stage_gates(participation=participation), "form": form, "can_submit": can_submit,
+        "can_review": can_review_stage_output(request.user, participation), "review_form": StageReviewForm(),
+    })
+
+
+@require_POST
+@login_required
+def stage_output_review(request, pk):
+    output = stage_output_get_for_user_or_404(user=request.user, pk=pk)
+    if not can_review_stage_output(request.user, output.participation):
+        raise PermissionDenied
+    form = StageReviewForm(request.POST)
+    url = reverse("municipalities:stages", args=[output.participation_id]) + f"#output-{output.pk}"
+    if not form.is_valid():
+        messages.error(request, _("Choose to accept the output or send it back."))
+        return redirect(url)
+    try:
+        services.stage_output_review(output=output, by=request.user, accept=form.cleaned_data["decision"] == "accept",
+                                     comment=form.cleaned_data["comment"])
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The review was saved."))
+    return redirect(url)
+
+
+@login_required
+def indicators(request, pk):
+    participation = participation_get_for_user_or_404(user=request.user, pk=pk)
+    can_write = can_write_progress(request.user, participation)
+    action = request.POST.get("action") if request.method == "POST" else None
+    indicator_form = IndicatorForm(request.POST if action == "indicator" else None)
+    measurement_form = MeasurementForm(request.POST if action == "measurement" else None,
+                                       participation=participation)
+    if request.method == "POST":
+        if not can_write:
+            raise PermissionDenied
+        form = indicator_form if action == "indicator" else measurement_form
+        if form.is_valid():
+            try:
+                if action == "indicator":
+                    services.indicator_create(participation=participation, **form.cleaned_data)
+                else:
+                    services.measurement_add(**form.cleaned_data)
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, _("The indicator was saved.") if action == "indicator"
+                                 else _("The measurement was saved."))
+                return redirect(reverse("municipalities:indicators", args=[participation.pk]))
+    items = [{"indicator": i, "chart": indicator_chart(i)} for i in participation_indicators(
+        participation=participation)]
+    return render(request, "municipalities/indicators.html", {
+        "participation": participation, "programme": participation.cohort.programme, "items": items,
+        "can_write": can_write, "indicator_form": indicator_form, "measurement_form": measurement_form,
+    })
+
+
+@login_required
+def partners(request, pk):
+    participation = participation_get_for_user_or_404(user=request.user, pk=pk)
+    can_write = can_write_progress(request.user, participation)
+    form = PartnerForm(request.POST or None)
+    if request.method == "POST":
+        if not can_write:
+            raise PermissionDenied
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                organisation = services.organisation_get_or_create(name=data["organisation"],
+                                                                   kind=services.SECTOR_ORGANISATION_KIND[data["sector"]])
+                services.partner_involvement_add(participation=participation, organisation=organisation,
+                                                 sector=data["sector"], role=data["role"],
+                                                 starts_on=data["starts_on"], ends_on=data["ends_on"])
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, _("The partner was added."))
+                return redirect(reverse("municipalities:partners", args=[participation.pk]))
+    return render(request, "municipalities/partners.html", {
+        "participation": participation, "programme": participation.cohort.programme,
+        "involvements": participation_partners(participation=participation), "can_write": can_write, "form": form,
+    })
+
+
+@login_required
+def cohort_partners(request, cohort_pk):
+    """Who worked with whom across the cohort: municipalities × sectors, with the organisations."""
+    cohort = cohort_get_for_user_or_404(user=request.user, pk=cohort_pk)
+    return render(request, "municipalities/cohort_partners.html", {
+        "cohort": cohort, "programme": cohort.programme, **cohort_partner_matrix(user=request.user, cohort=cohort)})
+
+
+def _action_people(participation):
+    return User.objects.filter(is_active=True, pk__in=RoleAssignment.objects.filter(active_q()).filter(
+        Q(role=Role.STAFF, municipality_id=participation.municipality_id)
+        | Q(role=Role.ADVISOR, participation=participation)).values("user_id")).order_by("full_name", "email")
+
+
+@login_required
+def advisory(request, pk):
+    """The advisory session log with agreed actions; the advisor (and facilitators) write it."""
+    participation = participation_get_for_user_or_404(user=request.user, pk=pk)
+    if not can_view_advisory(request.user, participation):
+        raise PermissionDenied
+    can_log = can_log_advisory(request.user, participation)
+    form = AdvisorySessionForm(request.POST or None)
+    if request.method == "POST":
+        if not can_log:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                services.advisory_session_log(participation=participation, advisor=request.user, **form.cleaned_data)
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, _("The advisory session was logged."))
+                return redirect(reverse("municipalities:advisory", args=[participation.pk]))
+    page = paginate(request, advisory_sessions(participation=participation), per_page=10)
+    return render(request, "municipalities/advisory.html", {
+        "participation": participation, "programme": participation.cohort.programme, "page": page, "form": form,
+        "can_log": can_log, "people": list(_action_people(participation)) if can_log else [],
+    })
+
+
+@require_POST
+@login_required
+def action_add(request, pk):
+    session = advisory_session_get_for_user_or_404(user=request.user, pk=pk)
+    participation = session.participation
+    if not can_view_advisory(request.user, participation) or not can_log_advisory(request.user, participation):
+        raise PermissionDenied
+    form = AgreedActionForm(request.POST, people=_action_people(participation))
+    if form.is_valid():
+        try:
+            services.agreed_action_add(session=session, **form.cleaned_data)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("The agreed action was added."))
+    else:
+        messages.error(request, _("The action needs a text and a due date."))
+    return redirect(reverse("municipalities:advisory", args=[participation.pk]) + f"#session-{session.pk}")
+
+
+@require_POST
+@login_required
+def action_milestone(request, pk):
+    action = agreed_action_get_for_user_or_404(user=request.user, pk=pk)
+    participation = action.session.participation
+    if not can_log_advisory(request.user, participation):
+        raise PermissionDenied
+    try:
+        milestone = services.agreed_action_to_milestone(action=action)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("“%(title)s” is now a milestone of the municipality.") % {"title": milestone})
+    return redirect(reverse("municipalities:advisory", args=[participation.pk]) + f"#session-{action.session_id}")
+
+
+@login_required
+def my_municipalities(request):
+    """Advisors (and facilitators): the latest status of each municipality, with stalled tests first."""
+    if not can_view_my_municipalities(request.user):
+        raise PermissionDenied
+    page = paginate(request, selectors.my_municipalities(user=request.user), per_page=25)
+    return render(request, "municipalities/my_municipalities.html", {
+        "page": page, "stalled_after_weeks": STALLED_AFTER_WEEKS})

@@ -262,8 +262,7 @@ def _user(local: str, name: str, *, admin: bool = False) -> User:
 
 def _role(user, role, **scope) -> RoleAssignment:
     extra = {k: scope.pop(k) for k in ("department", "responsibility", "position") if k in scope}
-    assignment, _created = RoleAssignment.objects.update_or_create(user=user, role=role, **scope, defaults=extra)
-    return assignment
+    return _upsert(RoleAssignment, {"user": user, "role": role, **scope}, extra)
 
 
 @transaction.atomic
@@ -314,6 +313,10 @@ def load_demo(*, reset: bool = False) -> dict:
     from municipalities.demo import load_participation_demo  # challenges, teams, advisors, follow-group
 
     load_participation_demo(programme)
+    _load_timeline(programme, participations, users)  # phases, milestones and each municipality's stage
+    _load_budget(programme)  # work packages WP1–WP5 and spending
+    from workshops.demo import load_meetings_demo; load_meetings_demo(programme)  # noqa: E702, I001
+    from community.demo import load_community_demo; load_community_demo(programme)  # noqa: E702, I001
     return {"programme": programme, "users": users}
 
 

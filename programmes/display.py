@@ -3,7 +3,6 @@ SVG charts (timeline, budget). Pure functions of data already read by selectors;
 
 from __future__ import annotations
 
-import calendar
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
@@ -108,13 +107,14 @@ class Timeline:
     ticks: list[Tick]
     years: list[Tick]
     today_x: float | None
+    bottom: int = 0
     plot_left: int = TL_LABEL
     plot_right: int = TL_WIDTH - TL_RIGHT
     axis_y: int = TL_AXIS
 
     @property
-    def bottom(self) -> int:
-        return self.height - 4
+    def today_label_y(self) -> int:
+        return self.bottom + 15
 
 
 def _month_starts(start: date, end: date):
@@ -158,10 +158,10 @@ def build_timeline(*, starts_on: date, ends_on: date, phases, programme_mileston
         width = max(x2 - x1, 2)
         name = phase.name
         period = f"{phase.starts_on:%d.%m.%Y} – {phase.ends_on:%d.%m.%Y}"
-        inside = width > len(name) * 6.2 + 12
-        bar = Bar(x=x1, width=round(width, 1), label=name if inside else shorten(name, 24),
-                  title=f"{name}: {period}", text_x=round(x1 + 6 if inside else min(x2 + 4, right - 4), 1),
-                  text_inside=inside)
+        # The row label names the phase; the bar repeats it only where it fits inside.
+        inside = width > len(name) * 6.6 + 12
+        bar = Bar(x=x1, width=round(width, 1), label=name if inside else "", title=f"{name}: {period}",
+                  text_x=round(x1 + 6, 1), text_inside=inside)
         rows.append(Row(label=shorten(name), full_label=name, y=y, kind="phase", bar=bar))
         y += TL_ROW
 
@@ -186,11 +186,10 @@ def build_timeline(*, starts_on: date, ends_on: date, phases, programme_mileston
         marker_row(label, milestones)
 
     today_x = x_of(today) if starts_on <= today <= ends_on else None
-    return Timeline(width=TL_WIDTH, height=int(y + 8), rows=rows, ticks=ticks, years=years, today_x=today_x)
-
-
-def month_end(day: date) -> date:
-    return date(day.year, day.month, calendar.monthrange(day.year, day.month)[1])
+    bottom = y + 4
+    height = bottom + (22 if today_x is not None else 4)  # room for the "today" label under the rows
+    return Timeline(width=TL_WIDTH, height=int(height), rows=rows, ticks=ticks, years=years, today_x=today_x,
+                    bottom=int(bottom))
 
 
 # --- Budget -----------------------------------------------------------------------------------------------

@@ -172,3 +172,15 @@ class MilestoneFilterForm(forms.Form):
             ("", _("All milestones")), ("programme", pgettext_lazy("milestone scope", "Whole programme")),
             *[(str(p.pk), str(p.municipality)) for p in participations],
         ]
+
+
+class CohortDashboardFilterForm(forms.Form):
+    """The cohort dashboard's filters, read from the query string so a filtered view can be bookmarked."""
+
+    cohort = forms.TypedChoiceField(label=_("Cohort"), required=False, coerce=int, empty_value=None)
+    status = forms.ChoiceField(label=_("Status"), required=False, choices=[
+        ("", _("All statuses")), ("green", _("On track")), ("amber", _("Watch")), ("red", _("Needs attention"))])
+
+    def __init__(self, *args, cohorts, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["cohort"].choices = [("", _("All cohorts")), *[(str(c.pk), c.name) for c in cohorts]]

@@ -73,3 +73,8 @@ def can_complete_milestone(user, milestone) -> bool:
     return milestone.participation_id is not None and milestone.participation_id in scope_of(
         user
     ).staff_participations
+
+
+def can_view_cohort_dashboard(user, programme) -> bool:
+    """The cohort dashboard (workload, attendance, overdue work) is for the programme's facilitators."""
+    return is_facilitator_of(user, programme.pk)

@@ -452,6 +452,15 @@ def home_sections(*, user) -> list[dict]:
             "pending_invitations": pending.count(),
             "empty": _("You do not facilitate any programme yet."),
         })
+    if scope.is_admin or scope.facilitator_programmes or scope.advisor_participations:
+        from municipalities.selectors import stalled_participations
+
+        sections.append({
+            "key": "stalled", "title": _("Stalled local tests"),
+            "participations": list(stalled_participations(user=user)[:10]),
+            "empty": _("No local test has stalled: every running test has recent progress and no overdue "
+                       "milestone."),
+        })
     if scope.advisor_programmes:
         sections.append({
             "key": Role.ADVISOR, "title": _("Municipalities you advise"),

@@ -17,10 +17,11 @@ from django_htmx.http import reswap, retarget
 
 from circular_cities.utils import add_service_errors, paginate
 
-from . import services
+from . import dashboards, services
 from .display import build_budget_chart, build_timeline, elapsed_percent
 from .forms import (
     BudgetLineForm,
+    CohortDashboardFilterForm,
     CohortForm,
     MilestoneFilterForm,
     MilestoneForm,
@@ -37,9 +38,11 @@ from .permissions import (
     can_create_programme,
     can_edit_programme,
     can_view_budget,
+    can_view_cohort_dashboard,
     can_view_history,
 )
 from .selectors import (
+    OPEN_STATUSES,
     board_for_user,
     budget_line_get_for_user_or_404,
     budget_overview,
@@ -360,7 +363,7 @@ def _milestones_context(request, programme, **extra) -> dict:
     items = list(page.object_list)
     _mark_neighbours(items)
     for milestone in items:
-        milestone.can_complete = milestone.status != Milestone.Status.DONE and can_complete_milestone(user, milestone)
+        milestone.can_complete = milestone.status in OPEN_STATUSES and can_complete_milestone(user, milestone)
     context = _programme_context(request, programme, "milestones")
     context.update(page=page, milestones=items, filters=filters, query=_query(request, "where", "status"),
                    keep=_query(request, *MILESTONE_QUERY),
@@ -636,3 +639,33 @@ def history(request, slug):
     return render(request, "programmes/history.html", {
         **_programme_context(request, programme, "history"), "page": page, "entries": entries,
     })
+
+
+# --- Dashboards (issue 7) -------------------------------------------------------------------------------------
+
+@login_required
+def dashboard(request, slug):
+    """The politicians' plain-language overview; read-only, for everyone who can see the programme."""
+    programme = programme_get_for_user_or_404(user=request.user, slug=slug)
+    return render(request, "programmes/dashboard_politician.html", {
+        **_programme_context(request, programme, "dashboard"),
+        **dashboards.politician_dashboard(user=request.user, programme=programme),
+        "today": timezone.localdate(), "today_in_range": programme.contains(timezone.localdate()),
+    })
+
+
+@login_required
+def cohort_dashboard(request, slug):
+    programme = programme_get_for_user_or_404(user=request.user, slug=slug)
+    if not can_view_cohort_dashboard(request.user, programme):
+        raise PermissionDenied
+    filters = CohortDashboardFilterForm(request.GET, cohorts=programme.cohorts.order_by("starts_on", "name"))
+    cleaned = filters.cleaned_data if filters.is_valid() else {}
+    context = {
+        **_programme_context(request, programme, "cohort-dashboard"), "filters": filters,
+        **dashboards.cohort_dashboard(user=request.user, programme=programme, cohort_id=cleaned.get("cohort"),
+                                      status=cleaned.get("status") or ""),
+    }
+    if request.htmx and not request.htmx.history_restore_request:
+        return render(request, "programmes/dashboard_cohort.html#dashboard-body", context)
+    return render(request, "programmes/dashboard_cohort.html", context)

@@ -1,6 +1,7 @@
-from accounts.models import Role
+from accounts.models import Role, RoleAssignment
 from accounts.services import invitation_create
 from tests.authz import Case, everyone
+from tests.factories import RoleAssignmentFactory
 
 
 def _invitation(world):
@@ -33,3 +34,45 @@ CASES = {
     "accounts:set-language": Case(method="post", data=lambda w: {"language": "en", "next": "/"},
                                   own=everyone(302), anonymous=302, scoped=False),
 }
+
+
+# --- Team and follow-group -------------------------------------------------------------------
+
+def _staff_member(world):
+    return RoleAssignment.objects.get(user=world.a.users["staff"], role=Role.STAFF)
+
+
+def _team_member(world):
+    return {"pk": world.a.participation.pk, "member_pk": _staff_member(world).pk}
+
+
+def _fresh_team_member(world):
+    member = RoleAssignmentFactory(role=Role.STAFF, municipality=world.a.participation.municipality,
+                                   department="Indkøb")
+    return {"pk": world.a.participation.pk, "member_pk": member.pk}
+
+
+def _politician(world):
+    member = RoleAssignment.objects.get(user=world.a.users["politician"], role=Role.POLITICIAN)
+    return {"slug": world.a.programme.slug, "member_pk": member.pk}
+
+
+def _fresh_politician(world):
+    member = RoleAssignmentFactory(role=Role.POLITICIAN, programme=world.a.programme,
+                                   municipality=world.a.participation.municipality, position="Borgmester")
+    return {"slug": world.a.programme.slug, "member_pk": member.pk}
+
+
+TEAM_EDITORS = everyone(403, admin=200, facilitator=200, staff=200)
+
+CASES.update({
+    "accounts:team-invite": Case(kwargs=lambda w: {"pk": w.a.participation.pk}, own=TEAM_EDITORS),
+    "accounts:team-member-edit": Case(kwargs=_team_member, own=TEAM_EDITORS),
+    "accounts:team-member-remove": Case(kwargs=_fresh_team_member, method="post",
+                                        own=everyone(403, admin=302, facilitator=302, staff=302)),
+    "accounts:follow-group": Case(kwargs=lambda w: {"slug": w.a.programme.slug}, own=everyone(200)),
+    "accounts:follow-group-invite": Case(kwargs=lambda w: {"slug": w.a.programme.slug}, own=FACILITATORS_ONLY),
+    "accounts:follow-group-edit": Case(kwargs=_politician, own=FACILITATORS_ONLY),
+    "accounts:follow-group-end": Case(kwargs=_fresh_politician, method="post",
+                                      own=everyone(403, admin=302, facilitator=302)),
+})

@@ -129,11 +129,10 @@ def test_tests_run_against_postgresql_when_required(requires_postgres):
 
 
 def test_cache_and_broker_are_redis_when_required(requires_redis):
+    from django.conf import settings
     from django.core.cache import cache
 
     from circular_cities.celery import app
-
-    from django.conf import settings
 
     assert settings.CACHES["default"]["BACKEND"].endswith("RedisCache")
     cache.set("ci-probe", "ok", 10)

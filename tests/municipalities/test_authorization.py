@@ -1,5 +1,105 @@
 from tests.authz import Case, everyone
+from tests.factories import CohortFactory, ParticipationFactory
+
+
+def _own(w):
+    return {"pk": w.a.participation.pk}
+
+
+def _fresh_participation(w):
+    """A participation to withdraw: the own staff's municipality in a new cohort of programme A."""
+    participation = ParticipationFactory(cohort=CohortFactory(programme=w.a.programme),
+                                         municipality=w.a.participation.municipality)
+    return {"pk": participation.pk}
+
+
+FACILITATORS = everyone(403, admin=200, facilitator=200)
+EDITORS = everyone(403, admin=200, facilitator=200, staff=200)
 
 CASES = {
-    "municipalities:participation": Case(kwargs=lambda w: {"pk": w.a.participation.pk}, own=everyone(200)),
+    "municipalities:participation": Case(kwargs=_own, own=everyone(200)),
+    "municipalities:enrol": Case(kwargs=lambda w: {"cohort_pk": w.a.cohort.pk}, own=FACILITATORS),
+    "municipalities:participation-edit": Case(kwargs=_own, own=EDITORS),
+    "municipalities:challenge-edit": Case(kwargs=_own, own=EDITORS),
+    "municipalities:advisor-edit": Case(kwargs=_own, own=FACILITATORS),
+    "municipalities:participation-history": Case(kwargs=_own, own=FACILITATORS),
+    # The advisor does not advise the new participation, so it is hidden from them.
+    "municipalities:withdraw": Case(kwargs=_fresh_participation, method="post",
+                                    own=everyone(403, admin=302, facilitator=302, advisor=404)),
 }
+
+
+# --- Local tests (issue 4) ------------------------------------------------------------------------------------
+
+def _entry(w, **kwargs):
+    from tests.municipalities.factories_local import ProgressEntryFactory
+
+    return ProgressEntryFactory(participation=w.a.participation, **kwargs)
+
+
+def _photo(w):
+    """A photo on a published entry; the file is reused across runs (the matrix keeps the real MEDIA_ROOT)."""
+    from django.core.files.base import ContentFile
+
+    from municipalities.models import ProgressPhoto
+    from municipalities.storage import private_storage
+    from tests.municipalities.factories_local import image_bytes
+
+    name = "progress/authorization-matrix.jpg"
+    storage = private_storage()
+    if not storage.exists(name):
+        storage.save(name, ContentFile(image_bytes()))
+    photo = ProgressPhoto.objects.create(entry=_entry(w), image=name, thumbnail=name, content_type="image/jpeg",
+                                         width=64, height=48)
+    return {"pk": photo.pk}
+
+
+def _output(w):
+    from tests.municipalities.factories_local import StageGateOutputFactory
+
+    return {"pk": StageGateOutputFactory(participation=w.a.participation).pk}
+
+
+def _session(w):
+    from tests.municipalities.factories_local import AdvisorySessionFactory
+
+    return {"pk": AdvisorySessionFactory(participation=w.a.participation).pk}
+
+
+def _action(w):
+    from tests.municipalities.factories_local import AgreedActionFactory
+
+    return {"pk": AgreedActionFactory(session__participation=w.a.participation).pk}
+
+
+WORKERS = everyone(403, admin=302, facilitator=302, advisor=302, staff=302)
+ADVISORS = everyone(403, admin=302, facilitator=302, advisor=302)
+
+CASES.update({
+    "municipalities:progress-list": Case(kwargs=_own, own=everyone(200)),
+    "municipalities:progress-create": Case(kwargs=_own, own=EDITORS),
+    "municipalities:progress-detail": Case(kwargs=lambda w: {"pk": _entry(w).pk}, own=everyone(200)),
+    "municipalities:progress-edit": Case(kwargs=lambda w: {"pk": _entry(w).pk}, own=EDITORS),
+    # A draft: read-only roles do not even see it.
+    "municipalities:progress-publish": Case(
+        kwargs=lambda w: {"pk": _entry(w, state="draft").pk}, method="post",
+        own=everyone(403, admin=302, facilitator=302, staff=302, politician=404, observer=404)),
+    "municipalities:progress-comment": Case(kwargs=lambda w: {"pk": _entry(w).pk}, method="post",
+                                            data=lambda w: {"body": "Godt gået"}, own=WORKERS),
+    "municipalities:photo": Case(kwargs=_photo, own=everyone(200)),
+    "municipalities:photo-thumbnail": Case(kwargs=_photo, own=everyone(200)),
+    "municipalities:stages": Case(kwargs=_own, own=everyone(200)),
+    "municipalities:stage-output-review": Case(kwargs=_output, method="post",
+                                               data=lambda w: {"decision": "accept"},
+                                               own=everyone(403, admin=302, facilitator=302)),
+    "municipalities:indicators": Case(kwargs=_own, own=everyone(200)),
+    "municipalities:partners": Case(kwargs=_own, own=everyone(200)),
+    "municipalities:cohort-partners": Case(kwargs=lambda w: {"cohort_pk": w.a.cohort.pk}, own=everyone(200)),
+    "municipalities:advisory": Case(kwargs=_own, own=everyone(200, politician=403, observer=403)),
+    "municipalities:action-add": Case(kwargs=_session, method="post",
+                                      data=lambda w: {"text": "Ring til vaskeriet", "due_on": "2022-10-01"},
+                                      own=ADVISORS),
+    "municipalities:action-milestone": Case(kwargs=_action, method="post", own=ADVISORS),
+    "municipalities:my-municipalities": Case(own=everyone(403, admin=200, facilitator=200, advisor=200),
+                                             scoped=False),
+})

@@ -1,0 +1,284 @@
+"""Every write about reminders and notifications.
+
+The reminder life cycle (DESIGN.md §5):
+
+1. ``run_scan`` (beat, every few minutes) claims due reminders as Delivery rows and publishes one
+   ``send_delivery_task`` per claim after commit (``publish_deliveries``). A broker that is down leaves the
+   claims waiting; nothing is lost.
+2. ``delivery_send`` (the send task) locks the row, returns at once if it was already handled, checks
+   again that the reminder still applies (``engine.recheck``), delivers it on the channel the person chose
+   and marks it sent, all in one transaction: a worker killed half-way leaves the claim as it was.
+3. ``run_sweep`` (beat) publishes again the claims that were queued long ago and never sent.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from datetime import datetime, timedelta
+from smtplib import SMTPException
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from . import engine
+from .models import (
+    KIND_CATEGORY,
+    MANDATORY_CATEGORIES,
+    Category,
+    Delivery,
+    Frequency,
+    Kind,
+    Notification,
+    NotificationPreference,
+    ReminderRule,
+)
+
+logger = logging.getLogger(__name__)
+
+DIGESTS = (Frequency.DAILY, Frequency.WEEKLY)
+
+
+# --- Publishing, scanning, sweeping ----------------------------------------------------------------------------
+
+def publish_deliveries(delivery_ids: list[int]) -> int:
+    """Queue one send task per delivery. Stops at the first broker error: the rest stay claimed and the
+    sweeper queues them again later. Returns how many were queued."""
+    from kombu.exceptions import OperationalError as BrokerError
+
+    from .tasks import send_delivery_task
+
+    published = 0
+    for pk in delivery_ids:
+        try:
+            send_delivery_task.apply_async((pk,), retry=False)
+        except (BrokerError, OSError) as exc:
+            logger.warning("Reminders: could not queue delivery %s (%s); %d left for the sweeper.",
+                           pk, exc, len(delivery_ids) - published)
+            break
+        published += 1
+    return published
+
+
+def run_scan(*, now: datetime) -> engine.ScanResult:
+    result = engine.scan(now=now)
+    if result.claimed or result.conflicts:
+        logger.info("Reminders: %d due, %d claimed, %d already claimed, %d taken by a parallel scan (%.0f ms)",
+                    result.due, len(result.claimed), result.already, result.conflicts, result.seconds * 1000)
+    return result
+
+
+def sweep_after() -> timedelta:
+    return timedelta(seconds=settings.REMINDER_SWEEP_AFTER_SECONDS)
+
+
+def run_sweep(*, now: datetime, older_than: timedelta | None = None) -> list[int]:
+    """Queue again the claims that were queued more than ``older_than`` ago and are still waiting."""
+    older_than = sweep_after() if older_than is None else older_than
+    with transaction.atomic():
+        ids = engine.stuck_claims(now=now, older_than=older_than)
+        if ids:
+            Delivery.objects.filter(pk__in=ids).update(published_at=now)
+            transaction.on_commit(lambda: publish_deliveries(ids), robust=True)
+    if ids:
+        logger.warning("Reminders: queued %d waiting claims again.", len(ids))
+    return ids
+
+
+# --- Sending one reminder -------------------------------------------------------------------------------------
+
+def frequency_for(user, category: str) -> str:
+    """How the person wants this category; escalations and briefings are never off."""
+    frequency = (NotificationPreference.objects.filter(user=user, category=category)
+                 .values_list("frequency", flat=True).first()) or Frequency.IMMEDIATELY
+    if frequency == Frequency.OFF and category in MANDATORY_CATEGORIES:
+        return Frequency.IMMEDIATELY
+    return frequency
+
+
+def _deliver(delivery: Delivery, target, *, now: datetime) -> tuple[str, str]:
+    """The notification in the centre, and the e-mail now or in a digest. Returns (channel, subject)."""
+    from .content import reminder_content
+    from .emails import send_reminder_email
+
+    user = delivery.recipient
+    category = KIND_CATEGORY[delivery.kind]
+    frequency = frequency_for(user, category)
+    with translation.override(user.language or settings.LANGUAGE_CODE):
+        content = reminder_content(delivery, target, user)
+    notification = Notification.objects.create(
+        recipient=user, category=category, title=content.title[:300], body=content.body, url=content.url,
+        delivery=delivery, created_at=now, digest=frequency if frequency in DIGESTS else "")
+    if frequency == Frequency.IMMEDIATELY:
+        send_reminder_email(delivery=delivery, target=target, user=user, content=content)
+        notification.emailed_at = now
+        notification.save(update_fields=["emailed_at"])
+        return Delivery.Channel.EMAIL, content.title[:300]
+    channel = {Frequency.DAILY: Delivery.Channel.DAILY, Frequency.WEEKLY: Delivery.Channel.WEEKLY}.get(
+        frequency, Delivery.Channel.APP)
+    return channel, content.title[:300]
+
+
+def delivery_send(*, delivery_id: int, now: datetime, final_attempt: bool = False, slow: float = 0) -> str:
+    """Send one claimed reminder, at most once. Returns the delivery's state afterwards.
+
+    The row stays locked while the mail goes out, so a second task for the same delivery (the sweeper's, or
+    the broker's redelivery) waits and then finds it sent. ``slow`` (seconds) lets the tests kill a worker
+    in the middle of a send."""
+    try:
+        with transaction.atomic():
+            delivery = (Delivery.objects.select_for_update(of=("self",)).select_related("rule", "recipient")
+                        .filter(pk=delivery_id).first())
+            if delivery is None:
+                return ""
+            if delivery.state != Delivery.State.CLAIMED:
+                return delivery.state  # sent, skipped or given up before: nothing to do
+            reason, target = engine.recheck(delivery, now=now)
+            if reason:
+                delivery.state, delivery.skip_reason = Delivery.State.SKIPPED, reason
+                delivery.save(update_fields=["state", "skip_reason", "updated_at"])
+                return delivery.state
+            if slow:
+                time.sleep(slow)
+            delivery.channel, delivery.subject = _deliver(delivery, target, now=now)
+            delivery.state, delivery.sent_at = Delivery.State.SENT, now
+            delivery.attempts += 1
+            delivery.last_error = ""
+            delivery.save(update_fields=["state", "sent_at", "attempts", "last_error", "channel", "subject",
+                                         "updated_at"])
+            return delivery.state
+    except (SMTPException, OSError) as exc:
+        Delivery.objects.filter(pk=delivery_id, state=Delivery.State.CLAIMED).update(
+            attempts=F("attempts") + 1, last_error=f"{type(exc).__name__}: {exc}"[:2000], published_at=now,
+            state=Delivery.State.FAILED if final_attempt else Delivery.State.CLAIMED)
+        if final_attempt:
+            logger.error("Reminders: gave up on delivery %s: %s", delivery_id, exc)
+            return Delivery.State.FAILED
+        raise  # the task retries with back-off
+
+
+@transaction.atomic
+def delivery_retry(*, delivery: Delivery, now: datetime) -> Delivery:
+    """Try a failed delivery again (facilitators, admin)."""
+    delivery = Delivery.objects.select_for_update().get(pk=delivery.pk)
+    if delivery.state != Delivery.State.FAILED:
+        raise ValidationError(_("Only a failed reminder can be sent again."))
+    delivery.state, delivery.published_at = Delivery.State.CLAIMED, now
+    delivery.save(update_fields=["state", "published_at", "updated_at"])
+    pk = delivery.pk
+    transaction.on_commit(lambda: publish_deliveries([pk]), robust=True)
+    return delivery
+
+
+# --- Digests --------------------------------------------------------------------------------------------------
+
+def digest_dispatch(*, frequency: str) -> list[int]:
+    """Queue one digest per person with notifications waiting for this digest."""
+    from .tasks import send_digest_task
+
+    user_ids = sorted(set(Notification.objects.filter(digest=frequency, emailed_at__isnull=True)
+                          .values_list("recipient_id", flat=True)))
+    for user_id in user_ids:
+        send_digest_task.delay(user_id, frequency)
+    return user_ids
+
+
+def digest_send(*, user_id: int, frequency: str, now: datetime) -> int:
+    """One e-mail with everything waiting for this person's digest; each notification goes in one digest."""
+    from accounts.models import User
+
+    from .emails import send_digest_email
+
+    with transaction.atomic():
+        items = list(Notification.objects.select_for_update().filter(
+            recipient_id=user_id, digest=frequency, emailed_at__isnull=True).order_by("created_at", "id"))
+        if not items:
+            return 0
+        user = User.objects.get(pk=user_id)
+        if user.is_active:
+            send_digest_email(user=user, notifications=items, frequency=frequency)
+        Notification.objects.filter(pk__in=[n.pk for n in items]).update(emailed_at=now)
+    return len(items)
+
+
+# --- The notification centre and preferences -------------------------------------------------------------------
+
+def notification_mark_read(*, notification: Notification, now: datetime) -> Notification:
+    if notification.read_at is None:
+        notification.read_at = now
+        notification.save(update_fields=["read_at"])
+    return notification
+
+
+def notifications_mark_all_read(*, user, now: datetime) -> int:
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).update(read_at=now)
+
+
+@transaction.atomic
+def preferences_save(*, user, choices: dict[str, str]) -> None:
+    """``choices`` maps a category to a frequency. Escalations and briefings cannot be switched off."""
+    errors = {}
+    for category, frequency in choices.items():
+        if category not in Category.values or frequency not in Frequency.values:
+            errors[category] = _("Choose one of the options.")
+        elif category in MANDATORY_CATEGORIES and frequency == Frequency.OFF:
+            errors[category] = _("This kind of reminder cannot be switched off.")
+    if errors:
+        raise ValidationError(errors)
+    for category, frequency in choices.items():
+        NotificationPreference.objects.update_or_create(user=user, category=category,
+                                                        defaults={"frequency": frequency})
+
+
+@transaction.atomic
+def unsubscribe(*, user, category: str) -> bool:
+    """The link in every e-mail: switch the category off. False for those that cannot be switched off."""
+    if category in MANDATORY_CATEGORIES or category not in Category.values:
+        return False
+    NotificationPreference.objects.update_or_create(user=user, category=category,
+                                                    defaults={"frequency": Frequency.OFF})
+    return True
+
+
+# --- Reminder rules ----------------------------------------------------------------------------------------------
+
+def reminder_rules_ensure(*, programme) -> list[ReminderRule]:
+    """The programme's rules, every one of them stored (the defaults too), so each can be edited."""
+    return engine.RuleBook(materialise=True).all_rules([programme.pk])[programme.pk]
+
+
+def _check_rule(rule: ReminderRule) -> None:
+    rule.full_clean(validate_constraints=False)
+    clash = ReminderRule.objects.filter(programme_id=rule.programme_id, kind=rule.kind,
+                                        offset_days=rule.offset_days).exclude(pk=rule.pk)
+    if clash.exists():
+        raise ValidationError({"offset_days": _("This programme already has this reminder with that number of "
+                                                "days.")})
+
+
+@transaction.atomic
+def rule_update(*, rule: ReminderRule, by=None, offset_days: int, send_time, enabled: bool) -> ReminderRule:
+    rule.offset_days, rule.send_time, rule.enabled = offset_days, send_time, enabled
+    _check_rule(rule)
+    if by is not None:
+        rule._history_user = by
+    rule.save()
+    return rule
+
+
+@transaction.atomic
+def rule_add(*, programme, by=None, kind: str, offset_days: int, send_time) -> ReminderRule:
+    if kind not in Kind.values:
+        raise ValidationError({"kind": _("Choose a kind of reminder.")})
+    reminder_rules_ensure(programme=programme)  # adding one must not hide the defaults of its kind
+    rule = ReminderRule(programme=programme, kind=kind, offset_days=offset_days, send_time=send_time)
+    _check_rule(rule)
+    if by is not None:
+        rule._history_user = by
+    rule.save()
+    return rule
+

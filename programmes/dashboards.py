@@ -1,0 +1,247 @@
+"""Reads for the dashboards (issue 7): the politicians' plain-language overview and the facilitators' cohort
+dashboard. Built on the timeline and board selectors, and on the workshops selectors for meetings, so the
+visibility rules stay in one place. Every function makes a fixed number of queries whatever the data."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+from django.apps import apps
+from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from .display import build_timeline
+from .models import Participation, Programme
+from .selectors import OPEN_STATUSES, board_for_user, milestone_list_for_user, timeline_for_user
+
+UPCOMING_LIMIT = 8
+MINUTES_LIMIT = 8
+OVERDUE_LIMIT = 50
+
+# Latest progress status values (municipalities.ProgressEntry.Status); plain strings so this module works
+# whether or not that model is installed.
+ON_TRACK, AT_RISK, BLOCKED = "on_track", "at_risk", "blocked"
+
+
+@dataclass(frozen=True)
+class TrafficLight:
+    colour: str  # "green", "amber" or "red": a CSS class, never the only signal
+    label: str  # the words beside the colour
+    shape: str  # the icon: "circle" (green), "triangle" (amber), "square" (red)
+    reason: str  # one line: why this colour
+
+
+TRAFFIC_LIGHT_COLOURS = ("green", "amber", "red")
+
+
+def traffic_light(*, overdue: int, latest_status: str | None) -> TrafficLight:
+    """How a municipality's local test is doing, in one colour with a reason.
+
+    - red: two or more overdue milestones, or the latest published progress entry says *blocked*;
+    - amber: one overdue milestone, or the latest published progress entry says *at risk*;
+    - green: no overdue milestones, and the latest published progress entry is *on track* (or there is none
+      yet).
+
+    ``overdue`` counts open (planned or in progress) milestones of the municipality whose due date has
+    passed; ``latest_status`` is the status of its latest published progress entry, or None."""
+    if overdue >= 2:
+        return TrafficLight("red", _("Needs attention"), "square", ngettext(
+            "%(count)d milestone is overdue.", "%(count)d milestones are overdue.", overdue) % {"count": overdue})
+    if latest_status == BLOCKED:
+        return TrafficLight("red", _("Needs attention"), "square",
+                            _("The latest progress report says the test is blocked."))
+    if overdue == 1:
+        return TrafficLight("amber", _("Watch"), "triangle", _("One milestone is overdue."))
+    if latest_status == AT_RISK:
+        return TrafficLight("amber", _("Watch"), "triangle",
+                            _("The latest progress report says the test is at risk."))
+    if latest_status is None:
+        return TrafficLight("green", _("On track"), "circle",
+                            _("No milestones are overdue; no progress report yet."))
+    return TrafficLight("green", _("On track"), "circle",
+                        _("No milestones are overdue and the latest progress report says on track."))
+
+
+def _progress_model():
+    """municipalities.ProgressEntry if it is installed (it arrives with the local-test work), else None."""
+    try:
+        return apps.get_model("municipalities", "ProgressEntry")
+    except LookupError:
+        return None
+
+
+def latest_published_progress(participation_ids) -> dict[int, object]:
+    """Each municipality's latest published progress entry, by participation id (one query)."""
+    model = _progress_model()
+    ids = list(participation_ids)
+    if model is None or not ids:
+        return {}
+    published = model.State.PUBLISHED
+    latest = Subquery(model.objects.filter(participation=OuterRef("pk"), state=published)
+                      .order_by("-happened_on", "-published_at", "-id").values("pk")[:1])
+    latest_ids = Participation.objects.filter(pk__in=ids).annotate(latest_id=latest).values("latest_id")
+    return {entry.participation_id: entry for entry in model.objects.filter(pk__in=latest_ids)}
+
+
+@dataclass
+class MunicipalityCard:
+    participation: Participation
+    cohort: object
+    advisors: list
+    overdue: int
+    light: TrafficLight
+    latest: object | None  # the latest published progress entry
+
+    @property
+    def highlight(self) -> str:
+        return self.latest.what_happened if self.latest is not None else ""
+
+
+def municipality_cards(*, user, programme: Programme, board: list[dict] | None = None) -> list[MunicipalityCard]:
+    """A card per municipality the person may see, with its traffic light: the board's reads plus one.
+
+    Each board row gets its card as ``row["card"]``, so a page can show the board and the lights together."""
+    if board is None:
+        board = board_for_user(user=user, programme=programme)
+    rows = [(group["cohort"], row) for group in board for row in group["rows"]]
+    latest = latest_published_progress(row["participation"].pk for _cohort, row in rows)
+    cards = []
+    for cohort, row in rows:
+        participation = row["participation"]
+        entry = latest.get(participation.pk)
+        row["card"] = MunicipalityCard(
+            participation=participation, cohort=cohort, advisors=row["advisors"],
+            overdue=participation.overdue_count, latest=entry,
+            light=traffic_light(overdue=participation.overdue_count,
+                                latest_status=entry.status if entry is not None else None),
+        )
+        cards.append(row["card"])
+    return cards
+
+
+def timeline_picture(*, user, programme: Programme) -> dict:
+    """The timeline page's data and picture (the same selector and geometry), for a dashboard to show."""
+    data = timeline_for_user(user=user, programme=programme)
+    picture = None
+    if programme.starts_on and programme.ends_on:
+        picture = build_timeline(
+            starts_on=programme.starts_on, ends_on=programme.ends_on, phases=data["phases"],
+            programme_milestones=data["programme_milestones"],
+            municipality_rows=[(str(p.municipality), ms) for p, ms in data["participation_rows"]],
+            today=timezone.localdate(),
+        )
+    return {**data, "picture": picture}
+
+
+def _meeting_selectors():
+    # Imported here: workshops.selectors imports programmes.selectors, and programmes must not need workshops
+    # to load.
+    from workshops import selectors
+
+    return selectors
+
+
+def politician_dashboard(*, user, programme: Programme) -> dict:
+    """Timeline, a card per municipality, upcoming follow-group meetings and the latest published minutes."""
+    meetings = _meeting_selectors()
+    from workshops.models import Meeting
+
+    upcoming = meetings.meeting_list(user=user, programme=programme, kind=Meeting.Kind.FOLLOW_GROUP,
+                                     when="upcoming").exclude(status=Meeting.Status.CANCELLED)
+    minutes = meetings.meetings_for_user(user=user, programme=programme).filter(
+        minutes_published_at__isnull=False).order_by("-minutes_published_at", "-pk")
+    cards = municipality_cards(user=user, programme=programme)
+    return {
+        **timeline_picture(user=user, programme=programme),
+        "cards": cards,
+        "light_counts": _light_counts(cards),
+        "upcoming_meetings": list(upcoming[:UPCOMING_LIMIT]),
+        "minutes_meetings": list(minutes[:MINUTES_LIMIT]),
+        "has_progress": _progress_model() is not None,
+    }
+
+
+def _light_counts(cards) -> list[tuple[TrafficLight, int]]:
+    """How many cards show each colour, green first, each with a light to draw."""
+    counts = Counter(card.light.colour for card in cards)
+    return [(TrafficLight(colour, label, shape, ""), counts.get(colour, 0)) for colour, label, shape in (
+        ("green", _("On track"), "circle"), ("amber", _("Watch"), "triangle"),
+        ("red", _("Needs attention"), "square"))]
+
+
+# --- The facilitators' cohort dashboard -------------------------------------------------------------------
+
+def _count_answers(response: str):
+    from workshops.models import MeetingInvitation
+
+    answers = MeetingInvitation.objects.filter(meeting=OuterRef("pk"), response=response).order_by().values(
+        "meeting").annotate(n=Count("pk")).values("n")[:1]
+    return Subquery(answers, output_field=IntegerField())
+
+
+def cohort_dashboard(*, user, programme: Programme, cohort_id: int | None = None, status: str = "") -> dict:
+    """The board, overdue milestones, upcoming meetings with answers, attendance and advisor workload, for one
+    cohort (or all) and one traffic-light colour (or all)."""
+    from workshops.models import Meeting, MeetingInvitation
+
+    meetings = _meeting_selectors()
+    today = timezone.localdate()
+    board = board_for_user(user=user, programme=programme)
+    cards = municipality_cards(user=user, programme=programme, board=board)
+    workload = Counter()
+    advisors = {}
+    for card in cards:
+        for advisor in card.advisors:
+            workload[advisor.pk] += 1
+            advisors[advisor.pk] = advisor
+    groups = []
+    for group in board:
+        if cohort_id is not None and group["cohort"].pk != cohort_id:
+            continue
+        rows = [row for row in group["rows"] if not status or row["card"].light.colour == status]
+        if rows:
+            counts = Counter(row["participation"].stage for row in rows)
+            groups.append({**group, "rows": rows, "columns": [(stage.label, counts.get(stage.value, 0))
+                                                              for stage in Participation.Stage]})
+    shown = [row["card"] for group in groups for row in group["rows"]]
+    shown_ids = {card.participation.pk for card in shown}
+
+    overdue = milestone_list_for_user(user=user, programme=programme).filter(
+        status__in=OPEN_STATUSES, due_on__lt=today).filter(
+        Q(participation__isnull=True) | Q(participation_id__in=shown_ids))
+    overdue = list(overdue[:OVERDUE_LIMIT + 1])
+
+    upcoming = meetings.meeting_list(user=user, programme=programme, when="upcoming").exclude(
+        status=Meeting.Status.CANCELLED)
+    if cohort_id is not None:
+        upcoming = upcoming.filter(Q(cohort__isnull=True, participation__isnull=True) | Q(cohort_id=cohort_id)
+                                   | Q(participation__cohort_id=cohort_id))
+    upcoming = upcoming.annotate(**{f"{answer}_count": _count_answers(answer)
+                                    for answer in ("maybe", "no", "pending")})
+
+    municipality_ids = {card.participation.municipality_id for card in shown}
+    attendance = {row["municipality_id"]: row for row in MeetingInvitation.objects.filter(
+        meeting__programme=programme, municipality_id__in=municipality_ids,
+        meeting__ends_at__lte=timezone.now()).exclude(meeting__status=Meeting.Status.CANCELLED)
+        .values("municipality_id").annotate(
+            invited=Count("meeting", distinct=True),
+            attended=Count("meeting", distinct=True, filter=Q(attended=True)))}
+    attendance_rows = [{"card": card, "attended": attendance.get(card.participation.municipality_id, {}).get(
+        "attended", 0), "invited": attendance.get(card.participation.municipality_id, {}).get("invited", 0)}
+        for card in shown]
+
+    return {
+        "cohorts": groups,
+        "cards": shown,
+        "light_counts": _light_counts(shown),
+        "overdue_milestones": overdue[:OVERDUE_LIMIT],
+        "overdue_more": len(overdue) > OVERDUE_LIMIT,
+        "upcoming_meetings": list(upcoming[:UPCOMING_LIMIT]),
+        "attendance": attendance_rows,
+        "workload": sorted(((advisors[pk], n) for pk, n in workload.items()),
+                           key=lambda item: (-item[1], str(item[0]))),
+        "unadvised": sum(1 for card in cards if not card.advisors),
+    }

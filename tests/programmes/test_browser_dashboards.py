@@ -1,0 +1,99 @@
+"""In a real browser, as a politician: the overview shows every municipality's traffic light (with words and a
+shape, not colour alone) and the programme's timeline, and passes axe-core (test-artifacts/dashboard-*.png).
+A facilitator's cohort dashboard filters with htmx and keeps the filter in the address."""
+
+from datetime import date, timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from municipalities.models import ProgressEntry
+from programmes.models import Participation
+from tests.factories import (
+    DEMO_PASSWORD,
+    CohortFactory,
+    MilestoneFactory,
+    MunicipalityFactory,
+    ParticipationFactory,
+    PhaseFactory,
+    advisor_of,
+    facilitator_of,
+    politician_of,
+)
+from tests.workshops.factories import MeetingFactory
+from workshops.models import Meeting
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+
+def _programme():
+    cohort = CohortFactory(name="Hold 1")
+    programme = cohort.programme
+    PhaseFactory(programme=programme, name_en="Discover", name_da="Afdæk", starts_on=date(2021, 9, 1),
+                 ends_on=date(2022, 2, 28))
+    PhaseFactory(programme=programme, name_en="Develop and test", name_da="Udvikl og test",
+                 starts_on=date(2022, 3, 1), ends_on=date(2023, 8, 31))
+    towns = {}
+    for name, stage in (("Aarhusby", "deliver"), ("Vejleby", "develop"), ("Sønderby", "define")):
+        towns[name] = ParticipationFactory(cohort=cohort, municipality=MunicipalityFactory(name=name),
+                                           stage=stage)
+        advisor_of(towns[name])
+    MilestoneFactory(programme=programme, participation=towns["Vejleby"], due_on=date(2022, 6, 1))
+    for day in (date(2022, 9, 1), date(2023, 1, 15)):
+        MilestoneFactory(programme=programme, participation=towns["Sønderby"], due_on=day)
+    ProgressEntry.objects.create(
+        participation=towns["Aarhusby"], happened_on=timezone.localdate() - timedelta(days=3),
+        what_happened="Første genbrugsstation for byggematerialer åbnede med 40 besøgende.",
+        status=ProgressEntry.Status.ON_TRACK, state=ProgressEntry.State.PUBLISHED, published_at=timezone.now())
+    MeetingFactory(programme=programme, kind=Meeting.Kind.FOLLOW_GROUP, title_da="Følgegruppemøde 3")
+    return programme, towns
+
+
+def test_politician_sees_every_traffic_light_and_the_timeline(browser_page):
+    programme, towns = _programme()
+    politician = politician_of(programme, user__full_name="Pia Politiker")
+    page = browser_page
+    page.login(politician.email, DEMO_PASSWORD)
+
+    page.goto(reverse("programmes:detail", args=[programme.slug]))
+    page.get_by_role("link", name="Overview for politicians").or_(
+        page.locator(f"a[href='{reverse('programmes:dashboard', args=[programme.slug])}']")).first.click()
+    page.wait_for_load_state("networkidle")
+    assert page.locator("h1").inner_text()
+    cards = page.locator("article.dash-card")
+    assert cards.count() == 3
+    for name, colour in (("Aarhusby", "green"), ("Vejleby", "amber"), ("Sønderby", "red")):
+        card = cards.filter(has_text=name)
+        assert card.locator(f".light-{colour} .light-icon").count() == 1
+        assert card.locator(".light-label").inner_text().strip()
+        assert card.locator(".dash-reason").inner_text().strip()
+    assert "genbrugsstation" in cards.filter(has_text="Aarhusby").inner_text()
+    assert page.locator("svg.timeline-svg[role=img]").count() == 1
+    assert page.locator("svg.timeline-svg .tl-phase").count() == 2
+    assert "Følgegruppemøde 3" in page.locator("main").inner_text()
+    page.check_accessibility("politician dashboard")
+    page.screenshot("dashboard-politician")
+    # The cohort dashboard is not for politicians.
+    assert page.goto(reverse("programmes:cohort-dashboard", args=[programme.slug])).status == 403
+
+
+def test_facilitator_filters_the_cohort_dashboard(browser_page):
+    programme, towns = _programme()
+    facilitator = facilitator_of(programme)
+    page = browser_page
+    page.login(facilitator.email, DEMO_PASSWORD)
+    url = reverse("programmes:cohort-dashboard", args=[programme.slug])
+    page.goto(url)
+    page.wait_for_load_state("networkidle")
+    page.check_accessibility("cohort dashboard")
+    page.screenshot("dashboard-cohort")
+    assert Participation.objects.filter(cohort__programme=programme).count() == 3
+
+    page.select_option("#id_status", "red")
+    page.wait_for_url("**status=red**")
+    page.wait_for_load_state("networkidle")
+    body = page.locator("#dashboard-body").inner_text()
+    assert "Sønderby" in body and "Aarhusby" not in body
+    page.check_accessibility("cohort dashboard, filtered")
+    page.screenshot("dashboard-cohort-red")

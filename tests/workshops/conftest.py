@@ -1,0 +1,8 @@
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def _private_media(settings, tmp_path):
+    """Uploaded materials go to a throwaway directory."""
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    settings.SITE_URL = "https://cc.example.org"

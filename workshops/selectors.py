@@ -1,0 +1,432 @@
+"""Every read the meeting screens need, with the person's visibility built in (see permissions.py)."""
+
+from __future__ import annotations
+
+import calendar
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import Role, RoleAssignment, User
+from accounts.permissions import scope_of
+from programmes.models import Cohort, Participation, Programme
+from programmes.selectors import programme_people, visible_participations
+
+from .models import (
+    ActionItem,
+    AgendaItem,
+    CalendarFeed,
+    Decision,
+    Material,
+    Meeting,
+    MeetingInvitation,
+    SkillAssessment,
+)
+from .permissions import can_organise_meeting, can_view_meeting
+
+YES = MeetingInvitation.Response.YES
+
+
+# --- Visibility -------------------------------------------------------------------------------------------
+
+def meeting_visibility(user) -> Q:
+    """A filter on Meeting for what the person may see: the same rules as ``can_view_meeting``."""
+    scope = scope_of(user)
+    if scope.is_admin:
+        return Q()
+    whole = scope.facilitator_programmes | scope.observer_programmes | scope.politician_programmes
+    staff_cohorts = Participation.objects.filter(pk__in=scope.staff_participations).values("cohort_id")
+    follow_group = Q(kind=Meeting.Kind.FOLLOW_GROUP,
+                     programme_id__in=scope.facilitator_programmes | scope.politician_programmes)
+    local = Q(participation__isnull=False) & (
+        Q(participation_id__in=scope.own_participation_ids) | Q(programme_id__in=whole))
+    cohort = Q(participation__isnull=True, cohort__isnull=False) & (
+        Q(programme_id__in=whole | scope.advisor_programmes) | Q(cohort_id__in=staff_cohorts))
+    programme_wide = Q(participation__isnull=True, cohort__isnull=True, programme_id__in=scope.programme_ids)
+    invited = Q(Exists(MeetingInvitation.objects.filter(meeting=OuterRef("pk"), user=user)),
+                programme_id__in=scope.programme_ids)
+    return follow_group | (~Q(kind=Meeting.Kind.FOLLOW_GROUP) & (local | cohort | programme_wide)) | invited
+
+
+def _with_counts(meetings: QuerySet, user) -> QuerySet:
+    """Each meeting with ``yes_count`` and ``my_response`` (None when the person is not invited)."""
+    yes = MeetingInvitation.objects.filter(meeting=OuterRef("pk"), response=YES).order_by().values("meeting")
+    mine = MeetingInvitation.objects.filter(meeting=OuterRef("pk"), user=user).values("response")[:1]
+    return meetings.annotate(
+        yes_count=Subquery(yes.annotate(n=Count("pk")).values("n")[:1]),
+        my_response=Subquery(mine),
+    ).select_related("participation__municipality", "cohort")
+
+
+def meetings_for_user(*, user, programme: Programme | None = None, kind: str = "") -> QuerySet[Meeting]:
+    meetings = Meeting.objects.filter(meeting_visibility(user))
+    if programme is not None:
+        meetings = meetings.filter(programme=programme)
+    if kind:
+        meetings = meetings.filter(kind=kind)
+    return _with_counts(meetings, user)
+
+
+def meeting_get_for_user_or_404(*, user, pk: int) -> Meeting:
+    meeting = get_object_or_404(
+        Meeting.objects.select_related("programme", "cohort", "participation__municipality",
+                                       "participation__cohort", "organiser"), pk=pk)
+    if not can_view_meeting(user, meeting):
+        raise Http404
+    return meeting
+
+
+# --- Lists and the month calendar -------------------------------------------------------------------------
+
+def meeting_list(*, user, programme: Programme, kind: str = "", when: str = "") -> QuerySet[Meeting]:
+    meetings = meetings_for_user(user=user, programme=programme, kind=kind)
+    now = timezone.now()
+    if when == "upcoming":
+        return meetings.filter(ends_at__gt=now).order_by("starts_at", "pk")
+    if when == "past":
+        return meetings.filter(ends_at__lte=now).order_by("-starts_at", "-pk")
+    return meetings.order_by("starts_at", "pk")
+
+
+@dataclass
+class Day:
+    day: date
+    in_month: bool
+    is_today: bool
+    meetings: list = field(default_factory=list)
+
+
+@dataclass
+class Week:
+    number: int
+    days: list[Day]
+
+
+def local_day_bounds(first: date, last: date) -> tuple[datetime, datetime]:
+    """UTC instants of local midnight at the start of ``first`` and the end of ``last`` (DST-safe)."""
+    tz = timezone.get_current_timezone()
+    return (datetime.combine(first, time.min, tzinfo=tz),
+            datetime.combine(last + timedelta(days=1), time.min, tzinfo=tz))
+
+
+def month_grid(*, user, programme: Programme, year: int, month: int, kind: str = "") -> list[Week]:
+    """Weeks (Monday first, ISO week numbers) × days of the month, each day with its meetings (one query).
+
+    A meeting shows on every local day it covers, so a two-day seminar appears on both days."""
+    weeks = calendar.Calendar(firstweekday=0).monthdatescalendar(year, month)
+    start, end = local_day_bounds(weeks[0][0], weeks[-1][-1])
+    meetings = meetings_for_user(user=user, programme=programme, kind=kind).filter(
+        starts_at__lt=end, ends_at__gt=start).order_by("starts_at", "pk")
+    today = timezone.localdate()
+    days = {d: Day(d, d.month == month, d == today) for week in weeks for d in week}
+    for meeting in meetings:
+        first = timezone.localtime(meeting.starts_at).date()
+        last = timezone.localtime(meeting.ends_at - timedelta(microseconds=1)).date()
+        current = max(first, weeks[0][0])
+        while current <= min(last, weeks[-1][-1]):
+            days[current].meetings.append(meeting)
+            current += timedelta(days=1)
+    return [Week(week[0].isocalendar()[1], [days[d] for d in week]) for week in weeks]
+
+
+def default_month(programme: Programme) -> date:
+    """The month a calendar opens on: this month while the programme runs, else its first or last month."""
+    today = timezone.localdate()
+    if programme.ends_on and today > programme.ends_on:
+        return programme.ends_on.replace(day=1)
+    if programme.starts_on and today < programme.starts_on:
+        return programme.starts_on.replace(day=1)
+    return today.replace(day=1)
+
+
+# --- My meetings and the feed --------------------------------------------------------------------------------
+
+def my_meetings(*, user) -> QuerySet[Meeting]:
+    """Meetings the person is invited to or organises, that they may (still) see."""
+    mine = Q(Exists(MeetingInvitation.objects.filter(meeting=OuterRef("pk"), user=user))) | Q(organiser=user)
+    return _with_counts(Meeting.objects.filter(mine).filter(meeting_visibility(user)), user).select_related(
+        "programme")
+
+
+def my_invitations_by_meeting(*, user, meetings) -> dict[int, MeetingInvitation]:
+    return {i.meeting_id: i for i in MeetingInvitation.objects.filter(user=user, meeting__in=list(meetings))}
+
+
+def active_feed(*, user) -> CalendarFeed | None:
+    return CalendarFeed.objects.filter(user=user, revoked_at__isnull=True).first()
+
+
+FEED_LIMIT = 500
+
+
+def feed_meetings(*, user) -> list[Meeting]:
+    """The personal feed: the person's meetings (cancelled ones too, so calendar apps remove them)."""
+    return list(my_meetings(user=user).select_related("organiser").order_by("-starts_at")[:FEED_LIMIT])
+
+
+def programmes_with_calendar(*, user) -> QuerySet[Programme]:
+    scope = scope_of(user)
+    return Programme.objects.filter(scope.programme_filter()).exclude(status=Programme.Status.LISTED).order_by(
+        "-starts_on", "name_da")
+
+
+# --- One meeting -------------------------------------------------------------------------------------------
+
+@dataclass
+class AnswerCounts:
+    yes: int = 0
+    maybe: int = 0
+    no: int = 0
+    pending: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.yes + self.maybe + self.no + self.pending
+
+
+def answer_counts(meeting: Meeting) -> AnswerCounts:
+    counts = AnswerCounts()
+    for response, n in meeting.invitations.order_by().values_list("response").annotate(n=Count("pk")):
+        setattr(counts, response, n)
+    return counts
+
+
+def invitation_of(*, meeting: Meeting, user) -> MeetingInvitation | None:
+    if not user.is_authenticated:
+        return None
+    return MeetingInvitation.objects.filter(meeting=meeting, user=user).first()
+
+
+def meeting_invitations(*, meeting: Meeting) -> QuerySet[MeetingInvitation]:
+    return meeting.invitations.select_related("user", "municipality").order_by(
+        "municipality__name", "user__full_name", "pk")
+
+
+def meeting_agenda(meeting: Meeting) -> QuerySet[AgendaItem]:
+    return AgendaItem.objects.filter(meeting=meeting).order_by("order", "pk")
+
+
+def meeting_materials(meeting: Meeting) -> QuerySet[Material]:
+    return Material.objects.filter(meeting=meeting).select_related("uploaded_by").order_by("uploaded_at", "pk")
+
+
+def meeting_decisions(meeting: Meeting) -> QuerySet[Decision]:
+    return Decision.objects.filter(meeting=meeting).order_by("order", "pk")
+
+
+def meeting_actions(meeting: Meeting) -> QuerySet[ActionItem]:
+    return ActionItem.objects.filter(meeting=meeting).select_related("owner", "milestone").order_by("order", "pk")
+
+
+@dataclass
+class AttendanceRow:
+    municipality: str
+    people: int
+    departments: list[str]
+
+
+def attendance_summary(meeting: Meeting) -> list[AttendanceRow]:
+    """Who came, per municipality (or organisation for people without one) and department."""
+    groups: dict[str, dict] = defaultdict(lambda: {"people": 0, "departments": set()})
+    for invitation in meeting.invitations.filter(attended=True).select_related("municipality"):
+        key = str(invitation.municipality) if invitation.municipality_id else _("Programme team and others")
+        groups[key]["people"] += 1
+        if invitation.department:
+            groups[key]["departments"].add(invitation.department)
+    rows = [AttendanceRow(name, g["people"], sorted(g["departments"])) for name, g in groups.items()]
+    other = _("Programme team and others")
+    return sorted(rows, key=lambda r: (r.municipality == other, r.municipality))
+
+
+def meeting_detail(*, user, meeting: Meeting) -> dict:
+    """Everything the meeting page shows: a fixed number of queries whatever the number of invitees."""
+    organiser = can_organise_meeting(user, meeting)
+    invitation = invitation_of(meeting=meeting, user=user)
+    context = {
+        "meeting": meeting,
+        "invitation": invitation,
+        "counts": answer_counts(meeting),
+        "agenda": list(meeting_agenda(meeting)),
+        "materials": list(meeting_materials(meeting)),
+        "can_organise": organiser,
+        "can_answer": invitation is not None,
+    }
+    if organiser:
+        context["invitations"] = list(meeting_invitations(meeting=meeting))
+    if meeting.minutes_are_published or (organiser and meeting.has_started):
+        context["show_minutes"] = True
+        context["decisions"] = list(meeting_decisions(meeting))
+        context["actions"] = list(meeting_actions(meeting))
+        context["attendance"] = attendance_summary(meeting)
+    return context
+
+
+# --- Choices for the forms ---------------------------------------------------------------------------------
+
+def meeting_people(*, meeting: Meeting) -> QuerySet[User]:
+    """People who may be invited to the meeting one by one: everybody with a role in the programme."""
+    return programme_people(programme=meeting.programme)
+
+
+def audience_choices(*, programme: Programme) -> tuple[list[Cohort], list[Participation]]:
+    cohorts = list(Cohort.objects.filter(programme=programme).order_by("starts_on", "name"))
+    participations = list(Participation.objects.filter(cohort__programme=programme).select_related(
+        "municipality", "cohort").order_by("cohort__starts_on", "cohort__name", "municipality__name"))
+    return cohorts, participations
+
+
+def _department(assignment) -> str:
+    """Where in the municipality the person comes from: their department, or a politician's position."""
+    return assignment.department or assignment.position
+
+
+def _current_roles() -> QuerySet[RoleAssignment]:
+    today = timezone.localdate()
+    return RoleAssignment.objects.filter(Q(ends_on__isnull=True) | Q(ends_on__gte=today), user__is_active=True)
+
+
+def resolve_invitees(*, meeting: Meeting, roles=(), participations=(), cohorts=(), people=()) -> dict:
+    """The people to invite, each with how they were chosen and the municipality/department they come from.
+
+    * a role invites everybody holding it in the programme; for municipal staff, the staff of the
+      municipalities the meeting is for;
+    * a municipality or a cohort invites the staff and the assigned advisors of its municipalities.
+    """
+    programme = meeting.programme
+    all_participations = Participation.objects.filter(cohort__programme=programme)
+    if meeting.participation_id:
+        audience = all_participations.filter(pk=meeting.participation_id)
+    elif meeting.cohort_id:
+        audience = all_participations.filter(cohort_id=meeting.cohort_id)
+    else:
+        audience = all_participations
+    chosen: dict[int, dict] = {}
+
+    def add(assignment, via, municipality_id=None):
+        entry = chosen.setdefault(assignment.user_id, {"via": via, "municipality_id": None, "department": ""})
+        where = _department(assignment)
+        if municipality_id and not entry["municipality_id"]:
+            entry["municipality_id"] = municipality_id
+            entry["department"] = where
+        elif not entry["department"] and where and not entry["municipality_id"]:
+            entry["department"] = where
+
+    def staff_and_advisors(participation_qs, via):
+        municipality_ids = list(participation_qs.values_list("municipality_id", flat=True))
+        for assignment in _current_roles().filter(role=Role.STAFF, municipality_id__in=municipality_ids):
+            add(assignment, via, assignment.municipality_id)
+        for assignment in _current_roles().filter(role=Role.ADVISOR, participation__in=participation_qs
+                                                  ).select_related("participation"):
+            add(assignment, via)
+
+    for role in roles:
+        if role == Role.STAFF:
+            for assignment in _current_roles().filter(
+                    role=Role.STAFF, municipality_id__in=audience.values("municipality_id")):
+                add(assignment, MeetingInvitation.Via.ROLE, assignment.municipality_id)
+        else:
+            for assignment in _current_roles().filter(role=role, programme=programme):
+                add(assignment, MeetingInvitation.Via.ROLE, assignment.municipality_id)
+    if participations:
+        staff_and_advisors(all_participations.filter(pk__in=[p.pk for p in participations]),
+                           MeetingInvitation.Via.MUNICIPALITY)
+    if cohorts:
+        staff_and_advisors(all_participations.filter(cohort__in=list(cohorts)), MeetingInvitation.Via.COHORT)
+    if people:
+        by_user = {}
+        for assignment in _current_roles().filter(user__in=list(people)).filter(
+                Q(programme=programme) | Q(role=Role.STAFF, municipality_id__in=all_participations.values(
+                    "municipality_id"))).order_by("role"):
+            by_user.setdefault(assignment.user_id, assignment)
+        for person in people:
+            assignment = by_user.get(person.pk)
+            entry = chosen.setdefault(person.pk, {"via": MeetingInvitation.Via.PERSON, "municipality_id": None,
+                                                  "department": ""})
+            if assignment is not None and not entry["municipality_id"]:
+                entry["municipality_id"] = assignment.municipality_id
+                entry["department"] = _department(assignment)
+    return chosen
+
+
+# --- Skills -----------------------------------------------------------------------------------------------
+
+STAGES = list(SkillAssessment.Stage)
+
+
+@dataclass
+class SkillRow:
+    label: str
+    is_total: bool
+    # stage -> (average systems thinking, average circular models, number of answers)
+    values: dict = field(default_factory=dict)
+
+    def score(self, area: str, stage: str):
+        value = self.values.get(stage)
+        if value is None:
+            return None
+        return value[0] if area == "systems_thinking" else value[1]
+
+    def change(self, area: str):
+        before, after = self.score(area, "before"), self.score(area, "after")
+        if before is None or after is None:
+            return None
+        return round(after - before, 1)
+
+
+def skills_overview(*, user, programme: Programme) -> list[dict]:
+    """Per cohort: a row per municipality the person may see and the cohort's average, per stage.
+
+    Only averages are shown, never a person's own answers. Two queries."""
+    participations = list(visible_participations(user=user, programme=programme))
+    rows_by_participation = defaultdict(dict)
+    by_cohort = defaultdict(dict)
+    aggregates = (SkillAssessment.objects.filter(programme=programme).order_by()
+                  .values("participation_id", "participation__cohort_id", "stage")
+                  .annotate(n=Count("pk"), st=_avg("systems_thinking"), cm=_avg("circular_models")))
+    for row in aggregates:
+        rows_by_participation[row["participation_id"]][row["stage"]] = (row["st"], row["cm"], row["n"])
+        cohort_stage = by_cohort[row["participation__cohort_id"]].setdefault(row["stage"], [0.0, 0.0, 0])
+        cohort_stage[0] += row["st"] * row["n"]
+        cohort_stage[1] += row["cm"] * row["n"]
+        cohort_stage[2] += row["n"]
+    groups: dict[int, dict] = {}
+    for participation in participations:
+        group = groups.setdefault(participation.cohort_id, {"cohort": participation.cohort, "rows": []})
+        values = {stage: (round(v[0], 1), round(v[1], 1), v[2])
+                  for stage, v in rows_by_participation.get(participation.pk, {}).items()}
+        group["rows"].append(SkillRow(str(participation.municipality), False, values))
+    for cohort_id, group in groups.items():
+        totals = {stage: (round(s / n, 1), round(c / n, 1), n) for stage, (s, c, n) in by_cohort[cohort_id].items()}
+        group["rows"].append(SkillRow(_("%(cohort)s (all municipalities)") % {"cohort": group["cohort"]}, True,
+                                      totals))
+    return list(groups.values())
+
+
+def _avg(name):
+    from django.db.models import Avg, FloatField
+
+    return Avg(name, output_field=FloatField())
+
+
+def own_assessments(*, user, programme: Programme) -> dict[str, SkillAssessment]:
+    return {a.stage: a for a in SkillAssessment.objects.filter(user=user, programme=programme)}
+
+
+def assessing_participation(*, user, programme: Programme) -> Participation | None:
+    """The municipality a participant answers for: their own one in this programme."""
+    ids = scope_of(user).staff_participations
+    return Participation.objects.filter(pk__in=ids, cohort__programme=programme).select_related(
+        "municipality").order_by("pk").first()
+
+
+def modules_attended(*, user, programme: Programme, until=None) -> QuerySet[Meeting]:
+    until = until or timezone.now()
+    return Meeting.objects.filter(programme=programme, kind=Meeting.Kind.LEARNING_MODULE, starts_at__lte=until,
+                                  invitations__user=user, invitations__attended=True).distinct()
+
