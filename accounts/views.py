@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
@@ -6,7 +7,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -92,6 +93,10 @@ def invitation_resend(request, pk):
 def invitation_accept(request, token):
     """Public: the link from the e-mail. Unusable links get a page that says why, never an error."""
     invitation = services.invitation_get_by_token(token)
+    if invitation and settings.LANGUAGE_COOKIE_NAME not in request.COOKIES and not request.user.is_authenticated:
+        # A first visit from the e-mail: speak the language the invitation was written in.
+        translation.activate(invitation.language)
+        request.LANGUAGE_CODE = invitation.language
     try:
         services.invitation_check_usable(invitation)
     except services.InvitationUnusable as unusable:
@@ -135,8 +140,6 @@ def set_language(request):
                                            require_https=request.is_secure()):
         next_url = "/"
     response = redirect(next_url)
-    from django.conf import settings
-
     if language in dict(settings.LANGUAGES):
         response.set_cookie(settings.LANGUAGE_COOKIE_NAME, language, max_age=365 * 24 * 3600,
                             samesite="Lax", secure=request.is_secure())

@@ -67,6 +67,8 @@ class BrowserPage:
         self.page.wait_for_load_state()
 
     def switch_language(self, code: str):
+        if self.page.locator("html").get_attribute("lang") == code:
+            return  # already speaking it: the switch only offers the other language
         self.page.locator(f"form.language-switch button[value={code}]").click()
         self.page.wait_for_load_state()
 

@@ -38,6 +38,19 @@ def _celery_runs_in_process(settings):
 
 
 @pytest.fixture(autouse=True)
+def _english_unless_a_test_says_otherwise(settings):
+    """Tests assert the English source strings; Danish is checked where a test asks for it (a
+    `django_language` cookie, a user whose language is "da", or the demo users). The product's own
+    default stays Danish: tests/core/test_platform.py checks that with the real setting."""
+    from django.utils import translation
+
+    settings.LANGUAGE_CODE = "en"
+    translation.activate("en")
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _uploads_in_a_temporary_folder(settings, tmp_path_factory):
     """Uploaded files of a test never land in var/ (and never in another test's way)."""
     settings.MEDIA_ROOT = str(tmp_path_factory.mktemp("media"))

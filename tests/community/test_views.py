@@ -28,6 +28,7 @@ def get(client, user, url):
 
 
 def test_a_cohort_item_is_404_outside_its_programme_and_never_listed(client, world):
+    client.cookies["django_language"] = "da"  # this test reads the Danish titles
     item = cohort_item(world.a.programme, title_da="Kun for hold A")
     assert get(client, world.a.users["staff"], item.get_absolute_url()).status_code == 200
     assert get(client, world.b.users["facilitator"], item.get_absolute_url()).status_code == 404
@@ -246,6 +247,7 @@ def test_item_file_is_served_after_the_visibility_check(client, world, settings,
 
 
 def test_staff_of_another_programme_see_community_items(client, world):
+    client.cookies["django_language"] = "da"  # this test reads the Danish titles
     item = LibraryItemFactory(programme=world.a.programme, visibility=Visibility.COMMUNITY, title_da="Til alle")
     assert get(client, world.b.users["staff"], item.get_absolute_url()).status_code == 200
     staff_b = staff_of(world.b.participation.municipality)

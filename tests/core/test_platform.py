@@ -140,3 +140,14 @@ def test_cache_and_broker_are_redis_when_required(requires_redis):
     assert app.conf.broker_url.startswith("redis://")
     with app.connection_for_write() as connection:
         connection.ensure_connection(max_retries=1)
+
+
+@pytest.mark.django_db
+def test_danish_is_the_default_for_visitors_and_new_people(client, settings):
+    settings.LANGUAGE_CODE = "da"  # the real setting (the test suite otherwise runs in English)
+    response = client.get(reverse("account_login"))
+    assert '<html lang="da">' in response.content.decode()
+    assert "Log ind" in response.content.decode()
+    from accounts.models import User
+
+    assert User._meta.get_field("language").default == "da"

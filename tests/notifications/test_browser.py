@@ -35,7 +35,7 @@ def test_staff_sees_a_reminder_changes_a_preference_and_the_next_reminder_follow
     page.wait_for_load_state()
     assert page.get_by_role("heading", name="Notifications", level=1).is_visible()
     item = page.locator("#notification-list li").first
-    assert "Lokal udfordring beskrevet" in item.inner_text() and "New" in item.inner_text()  # stored in her Danish
+    assert "Local challenge described" in item.inner_text() and "New" in item.inner_text()  # in her language
     page.check_accessibility("notification centre")
     page.screenshot("notifications-centre")
 

@@ -99,6 +99,7 @@ def test_escalation_mail_cannot_be_unsubscribed_but_points_to_the_digest(side, s
     (message,) = mail.outbox  # "off" does not apply to escalations
     assert "List-Unsubscribe-Post" not in message.extra_headers
     path = message.extra_headers["List-Unsubscribe"].strip("<>").removeprefix("https://cc.example.org")
+    client.cookies["django_language"] = "en"  # the unsubscribe page speaks the visitor's language
     response = client.post(path)
     assert "cannot be switched off" in response.content.decode()
 

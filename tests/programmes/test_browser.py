@@ -31,7 +31,8 @@ def check(page, name):
 
 
 def test_facilitator_sets_up_a_programme_and_sees_it_on_timeline_and_board(browser_page):
-    facilitator = facilitator_of(ProgrammeFactory(slug="earlier-programme"), user__full_name="Frida Facilitator")
+    facilitator = facilitator_of(ProgrammeFactory(slug="earlier-programme"), user__full_name="Frida Facilitator"
+                                 )
     realdania = Organisation.objects.create(name="Realdania", kind=Organisation.Kind.FUNDER)
     Organisation.objects.create(name="CLEAN", kind=Organisation.Kind.FACILITATOR)
     page = browser_page
@@ -59,7 +60,7 @@ def test_facilitator_sets_up_a_programme_and_sees_it_on_timeline_and_board(brows
     assert not Programme.objects.filter(name_da="Cirkulære havne").exists()
     page.fill("input[name=ends_on]", "2027-08-31")
     page.locator("main form button[type=submit].primary").click()
-    page.locator("h1", has_text="Cirkulære havne").wait_for()
+    page.locator("h1", has_text="Circular Harbours").wait_for()
     programme = Programme.objects.get(name_da="Cirkulære havne")
     assert [link.organisation for link in programme.organisation_links.all()] == [realdania]
     assert RoleAssignment.objects.filter(user=facilitator, role=Role.FACILITATOR, programme=programme).exists()
@@ -69,7 +70,7 @@ def test_facilitator_sets_up_a_programme_and_sees_it_on_timeline_and_board(brows
     page.locator("#cohorts form.add-form button[type=submit]").click()
     page.locator("#cohorts h3", has_text="Hold 1").wait_for()
     cohort = programme.cohorts.get()
-    page.locator(f"#cohort-{cohort.pk} a.button").click()
+    page.locator(f"#cohort-{cohort.pk} a.button.secondary").click()
     page.locator(f"input[name='cohort-{cohort.pk}-name']").fill("Hold 1 (2025–2027)")
     page.locator(f"#cohort-{cohort.pk} button[type=submit]").click()
     page.locator("#cohorts h3", has_text="Hold 1 (2025–2027)").wait_for()
@@ -79,7 +80,7 @@ def test_facilitator_sets_up_a_programme_and_sees_it_on_timeline_and_board(brows
     page.goto(reverse("programmes:list"))
     page.select_option("#id_status", "active")
     page.wait_for_url("**/programmes/?status=active")
-    page.locator("#programme-results", has_text="Cirkulære havne").wait_for()
+    page.locator("#programme-results", has_text="Circular Harbours").wait_for()
     assert page.locator("#programme-results .programme-card").count() == 2
     page.select_option("#id_status", "planned")
     page.wait_for_url("**/programmes/?status=planned")
@@ -142,7 +143,7 @@ def test_facilitator_sets_up_a_programme_and_sees_it_on_timeline_and_board(brows
     # The timeline: both phases, both milestones, both municipalities.
     page.goto(reverse("programmes:timeline", args=[programme.slug]))
     svg = page.locator("svg.timeline-svg")
-    for text in ("Afdækning", "Test og læring", "Aarhushavn", "Køgehavn"):
+    for text in ("Discover", "Deliver (test)", "Aarhushavn", "Køgehavn"):
         assert svg.locator("text", has_text=text).count() >= 1, text
     assert svg.locator("g.tl-ms").count() == 2
     assert page.locator("#timeline-tables", has_text="Lokal udfordring beskrevet").count() == 1

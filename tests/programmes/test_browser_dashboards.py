@@ -46,7 +46,7 @@ def _programme():
         participation=towns["Aarhusby"], happened_on=timezone.localdate() - timedelta(days=3),
         what_happened="Første genbrugsstation for byggematerialer åbnede med 40 besøgende.",
         status=ProgressEntry.Status.ON_TRACK, state=ProgressEntry.State.PUBLISHED, published_at=timezone.now())
-    MeetingFactory(programme=programme, kind=Meeting.Kind.FOLLOW_GROUP, title_da="Følgegruppemøde 3")
+    MeetingFactory(programme=programme, kind=Meeting.Kind.FOLLOW_GROUP, title_da="Følgegruppemøde 3", title_en="Follow-group meeting 3")
     return programme, towns
 
 
@@ -71,7 +71,7 @@ def test_politician_sees_every_traffic_light_and_the_timeline(browser_page):
     assert "genbrugsstation" in cards.filter(has_text="Aarhusby").inner_text()
     assert page.locator("svg.timeline-svg[role=img]").count() == 1
     assert page.locator("svg.timeline-svg .tl-phase").count() == 2
-    assert "Følgegruppemøde 3" in page.locator("main").inner_text()
+    assert "Follow-group meeting 3" in page.locator("main").inner_text()
     page.check_accessibility("politician dashboard")
     page.screenshot("dashboard-politician")
     # The cohort dashboard is not for politicians.

@@ -111,6 +111,8 @@ def test_message_in_the_users_language(client, world, settings):
     """Danish users get the Danish message (a string the Danish catalogue already has)."""
     settings.LANGUAGE_CODE = "da"
     user = world.a.users["facilitator"]
+    user.language = "da"
+    user.save(update_fields=["language"])
     client.force_login(user)
     with translation.override("da"):
         response = client.post(reverse("programmes:milestone-add", args=[world.a.programme.slug]), {

@@ -252,6 +252,7 @@ def test_attendance_page_records_who_came(client, setting):
 # --- The calendar ----------------------------------------------------------------------------------------
 
 def test_the_month_grid_places_meetings_on_their_local_day_and_swaps_with_htmx(client, setting):
+    client.cookies["django_language"] = "da"  # this test reads the Danish titles
     late = MeetingFactory(programme=setting["programme"], title_da="Sent møde",
                           starts_at=datetime(2030, 3, 31, 23, 30, tzinfo=CPH),  # 21:30 UTC
                           ends_at=datetime(2030, 3, 31, 23, 45, tzinfo=CPH))
@@ -270,6 +271,7 @@ def test_the_month_grid_places_meetings_on_their_local_day_and_swaps_with_htmx(c
 
 
 def test_the_list_filters_by_kind_and_time(client, setting):
+    client.cookies["django_language"] = "da"  # this test reads the Danish titles
     PastMeetingFactory(programme=setting["programme"], title_da="Gammelt modul",
                        kind=Meeting.Kind.LEARNING_MODULE)
     client.force_login(setting["observer"])
@@ -284,6 +286,7 @@ def test_the_list_filters_by_kind_and_time(client, setting):
 # --- My meetings and the feed ------------------------------------------------------------------------------
 
 def test_my_meetings_lists_upcoming_invitations_with_answer_buttons(client, setting):
+    client.cookies["django_language"] = "da"  # this test reads the Danish titles
     InvitationFactory(meeting=setting["meeting"], user=setting["staff"])
     client.force_login(setting["staff"])
     page = client.get(reverse("workshops:mine")).content.decode()
