@@ -327,7 +327,7 @@ def test_changes_after_the_claim_send_nothing_stale_and_a_moved_date_gets_its_ow
     result = run_scan(now=cph(SOON + timedelta(days=7)))  # 3 days before the new due date
     (new_id,) = result.claimed
     (message,) = smtp.wait_for(1)
-    assert message["To"] == advisor.email and moved.title_da in message["Subject"]  # in the advisor's Danish
+    assert message["To"] == advisor.email and moved.title_en in message["Subject"]  # in her language (en)
     assert Delivery.objects.get(pk=new_id).occurrence == (SOON + timedelta(days=10)).isoformat()
 
 

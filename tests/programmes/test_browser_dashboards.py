@@ -46,7 +46,8 @@ def _programme():
         participation=towns["Aarhusby"], happened_on=timezone.localdate() - timedelta(days=3),
         what_happened="Første genbrugsstation for byggematerialer åbnede med 40 besøgende.",
         status=ProgressEntry.Status.ON_TRACK, state=ProgressEntry.State.PUBLISHED, published_at=timezone.now())
-    MeetingFactory(programme=programme, kind=Meeting.Kind.FOLLOW_GROUP, title_da="Følgegruppemøde 3", title_en="Follow-group meeting 3")
+    MeetingFactory(programme=programme, kind=Meeting.Kind.FOLLOW_GROUP, title_da="Følgegruppemøde 3",
+                   title_en="Follow-group meeting 3")
     return programme, towns
 
 
