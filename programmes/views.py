@@ -94,6 +94,14 @@ def _after_write(request, partial: str, context: dict, *, target: str, fallback:
     return redirect(fallback)
 
 
+def _fragment_or_page(request, page: str, fragment: str, context: dict):
+    """Re-show a form with its errors: htmx swaps the fragment (its id is the fragment's name) in place;
+    a plain request gets the whole page."""
+    if request.htmx:
+        return reswap(retarget(render(request, f"{page}#{fragment}", context), f"#{fragment}"), "outerHTML")
+    return render(request, page, context)
+
+
 # --- Programmes ------------------------------------------------------------------------------------------
 
 @login_required
@@ -181,10 +189,7 @@ def programme_edit(request, slug):
 def _cohorts_response(request, programme, **extra):
     programme = programme_detail_for_user_or_404(user=request.user, slug=programme.slug)
     context = _detail_context(request, programme, **extra)
-    if request.htmx:
-        return reswap(retarget(render(request, "programmes/programme_detail.html#cohorts", context), "#cohorts"),
-                      "outerHTML")
-    return render(request, "programmes/programme_detail.html", context)
+    return _fragment_or_page(request, "programmes/programme_detail.html", "cohorts", context)
 
 
 @require_POST
@@ -285,10 +290,7 @@ def phase_add(request, slug):
         else:
             return _phases_after_write(request, programme)
     context = _phases_context(request, programme, add_form=form)
-    if request.htmx:
-        return reswap(retarget(render(request, "programmes/phase_list.html#phase-list", context), "#phase-list"),
-                      "outerHTML")
-    return render(request, "programmes/phase_list.html", context)
+    return _fragment_or_page(request, "programmes/phase_list.html", "phase-list", context)
 
 
 @login_required
@@ -405,10 +407,7 @@ def milestone_add(request, slug):
         else:
             return _milestones_after_write(request, programme)
     context = _milestones_context(request, programme, add_form=form)
-    if request.htmx:
-        return reswap(retarget(render(request, "programmes/milestone_list.html#milestone-list", context),
-                               "#milestone-list"), "outerHTML")
-    return render(request, "programmes/milestone_list.html", context)
+    return _fragment_or_page(request, "programmes/milestone_list.html", "milestone-list", context)
 
 
 @login_required
@@ -514,10 +513,7 @@ def _budget_after_write(request, programme, notices=(), **extra):
 
 def _budget_form_error(request, programme, **forms):
     context = _budget_context(request, programme, **forms)
-    if request.htmx:
-        return reswap(retarget(render(request, "programmes/budget.html#budget-body", context), "#budget-body"),
-                      "outerHTML")
-    return render(request, "programmes/budget.html", context)
+    return _fragment_or_page(request, "programmes/budget.html", "budget-body", context)
 
 
 @require_POST
