@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "workshops",
     "community",
     "notifications",
+    "reports",
 ]
 
 MIDDLEWARE = [

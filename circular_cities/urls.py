@@ -18,6 +18,7 @@ urlpatterns = [
     path("municipalities/", include("municipalities.urls")),
     path("meetings/", include("workshops.urls")),
     path("notifications/", include("notifications.urls")),
+    path("reports/", include("reports.urls")),
     path("", include("community.urls")),  # /community/… for members, /showcase/… public
     path("admin/", admin.site.urls),
 ]

@@ -9,15 +9,17 @@ from django.urls import URLResolver, get_resolver
 
 from tests.authz import LOGIN, ROLES
 
-PROJECT_NAMESPACES = {"accounts", "programmes", "municipalities", "workshops", "community", "notifications"}
+PROJECT_NAMESPACES = {
+    "accounts", "programmes", "municipalities", "workshops", "community", "notifications", "reports",
+}
 PROJECT_ROOT_NAMES = {"home", "health"}
 TESTS_DIR = Path(__file__).resolve().parent.parent
 
 
 def collect_cases() -> dict:
     cases: dict = {}
-    for path in sorted(TESTS_DIR.glob("*/test_authorization.py")):
-        module = importlib.import_module(f"tests.{path.parent.name}.test_authorization")
+    for path in sorted(TESTS_DIR.glob("*/test_authorization*.py")):
+        module = importlib.import_module(f"tests.{path.parent.name}.{path.stem}")
         for name, case in module.CASES.items():
             assert name not in cases, f"{name} has two cases ({path})"
             cases[name] = case

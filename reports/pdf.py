@@ -1,0 +1,188 @@
+"""PDF documents built from the same data a page shows, with reportlab (pure Python: no system libraries, so
+the embedded run, CI and the container all make the same file).
+
+A document is a title, then headings, paragraphs, label/value lists, tables and horizontal bar charts, in
+that order; every chart is followed by its figures as a table, as on screen. Text is escaped here: callers
+pass plain strings (names, headlines, minutes) and never markup."""
+
+from __future__ import annotations
+
+from io import BytesIO
+from xml.sax.saxutils import escape
+
+from django.http import HttpResponse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from reportlab.graphics.shapes import Drawing, Line, Rect, String
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_RIGHT
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
+from reportlab.lib.units import mm
+from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+INK = colors.HexColor("#1f2a24")
+MUTED = colors.HexColor("#4b5a52")
+ACCENT = colors.HexColor("#1d6b46")
+RULE = colors.HexColor("#c9d3cd")
+BAR = colors.HexColor("#2f7d57")
+BAR_TARGET = colors.HexColor("#9fb8aa")
+PAGE_WIDTH = A4[0] - 36 * mm  # inside the margins
+
+
+def _styles():
+    sheet = getSampleStyleSheet()
+    base = ParagraphStyle("cc-body", parent=sheet["BodyText"], fontName="Helvetica", fontSize=10, leading=14,
+                          textColor=INK, spaceAfter=4)
+    return {
+        "title": ParagraphStyle("cc-title", parent=base, fontName="Helvetica-Bold", fontSize=20, leading=24,
+                                spaceAfter=4),
+        "subtitle": ParagraphStyle("cc-subtitle", parent=base, fontSize=11, textColor=MUTED, spaceAfter=10),
+        1: ParagraphStyle("cc-h1", parent=base, fontName="Helvetica-Bold", fontSize=14, leading=18,
+                          textColor=ACCENT, spaceBefore=10, spaceAfter=4),
+        2: ParagraphStyle("cc-h2", parent=base, fontName="Helvetica-Bold", fontSize=11, leading=15,
+                          spaceBefore=6, spaceAfter=2),
+        "body": base,
+        "muted": ParagraphStyle("cc-muted", parent=base, textColor=MUTED, fontSize=9, leading=12),
+        "cell": ParagraphStyle("cc-cell", parent=base, fontSize=9, leading=11, spaceAfter=0),
+        "cell-right": ParagraphStyle("cc-cell-r", parent=base, fontSize=9, leading=11, spaceAfter=0,
+                                     alignment=TA_RIGHT),
+        "cell-head": ParagraphStyle("cc-cell-h", parent=base, fontName="Helvetica-Bold", fontSize=9, leading=11,
+                                    spaceAfter=0),
+    }
+
+
+def _text(value) -> str:
+    """Plain text for a Paragraph: escaped, with line breaks kept."""
+    return escape("" if value is None else str(value)).replace("\n", "<br/>")
+
+
+class PdfDocument:
+    """Build a report top to bottom, then ``render()`` it (bytes) or ``response(filename)`` it."""
+
+    def __init__(self, *, title: str, subtitle: str = "", author: str = "Circular Cities"):
+        self.title = str(title)
+        self.subtitle = str(subtitle)
+        self.author = author
+        self.styles = _styles()
+        self.story = [Paragraph(_text(self.title), self.styles["title"])]
+        if self.subtitle:
+            self.story.append(Paragraph(_text(self.subtitle), self.styles["subtitle"]))
+
+    # --- content -----------------------------------------------------------------------------------------------
+
+    def heading(self, text, level: int = 1):
+        self.story.append(Paragraph(_text(text), self.styles[1 if level <= 1 else 2]))
+        return self
+
+    def paragraph(self, text, *, muted: bool = False):
+        if text:
+            self.story.append(Paragraph(_text(text), self.styles["muted" if muted else "body"]))
+        return self
+
+    def bullets(self, items):
+        for item in items:
+            self.story.append(Paragraph(_text(item), self.styles["body"], bulletText="•"))
+        return self
+
+    def key_values(self, rows):
+        """A two-column list of (label, value)."""
+        rows = [(label, value) for label, value in rows]
+        if rows:
+            self.table(None, rows, col_widths=[PAGE_WIDTH * 0.35, PAGE_WIDTH * 0.65])
+        return self
+
+    def table(self, header, rows, *, col_widths=None, numeric_columns=(), empty: str = ""):
+        """A table with an optional header row; ``numeric_columns`` (indexes) are right-aligned."""
+        rows = list(rows)
+        if not rows:
+            return self.paragraph(empty or _("Nothing to show."), muted=True)
+        numeric = set(numeric_columns)
+
+        def cell(value, index, style=None):
+            return Paragraph(_text(value), self.styles[style or ("cell-right" if index in numeric else "cell")])
+
+        data = []
+        if header:
+            data.append([cell(value, i, "cell-head") for i, value in enumerate(header)])
+        data.extend([cell(value, i) for i, value in enumerate(row)] for row in rows)
+        table = Table(data, colWidths=col_widths, repeatRows=1 if header else 0, hAlign="LEFT")
+        style = [
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ("LINEBELOW", (0, 0), (-1, -1), 0.4, RULE),
+            ("TOPPADDING", (0, 0), (-1, -1), 3),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+        ]
+        if header:
+            style += [("LINEBELOW", (0, 0), (-1, 0), 0.9, INK)]
+        table.setStyle(TableStyle(style))
+        self.story.append(table)
+        self.story.append(Spacer(1, 4))
+        return self
+
+    def bar_chart(self, items, *, caption: str = "", value_format=str, unit: str = ""):
+        """Horizontal bars: ``items`` are (label, value) or (label, value, target). Drawn for print (dark bars,
+        a lighter target bar behind), and followed by the same figures as a table."""
+        items = [tuple(item) + (None,) * (3 - len(item)) for item in items]
+        if not items:
+            return self
+        top = max([float(v or 0) for _l, v, _t in items] + [float(t or 0) for _l, _v, t in items] + [1.0])
+        label_width, bar_width, row = PAGE_WIDTH * 0.32, PAGE_WIDTH * 0.5, 16
+        drawing = Drawing(PAGE_WIDTH, row * len(items) + 4)
+        for index, (label, value, target) in enumerate(items):
+            y = drawing.height - (index + 1) * row
+            drawing.add(String(0, y + 4, str(label)[:48], fontName="Helvetica", fontSize=8, fillColor=INK))
+            if target:
+                drawing.add(Rect(label_width, y + 2, bar_width * float(target) / top, 10, fillColor=BAR_TARGET,
+                                 strokeColor=None))
+            drawing.add(Rect(label_width, y + 4, max(bar_width * float(value or 0) / top, 0.5), 6, fillColor=BAR,
+                             strokeColor=None))
+            figure = value_format(value or 0) + (f" {unit}" if unit else "")
+            if target:
+                figure += " / " + value_format(target)
+            drawing.add(String(label_width + bar_width + 6, y + 4, figure, fontName="Helvetica", fontSize=8,
+                               fillColor=INK))
+        drawing.add(Line(label_width, 0, label_width, drawing.height, strokeColor=RULE, strokeWidth=0.5))
+        parts = [drawing]
+        if caption:
+            parts.append(Paragraph(_text(caption), self.styles["muted"]))
+        self.story.append(KeepTogether(parts))
+        self.story.append(Spacer(1, 6))
+        return self
+
+    def spacer(self, height_mm: float = 4):
+        self.story.append(Spacer(1, height_mm * mm))
+        return self
+
+    # --- output ------------------------------------------------------------------------------------------------
+
+    def _footer(self, canvas, document):
+        canvas.saveState()
+        canvas.setFont("Helvetica", 8)
+        canvas.setFillColor(MUTED)
+        made = date_format(timezone.localtime(), "DATETIME_FORMAT")
+        canvas.drawString(18 * mm, 10 * mm, f"{self.title} · {made}")
+        canvas.drawRightString(A4[0] - 18 * mm, 10 * mm, _("Page %(number)d") % {"number": document.page})
+        canvas.restoreState()
+
+    def render(self) -> bytes:
+        buffer = BytesIO()
+        document = SimpleDocTemplate(buffer, pagesize=A4, leftMargin=18 * mm, rightMargin=18 * mm,
+                                     topMargin=18 * mm, bottomMargin=18 * mm, title=self.title,
+                                     author=self.author, subject=self.subtitle)
+        document.build(list(self.story), onFirstPage=self._footer, onLaterPages=self._footer)
+        return buffer.getvalue()
+
+    def response(self, filename: str, *, inline: bool = False) -> HttpResponse:
+        response = HttpResponse(self.render(), content_type="application/pdf")
+        disposition = "inline" if inline else "attachment"
+        response["Content-Disposition"] = f'{disposition}; filename="{filename}"'
+        return response
+
+
+def pdf_text(content: bytes) -> str:
+    """All the text of a PDF, page after page (for tests and for checking a file by hand); needs pypdf."""
+    from pypdf import PdfReader
+
+    return "\n".join(page.extract_text() or "" for page in PdfReader(BytesIO(content)).pages)
