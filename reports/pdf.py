@@ -151,6 +151,26 @@ class PdfDocument:
         self.story.append(Spacer(1, 6))
         return self
 
+    def image(self, data: bytes | None, *, caption: str = "", width_mm: float = 60, max_height_mm: float = 60):
+        """A picture (JPEG or PNG bytes) scaled to ``width_mm`` (never taller than ``max_height_mm``), with an
+        optional caption below. Nothing is added when ``data`` is empty or not an image a reader can show."""
+        if not data:
+            return self
+        from reportlab.lib.utils import ImageReader
+        from reportlab.platypus import Image
+
+        try:
+            width, height = ImageReader(BytesIO(data)).getSize()
+        except Exception:  # noqa: BLE001 - a broken picture must not stop the document
+            return self
+        scale = min(width_mm * mm / width, max_height_mm * mm / height)
+        parts = [Image(BytesIO(data), width=width * scale, height=height * scale, hAlign="LEFT")]
+        if caption:
+            parts.append(Paragraph(_text(caption), self.styles["muted"]))
+        self.story.append(KeepTogether(parts))
+        self.story.append(Spacer(1, 4))
+        return self
+
     def spacer(self, height_mm: float = 4):
         self.story.append(Spacer(1, height_mm * mm))
         return self

@@ -1,0 +1,39 @@
+"""The follow-group meeting briefing: a printable page and the same as a PDF (issue 7). Read-only: whoever may
+see the meeting may read its briefing; any other meeting, or one the person may not see, answers 404."""
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import get_language
+from django.views.decorators.http import require_GET
+
+from .briefing import (
+    briefing_document,
+    briefing_for_meeting,
+    briefing_meeting_get_for_user_or_404,
+    briefing_title,
+    headline_figures,
+    period_text,
+)
+
+
+@require_GET
+@login_required
+def briefing(request, pk: int):
+    meeting = briefing_meeting_get_for_user_or_404(user=request.user, pk=pk)
+    data = briefing_for_meeting(user=request.user, meeting=meeting)
+    return render(request, "reports/briefing.html", {
+        "briefing": data, "meeting": meeting, "programme": data.programme, "title": briefing_title(meeting),
+        "period": period_text(data), "figures": headline_figures(data),
+    })
+
+
+@require_GET
+@login_required
+def briefing_pdf(request, pk: int):
+    meeting = briefing_meeting_get_for_user_or_404(user=request.user, pk=pk)
+    data = briefing_for_meeting(user=request.user, meeting=meeting)
+    day = timezone.localtime(meeting.starts_at).date().isoformat()
+    filename = f"briefing-{day}-{slugify(meeting.title)[:40] or meeting.pk}-{get_language() or 'da'}.pdf"
+    return briefing_document(data).response(filename)
