@@ -5,7 +5,7 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
 from accounts.permissions import scope_of
-from programmes.selectors import home_sections
+from circular_cities.home import home_sections
 
 
 @login_required

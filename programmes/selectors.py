@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import Invitation, Role, RoleAssignment, User
+from accounts.models import Role, RoleAssignment, User
 from accounts.permissions import scope_of
 from municipalities.models import Municipality
 
@@ -424,64 +424,3 @@ def milestones_needing_attention(*, user, days: int = 30) -> QuerySet[Milestone]
         .select_related("programme", "participation__municipality", "owner")
         .order_by("due_on")
     )
-
-
-def home_sections(*, user) -> list[dict]:
-    """What the home page shows, one section per role the person holds."""
-    scope = scope_of(user)
-    sections = []
-    programmes = list(programme_list_for_user(user=user).only("slug", "name_da", "name_en", "starts_on", "ends_on",
-                                                               "status"))
-    by_id = {p.pk: p for p in programmes}
-
-    if scope.facilitator_programmes or scope.own_participation_ids or scope.is_admin:
-        milestones = list(milestones_needing_attention(user=user)[:10])
-        sections.append({
-            "key": "milestones", "title": _("Milestones due in the next 30 days or overdue"), "milestones": milestones,
-            "empty": _("Nothing is due in the next 30 days."),
-        })
-    if scope.is_admin or scope.facilitator_programmes:
-        pending = Invitation.objects.filter(accepted_at__isnull=True, revoked_at__isnull=True,
-                                            expires_at__gt=timezone.now())
-        if not scope.is_admin:
-            pending = pending.filter(Q(invited_by=user) | Q(programme_id__in=scope.facilitator_programmes))
-        sections.append({
-            "key": Role.FACILITATOR, "title": _("Programmes you facilitate"),
-            "programmes": programmes if scope.is_admin else [by_id[i] for i in scope.facilitator_programmes
-                                                             if i in by_id],
-            "pending_invitations": pending.count(),
-            "empty": _("You do not facilitate any programme yet."),
-        })
-    if scope.is_admin or scope.facilitator_programmes or scope.advisor_participations:
-        from municipalities.selectors import stalled_participations
-
-        sections.append({
-            "key": "stalled", "title": _("Stalled local tests"),
-            "participations": list(stalled_participations(user=user)[:10]),
-            "empty": _("No local test has stalled: every running test has recent progress and no overdue "
-                       "milestone."),
-        })
-    if scope.advisor_programmes:
-        sections.append({
-            "key": Role.ADVISOR, "title": _("Municipalities you advise"),
-            "participations": list(Participation.objects.filter(pk__in=scope.advisor_participations)
-                                   .select_related("municipality", "cohort__programme")),
-            "empty": _("No municipality has been assigned to you yet."),
-        })
-    if scope.staff_municipalities:
-        sections.append({
-            "key": Role.STAFF, "title": _("Your municipality in programmes"),
-            "participations": list(Participation.objects.filter(pk__in=scope.staff_participations)
-                                   .select_related("municipality", "cohort__programme")),
-            "empty": _("Your municipality does not take part in a programme yet."),
-        })
-    for role, ids, title, empty in (
-        (Role.POLITICIAN, scope.politician_programmes, _("Programmes you follow as a politician"),
-         _("You are not in a follow-group yet.")),
-        (Role.OBSERVER, scope.observer_programmes, _("Programmes you observe"),
-         _("You do not observe any programme yet.")),
-    ):
-        if ids:
-            sections.append({"key": role, "title": title, "programmes": [by_id[i] for i in ids if i in by_id],
-                             "empty": empty})
-    return sections

@@ -1,0 +1,154 @@
+"""The home page: "what needs me now", one section per role the person holds.
+
+Every section is read with one query whatever the data: lists are cut to a few rows and carry their full
+count in the same query (``COUNT(*) OVER ()``), so the page's queries do not grow with the programme.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Count, Exists, OuterRef, Q, Window
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import Invitation, Role
+from accounts.permissions import scope_of
+from municipalities.models import AdvisorySession, StageGateOutput
+from municipalities.selectors import stalled_participations, with_progress_status
+from notifications.models import Notification
+from programmes.models import Participation
+from programmes.selectors import milestones_needing_attention, programme_list_for_user
+from workshops.models import Meeting, MeetingInvitation
+
+SHOWN = 5  # rows per list; the count says how many there are in all
+MILESTONES_SHOWN = 10
+
+
+def _counted(queryset, limit: int) -> tuple[list, int]:
+    """The first ``limit`` rows and the total count, in one query."""
+    rows = list(queryset.annotate(total_rows=Window(Count("pk")))[:limit])
+    return rows, (rows[0].total_rows if rows else 0)
+
+
+def returned_stage_outputs(*, participation_ids) -> tuple[list, int]:
+    """Stage-gate outputs sent back for changes and not submitted again since (a new submission of the same
+    output is a new row)."""
+    newer = StageGateOutput.objects.filter(participation=OuterRef("participation"), stage=OuterRef("stage"),
+                                           kind=OuterRef("kind"), pk__gt=OuterRef("pk"))
+    queryset = (StageGateOutput.objects.filter(participation_id__in=participation_ids,
+                                               state=StageGateOutput.State.RETURNED)
+                .filter(~Exists(newer))
+                .select_related("participation__municipality", "participation__cohort__programme", "reviewed_by")
+                .order_by("-reviewed_at", "-id"))
+    return _counted(queryset, SHOWN)
+
+
+def meetings_to_answer(*, user) -> tuple[list, int]:
+    """Invitations to meetings ahead that the person has not answered yet."""
+    queryset = (MeetingInvitation.objects.filter(user=user, response=MeetingInvitation.Response.PENDING,
+                                                 meeting__starts_at__gte=timezone.now(),
+                                                 meeting__status=Meeting.Status.SCHEDULED)
+                .select_related("meeting__programme").order_by("meeting__starts_at", "id"))
+    return _counted(queryset, SHOWN)
+
+
+def unread_notifications(*, user) -> tuple[list, int]:
+    queryset = Notification.objects.filter(recipient=user, read_at__isnull=True).order_by("-created_at", "-id")
+    return _counted(queryset, SHOWN)
+
+
+def next_advisory_sessions(*, user, participation_ids) -> tuple[list, int]:
+    """Advisory sessions from today on, in the municipalities the person advises (or held by them)."""
+    queryset = (AdvisorySession.objects.filter(held_on__gte=timezone.localdate())
+                .filter(Q(participation_id__in=participation_ids) | Q(advisor=user))
+                .select_related("participation__municipality", "participation__cohort__programme")
+                .order_by("held_on", "id"))
+    return _counted(queryset, SHOWN)
+
+
+def home_sections(*, user) -> list[dict]:
+    """What the home page shows, one section per role the person holds.
+
+    Each section is a dict with ``key``, ``title``, ``empty`` (the empty state) and one list: ``milestones``,
+    ``participations``, ``programmes``, ``outputs``, ``invitations``, ``notifications`` or ``sessions``;
+    ``count`` is the full number when the list is cut short, ``more_url`` where to see them all."""
+    scope = scope_of(user)
+    sections = []
+    programmes = list(programme_list_for_user(user=user).only("slug", "name_da", "name_en", "starts_on", "ends_on",
+                                                               "status"))
+    by_id = {p.pk: p for p in programmes}
+    works_locally = bool(scope.staff_participations or scope.advisor_participations)
+
+    if scope.facilitator_programmes or scope.own_participation_ids or scope.is_admin:
+        milestones, count = _counted(milestones_needing_attention(user=user), MILESTONES_SHOWN)
+        sections.append({
+            "key": "milestones", "title": _("Milestones due in the next 30 days or overdue"), "milestones": milestones,
+            "count": count, "overdue": sum(1 for m in milestones if m.is_overdue),
+            "empty": _("Nothing is due in the next 30 days."),
+        })
+    if works_locally:
+        outputs, count = returned_stage_outputs(participation_ids=scope.own_participation_ids)
+        sections.append({
+            "key": "returned", "title": _("Stage-gate outputs sent back for changes"), "outputs": outputs,
+            "count": count, "empty": _("No output is waiting for changes."),
+        })
+    if scope.staff_municipalities or scope.advisor_programmes:
+        invitations, count = meetings_to_answer(user=user)
+        sections.append({
+            "key": "meetings", "title": _("Meetings to answer"), "invitations": invitations, "count": count,
+            "empty": _("You have answered every invitation to the meetings ahead."),
+        })
+        notifications, count = unread_notifications(user=user)
+        sections.append({
+            "key": "notifications", "title": _("Unread reminders and notifications"),
+            "notifications": notifications, "count": count,
+            "empty": _("You have read all your notifications."),
+        })
+    if scope.is_admin or scope.facilitator_programmes:
+        pending = Invitation.objects.filter(accepted_at__isnull=True, revoked_at__isnull=True,
+                                            expires_at__gt=timezone.now())
+        if not scope.is_admin:
+            pending = pending.filter(Q(invited_by=user) | Q(programme_id__in=scope.facilitator_programmes))
+        sections.append({
+            "key": Role.FACILITATOR, "title": _("Programmes you facilitate"),
+            "programmes": programmes if scope.is_admin else [by_id[i] for i in scope.facilitator_programmes
+                                                             if i in by_id],
+            "pending_invitations": pending.count(),
+            "empty": _("You do not facilitate any programme yet."),
+        })
+        sections.append({
+            "key": "stalled", "title": _("Stalled local tests"),
+            "participations": list(stalled_participations(user=user)[:10]),
+            "empty": _("No local test has stalled: every running test has recent progress and no overdue "
+                       "milestone."),
+        })
+    if scope.advisor_programmes:
+        advised = list(with_progress_status(Participation.objects.filter(pk__in=scope.advisor_participations)
+                                            .select_related("municipality", "cohort__programme"))
+                       .order_by("-is_stalled", "municipality__name", "cohort__name"))
+        sections.append({
+            "key": Role.ADVISOR, "title": _("Municipalities you advise"), "participations": advised,
+            "count": len(advised), "stalled": sum(1 for p in advised if p.is_stalled), "show_signs": True,
+            "empty": _("No municipality has been assigned to you yet."),
+        })
+        sessions, count = next_advisory_sessions(user=user, participation_ids=scope.advisor_participations)
+        sections.append({
+            "key": "sessions", "title": _("Your next advisory sessions"), "sessions": sessions, "count": count,
+            "empty": _("No advisory session is planned. Plan one on the municipality's advice page."),
+        })
+    if scope.staff_municipalities:
+        sections.append({
+            "key": Role.STAFF, "title": _("Your municipality in programmes"),
+            "participations": list(Participation.objects.filter(pk__in=scope.staff_participations)
+                                   .select_related("municipality", "cohort__programme")),
+            "empty": _("Your municipality does not take part in a programme yet."),
+        })
+    for role, ids, title, empty in (
+        (Role.POLITICIAN, scope.politician_programmes, _("Programmes you follow as a politician"),
+         _("You are not in a follow-group yet.")),
+        (Role.OBSERVER, scope.observer_programmes, _("Programmes you observe"),
+         _("You do not observe any programme yet.")),
+    ):
+        if ids:
+            sections.append({"key": role, "title": title, "programmes": [by_id[i] for i in ids if i in by_id],
+                             "empty": empty})
+    return sections
