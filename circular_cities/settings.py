@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "community",
     "notifications",
     "reports",
+    "operations",
 ]
 
 MIDDLEWARE = [
