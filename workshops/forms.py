@@ -4,9 +4,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role
+from circular_cities.uploads import MAX_DOCUMENT_BYTES, accepted_types_text
 
 from .models import Meeting, MeetingInvitation, SkillAssessment
-from .uploads import MAX_BYTES, accepted_types_text
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 
@@ -213,7 +213,7 @@ class MaterialForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if upload.size > MAX_BYTES:
+        if upload.size > MAX_DOCUMENT_BYTES:
             raise forms.ValidationError(_("The file is larger than 10 MB."))
         return upload
 

@@ -19,6 +19,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from circular_cities.uploads import clean_file
 from programmes.models import Milestone
 
 from .models import (
@@ -32,7 +33,6 @@ from .models import (
     SkillAssessment,
 )
 from .selectors import assessing_participation, modules_attended, resolve_invitees
-from .uploads import check_upload
 
 MEETING_FIELDS = ("kind", "title_da", "title_en", "description_da", "description_en", "starts_at", "ends_at",
                   "place", "online_url", "capacity", "cohort", "participation")
@@ -330,15 +330,23 @@ def action_make_milestone(*, action: ActionItem) -> Milestone:
 
 @transaction.atomic
 def material_add(*, meeting: Meeting, by, upload, title: str = "") -> Material:
-    """Check the file by its content (see uploads.py) and store it under a random name. A refused file
-    raises ValidationError and nothing is stored."""
-    checked = check_upload(upload)
+    """Check the file by its content (circular_cities/uploads.py) and store it under a random name. A refused
+    file raises ValidationError on the ``file`` field and nothing is stored."""
+    if upload is None:
+        raise ValidationError({"file": _("Choose a file.")})
+    try:
+        # Full resolution (a plan or a poster must stay readable); the name must say what the file is,
+        # because people download it again under that name.
+        checked = clean_file(upload, match_name=True, display_size=None)
+    except ValidationError as error:
+        raise ValidationError({"file": error.messages}) from error
+    content = checked.file.read()
     original = (upload.name or "file").rsplit("/", 1)[-1][:255]
     material = Material(meeting=meeting, title=(title.strip() or original)[:200], original_name=original,
-                        content_type=checked.content_type, size=len(checked.content), kind=checked.kind,
+                        content_type=checked.content_type, size=len(content), kind=checked.kind,
                         uploaded_by=by)
     material.full_clean(exclude=["file"])
-    material.file.save(f"meetings/{uuid.uuid4().hex}.{checked.extension}", ContentFile(checked.content),
+    material.file.save(f"meetings/{uuid.uuid4().hex}.{checked.extension}", ContentFile(content),
                        save=False)
     name = material.file.name
     try:  # should the database write fail, do not leave the file behind

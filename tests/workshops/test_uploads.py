@@ -12,9 +12,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
 
+from circular_cities import uploads
 from tests.factories import ProgrammeFactory, facilitator_of, observer_of
 from tests.workshops.factories import MeetingFactory
-from workshops import services, uploads
+from workshops import services
 from workshops.models import Material
 
 pytestmark = pytest.mark.django_db
@@ -100,7 +101,8 @@ def test_accepted_kinds(meeting, facilitator, name, content, kind):
     ("photo.png", b"<svg xmlns='http://www.w3.org/2000/svg'><script>alert(1)</script></svg>", "not accepted"),
     ("fake.jpg", b"\xff\xd8\xff\xe0 this is not really a jpeg", "not accepted"),
     ("photo.gif", b"GIF89a\x01\x00\x01\x00\x00\x00\x00;", "not accepted"),
-    ("report.docx", b"%PDF-1.4\n", "PDF"),
+    ("report.docx", b"%PDF-1.4\n%%EOF\n", "name does not end in .pdf"),
+    ("cut-off.pdf", b"%PDF-1.4\n1 0 obj\n", "cut off"),
     ("image.pdf", _png(), "PNG image"),
     ("macro.docx", _office(DOCX_MAIN, '<Default Extension="bin" ContentType="application/vnd.ms-office.'
                                       'vbaProject"/>'), "macros"),
@@ -120,11 +122,11 @@ def test_too_large_and_too_many_pixels_are_refused(meeting, facilitator, monkeyp
     big = SimpleUploadedFile("big.pdf", b"%PDF-" + b"0" * (10 * 1024 * 1024))
     with pytest.raises(ValidationError) as error:
         services.material_add(meeting=meeting, by=facilitator, upload=big)
-    assert "10 MB" in error.value.messages[0]
-    monkeypatch.setattr(uploads, "MAX_PIXELS", 50)
+    assert "too large" in error.value.messages[0] and "10.0\xa0MB" in error.value.messages[0]
+    monkeypatch.setattr(uploads, "MAX_IMAGE_PIXELS", 50)
     with pytest.raises(ValidationError) as error:
         services.material_add(meeting=meeting, by=facilitator, upload=SimpleUploadedFile("p.png", _png()))
-    assert "megapixels" in error.value.messages[0]
+    assert "pixels" in error.value.messages[0]
     assert not Material.objects.exists() and _stored_files() == []
 
 
@@ -135,19 +137,19 @@ def test_the_upload_page_shows_the_refusal_and_stores_nothing(client, meeting, f
     assert response.status_code == 200
     assert "This kind of file is not accepted" in response.content.decode()
     assert not Material.objects.exists() and _stored_files() == []
-    response = client.post(url, {"title": "Program", "file": SimpleUploadedFile("p.pdf", b"%PDF-1.4\n")})
+    response = client.post(url, {"title": "Program", "file": SimpleUploadedFile("p.pdf", b"%PDF-1.4\n%%EOF\n")})
     assert response.status_code == 302
     assert Material.objects.get().title == "Program"
 
 
 def test_files_are_served_only_to_people_who_see_the_meeting(client, meeting, facilitator):
     material = services.material_add(meeting=meeting, by=facilitator,
-                                      upload=SimpleUploadedFile("p.pdf", b"%PDF-1.4\nsecret"))
+                                      upload=SimpleUploadedFile("p.pdf", b"%PDF-1.4\nsecret\n%%EOF\n"))
     url = reverse("workshops:material-download", args=[material.pk])
     client.force_login(observer_of(meeting.programme))
     response = client.get(url)
     assert response.status_code == 200
-    assert b"".join(response.streaming_content) == b"%PDF-1.4\nsecret"
+    assert b"".join(response.streaming_content) == b"%PDF-1.4\nsecret\n%%EOF\n"
     assert response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"].startswith("attachment")
     assert response["X-Content-Type-Options"] == "nosniff"
@@ -159,7 +161,7 @@ def test_files_are_served_only_to_people_who_see_the_meeting(client, meeting, fa
 
 def test_deleting_a_material_removes_the_file(client, meeting, facilitator, django_capture_on_commit_callbacks):
     material = services.material_add(meeting=meeting, by=facilitator,
-                                      upload=SimpleUploadedFile("p.pdf", b"%PDF-1.4\n"))
+                                      upload=SimpleUploadedFile("p.pdf", b"%PDF-1.4\n%%EOF\n"))
     assert len(_stored_files()) == 1
     client.force_login(facilitator)
     with django_capture_on_commit_callbacks(execute=True):
