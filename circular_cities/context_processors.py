@@ -3,6 +3,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from accounts.permissions import can_invite, scope_of
+from audit.permissions import can_view_audit
 from community.permissions import is_member as is_community_member
 
 
@@ -20,6 +21,8 @@ def navigation(request):
             items.append({"url": reverse("community:index"), "label": _("Community")})
         if can_invite(user):
             items.append({"url": reverse("accounts:invitation-list"), "label": _("Invitations")})
+        if can_view_audit(user):
+            items.append({"url": reverse("audit:list"), "label": _("Audit")})
         if user.is_staff:
             items.append({"url": reverse("admin:index"), "label": _("Administration")})
     else:

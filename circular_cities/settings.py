@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "notifications",
     "reports",
     "operations",
+    "audit",
 ]
 
 MIDDLEWARE = [

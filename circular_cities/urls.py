@@ -19,6 +19,7 @@ urlpatterns = [
     path("meetings/", include("workshops.urls")),
     path("notifications/", include("notifications.urls")),
     path("reports/", include("reports.urls")),
+    path("audit/", include("audit.urls")),
     path("", include("community.urls")),  # /community/… for members, /showcase/… public
     path("admin/", admin.site.urls),
 ]
