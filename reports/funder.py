@@ -152,16 +152,17 @@ class FunderReport:
     def targets_met(self) -> int:
         return sum(1 for result in self.indicators if result.target_met)
 
-    def key_figures(self) -> list[tuple[str, str, object]]:
-        """(key, label, value) of the figures the report opens with, in plain words."""
+    def key_figures(self) -> list[tuple[str, str, object, str]]:
+        """(key, label, value, kind) of the figures the report opens with, in plain words."""
         return [
-            ("municipalities", _("Municipalities taking part"), self.municipality_count),
-            ("tests_run", _("Local tests run (reached the test stage)"), self.tests_run),
-            ("solution_models", _("Solution models published"), len(self.solution_models)),
-            ("partners", _("Partner organisations engaged"), self.partner_organisations),
-            ("entries", _("Published progress reports"), self.published_entries),
-            ("budget", _("Programme budget (DKK)"), self.programme.budget_dkk),
-            ("spent", _("Spent so far (DKK)"), self.budget.spent),
+            ("municipalities", _("Municipalities taking part"), self.municipality_count, "int"),
+            ("tests_run", _("Local tests run (reached the test stage)"), self.tests_run, "int"),
+            ("solution_models", _("Solution models published"), len(self.solution_models), "int"),
+            ("partners", _("Partner organisations engaged"), self.partner_organisations, "int"),
+            ("entries", _("Published progress reports"), self.published_entries, "int"),
+            ("targets", _("Indicators that reached their target"), self.targets_met, "int"),
+            ("budget", _("Programme budget"), self.programme.budget_dkk, "money"),
+            ("spent", _("Spent so far"), self.budget.spent, "money"),
         ]
 
 
@@ -391,7 +392,14 @@ class Table:
     def display_footer(self) -> list[tuple[str, object]] | None:
         if self.footer is None:
             return None
-        return [(display(value, column.kind), value) for value, column in zip(self.footer, self.columns, strict=True)]
+        return [("" if value == "" else display(value, column.kind), value)
+                for value, column in zip(self.footer, self.columns, strict=True)]
+
+    def widths(self, total: float) -> list[float]:
+        """Column widths for print: text columns twice as wide as figures, the first a little wider still."""
+        weights = [1.0 if column.numeric or column.kind == "date" else 2.0 for column in self.columns]
+        weights[0] += 0.5
+        return [total * weight / sum(weights) for weight in weights]
 
     @property
     def numeric_columns(self) -> list[int]:
@@ -434,11 +442,11 @@ def report_tables(report: FunderReport) -> dict[str, Table]:
     tables["key"] = Table(
         "key", _("Key figures"), _("The programme in figures"),
         [Column(_("Figure")), Column(_("Value"), "decimal")],
-        [[label, value] for _key, label, value in report.key_figures()])
+        [[label, value] for _key, label, value, _kind in report.key_figures()])
     tables["budget"] = Table(
         "budget", _("Budget and spending per work package"), _("Work packages: allocated, spent and left"),
-        [Column(_("Work package")), Column(_("Name")), Column(_("Allocated"), "money"), Column(_("Spent"), "money"),
-         Column(_("Left"), "money"), Column(_("Used"), "percent")],
+        [Column(_("Work package")), Column(_("Name")), Column(_("Allocated (DKK)"), "money"),
+         Column(_("Spent (DKK)"), "money"), Column(_("Left (DKK)"), "money"), Column(_("Used (%)"), "percent")],
         [[line.code, line.name, line.allocated_dkk, line.spent_dkk, line.remaining_dkk, line.percent]
          for line in budget.lines],
         summary=_("%(spent)s of %(allocated)s allocated to the work packages has been spent.") % {
@@ -489,7 +497,7 @@ def report_tables(report: FunderReport) -> dict[str, Table]:
         "indicators", _("Indicator results"), _("Each indicator: baseline, latest published measurement and target"),
         [Column(_("Municipality")), Column(_("Indicator")), Column(_("Unit")), Column(_("Baseline"), "decimal"),
          Column(_("Latest"), "decimal"), Column(_("Measured"), "date"), Column(_("Target"), "decimal"),
-         Column(_("Of the way to the target"), "percent")],
+         Column(_("Of the way to the target (%)"), "percent")],
         [[r.municipality, r.name, r.unit, r.baseline, r.latest, r.latest_on, r.target, r.progress_percent]
          for r in report.indicators],
         summary=ngettext("%(met)d of %(count)d indicator has reached its target.",
@@ -500,7 +508,7 @@ def report_tables(report: FunderReport) -> dict[str, Table]:
 
 
 # Horizontal bar charts for the page, as plain coordinates for inline SVG (no library, no JavaScript).
-HC_WIDTH, HC_LABEL, HC_TEXT = 860, 250, 190
+HC_WIDTH, HC_LABEL, HC_TEXT = 900, 310, 170
 HC_BAR, HC_GAP, HC_ROW_GAP = 16, 4, 14
 
 
@@ -532,9 +540,11 @@ class HChart:
     plot_right: int
     rows: list[HRow]
     legend: list[tuple[str, str]] = field(default_factory=list)  # (css, label)
+    reference_x: float | None = None  # a dashed line, e.g. at 100 % of the target
+    reference_label: str = ""
 
 
-def hbar_chart(rows, *, title: str, legend=(), maximum: float | None = None) -> HChart:
+def hbar_chart(rows, *, title: str, legend=(), maximum: float | None = None, reference=None) -> HChart:
     """``rows``: (label, [(value, css class, text), …]); one bar per series, the text written beside it."""
     from programmes.display import shorten
 
@@ -550,10 +560,15 @@ def hbar_chart(rows, *, title: str, legend=(), maximum: float | None = None) -> 
             width = round(plot * min(float(value or 0), top) / top, 1)
             bars.append(HBar(x=HC_LABEL, y=bar_y, width=max(width, 1.5 if value else 0), css=css, text=text,
                              text_x=round(HC_LABEL + width + 8, 1), text_y=bar_y + HC_BAR - 4))
-        chart_rows.append(HRow(label=shorten(str(label), 34), label_y=round(y + height / 2 + 5, 1), bars=bars))
+        chart_rows.append(HRow(label=shorten(str(label), 33), label_y=round(y + height / 2 + 5, 1), bars=bars))
         y += height + HC_ROW_GAP
-    return HChart(title=title, width=HC_WIDTH, height=int(y), plot_left=HC_LABEL, plot_right=HC_LABEL + plot,
-                  rows=chart_rows, legend=list(legend))
+    chart = HChart(title=title, width=HC_WIDTH, height=int(y) + (18 if reference else 0), plot_left=HC_LABEL,
+                   plot_right=HC_LABEL + plot, rows=chart_rows, legend=list(legend))
+    if reference:
+        value, label = reference
+        chart.reference_x = round(HC_LABEL + plot * min(float(value), top) / top, 1)
+        chart.reference_label = label
+    return chart
 
 
 def report_charts(report: FunderReport) -> dict[str, object]:
@@ -586,5 +601,6 @@ def report_charts(report: FunderReport) -> dict[str, object]:
             title=_("Bar chart: how far each indicator has come from its baseline to its target, in per cent. "
                     "The table below has the figures."), maximum=max([100.0] + [float(r.progress_percent)
                                                                                 for r in measured]),
+            reference=(100, _("Target")),
             legend=[("fr-swatch", _("On the way")), ("fr-swatch-met", _("Target reached (marked ✓)"))])
     return charts

@@ -18,7 +18,7 @@ from programmes.display import format_dkk
 from programmes.selectors import programme_get_for_user_or_404
 
 from .funder import display, funder_report, open_data, open_data_programme_or_404, report_charts, report_tables
-from .pdf import PdfDocument
+from .pdf import PAGE_WIDTH, PdfDocument
 from .permissions import can_view_funder_report
 from .tabular import Section, csv_response, xlsx_response
 
@@ -54,7 +54,7 @@ def funder_report_page(request, slug):
     return render(request, "reports/funder.html", {
         "programme": programme, "section": "funder", "report": report, "tables": tables,
         "sections": [tables[key] for key in SECTION_ORDER], "charts": report_charts(report),
-        "key_figures": [(key, label, display(value, "decimal")) for key, label, value in report.key_figures()],
+        "key_figures": [(key, label, display(value, kind)) for key, label, value, kind in report.key_figures()],
         # what _programme_head.html needs to show the programme's navigation
         "can_edit": _can_edit(request.user, programme), "can_view_budget": True,
         "can_view_history": _can_view_history(request.user, programme), "can_view_funder_report": True,
@@ -85,7 +85,7 @@ def funder_report_pdf(request, slug):
     if programme.is_demo:
         document.paragraph(_("Demo data: parts of this programme are invented for demonstration."), muted=True)
     document.heading(tables["key"].title)
-    document.key_values([(label, display(value, "decimal")) for _key, label, value in report.key_figures()])
+    document.key_values([(label, display(value, kind)) for _key, label, value, kind in report.key_figures()])
     charts = {
         "budget": ([(line.code, line.spent_dkk, line.allocated_dkk) for line in report.budget.lines], format_dkk,
                    _("Dark bar: spent. Light bar behind it: allocated.")),
@@ -107,7 +107,7 @@ def funder_report_pdf(request, slug):
         if table.display_footer is not None and rows:
             rows.append([text for text, _raw in table.display_footer])
         document.table([c.label for c in table.columns], rows, numeric_columns=table.numeric_columns,
-                       empty=table.empty)
+                       col_widths=table.widths(PAGE_WIDTH), empty=table.empty)
     return document.response(_filename(programme, "funder-report", "pdf"))
 
 
