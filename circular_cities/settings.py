@@ -262,6 +262,11 @@ if PRODUCTION:
     SECURE_HSTS_PRELOAD = True
     ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https"
 
+# --- Monitoring -------------------------------------------------------------------------
+# /health/?detail=1 (database, cache, broker and queue length, beat) answers a request that sends
+# "Authorization: Bearer <HEALTH_TOKEN>", or a signed-in admin. Empty: admins only.
+HEALTH_TOKEN = env.str("HEALTH_TOKEN", default="")
+
 # --- Logging ----------------------------------------------------------------------------
 LOGGING = {
     "version": 1,
