@@ -32,7 +32,7 @@ from workshops.models import ActionItem, AgendaItem, Decision, Meeting
 from workshops.permissions import can_organise_meeting, can_view_meeting
 from workshops.selectors import local_day_bounds, meeting_get_for_user_or_404
 
-from .pdf import PdfDocument
+from .pdf import PAGE_WIDTH, PdfDocument
 
 ENTRIES_PER_MUNICIPALITY = 5  # a briefing is read in ten minutes: the newest few, and how many more there are
 MILESTONES_PER_LIST = 10
@@ -407,7 +407,7 @@ def _municipality_pdf(doc: PdfDocument, row: MunicipalityBriefing, photo_reader)
                       value_format=_number)
         doc.table([_("Indicator"), _("Before the period"), _("Now"), _("Target")],
                   [(f"{r.name} ({r.unit})", _number(r.before), _number(r.value), _number(r.target))
-                   for r in row.indicators], numeric_columns=(1, 2, 3))
+                   for r in row.indicators], col_widths=[PAGE_WIDTH * 0.4] + [PAGE_WIDTH * 0.2] * 3)
 
 
 def _read_thumbnail(photo) -> bytes | None:
