@@ -1,9 +1,30 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Invitation, RoleAssignment, User
+from . import gdpr
+from .models import DeletionRequest, Invitation, RoleAssignment, User
+
+
+def erase_people(modeladmin, request, users, *, action="erase_people", selected=None):
+    """Erase (anonymise) the chosen people, after a confirmation page that says what stays and what goes."""
+    users = [user for user in users if not user.erased_at and user.pk != request.user.pk]
+    selected = [user.pk for user in users] if selected is None else selected
+    if request.POST.get("confirm") == "yes":
+        for user in users:
+            gdpr.erase_person(user=user, by=request.user, note=request.POST.get("note", ""))
+        modeladmin.message_user(request, _("%(count)d people erased.") % {"count": len(users)}, messages.SUCCESS)
+        return None
+    context = {**modeladmin.admin_site.each_context(request), "people": users, "opts": User._meta,
+               "action": action, "selected": selected, "title": _("Erase personal data"),
+               "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME}
+    return TemplateResponse(request, "admin/accounts/erase_confirmation.html", context)
+
+
+erase_people.short_description = _("Erase (anonymise) the selected people")
+erase_people.allowed_permissions = ("delete",)
 
 
 class RoleAssignmentInline(admin.TabularInline):
@@ -16,15 +37,18 @@ class RoleAssignmentInline(admin.TabularInline):
 class UserAdmin(DjangoUserAdmin):
     ordering = ["email"]
     list_display = ["email", "full_name", "language", "is_active", "is_staff", "is_superuser", "last_login"]
-    list_filter = ["is_active", "is_staff", "is_superuser", "language", "roles__role"]
+    list_filter = ["is_active", "is_staff", "is_superuser", "language", "roles__role",
+                   ("erased_at", admin.EmptyFieldListFilter)]
     search_fields = ["email", "full_name"]
     inlines = [RoleAssignmentInline]
+    actions = [erase_people]
     fieldsets = [
         (None, {"fields": ["email", "password"]}),
         (_("Person"), {"fields": ["full_name", "language"]}),
         (_("Access"), {"fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]}),
-        (_("Dates"), {"fields": ["last_login", "date_joined"]}),
+        (_("Dates"), {"fields": ["last_login", "date_joined", "erased_at"]}),
     ]
+    readonly_fields = ["erased_at"]
     add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "full_name", "password1", "password2"]})]
 
 
@@ -45,3 +69,27 @@ class InvitationAdmin(admin.ModelAdmin):
     search_fields = ["email", "full_name"]
     readonly_fields = ["token_hash", "created_at", "accepted_at", "accepted_by"]
     autocomplete_fields = ["programme", "participation", "municipality", "invited_by"]
+
+
+@admin.register(DeletionRequest)
+class DeletionRequestAdmin(admin.ModelAdmin):
+    list_display = ["user", "requested_at", "outcome", "handled_at", "handled_by"]
+    list_filter = ["outcome"]
+    search_fields = ["user__email", "user__full_name", "reason", "note"]
+    readonly_fields = ["user", "reason", "requested_at", "handled_at", "handled_by"]
+    fields = ["user", "reason", "requested_at", "outcome", "handled_at", "handled_by", "note"]
+    actions = ["erase", "decline"]
+
+    def has_add_permission(self, request):
+        return False  # people ask from their "My data" page
+
+    @admin.action(description=_("Erase the people who asked"), permissions=["change"])
+    def erase(self, request, queryset):
+        return erase_people(self, request, User.objects.filter(deletion_requests__in=queryset).distinct(),
+                            action="erase", selected=[r.pk for r in queryset])
+
+    @admin.action(description=_("Decline (write the reason in the note first)"), permissions=["change"])
+    def decline(self, request, queryset):
+        for deletion_request in queryset.filter(outcome=DeletionRequest.Outcome.OPEN):
+            gdpr.deletion_request_decline(request=deletion_request, by=request.user, note=deletion_request.note)
+        self.message_user(request, _("Requests declined."), messages.SUCCESS)

@@ -124,3 +124,9 @@ class PoliticianInviteForm(PoliticianForm):
     email = forms.EmailField(label=_("E-mail address"))
     language = forms.ChoiceField(label=_("Language of the invitation"), choices=LANGUAGE_CHOICES, initial="da")
     field_order = ["full_name", "email", "municipality", "position", "starts_on", "ends_on", "language"]
+
+
+class DeletionRequestForm(forms.Form):
+    reason = forms.CharField(label=_("Anything we should know? (optional)"), required=False, max_length=2000,
+                             widget=forms.Textarea(attrs={"rows": 3}))
+    confirm = forms.BooleanField(label=_("I understand that my account will be closed and cannot be restored."))

@@ -36,7 +36,7 @@ class UserLanguageMiddleware:
 class RequireMFAMiddleware:
     """Facilitators and admins set up a second factor before they can use anything else."""
 
-    ALLOWED_PREFIXES = ("/accounts/", "/i18n/", "/static/", "/health/", "/people/language/")
+    ALLOWED_PREFIXES = ("/accounts/", "/i18n/", "/static/", "/health/", "/people/language/", "/people/privacy/")
 
     def __init__(self, get_response):
         self.get_response = get_response

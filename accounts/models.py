@@ -40,6 +40,9 @@ class User(AbstractBaseUser, PermissionsMixin):
         _("admin site access"), default=False, help_text=_("May log in to the Django admin.")
     )
     date_joined = models.DateTimeField(_("joined"), default=timezone.now)
+    # Set when an admin erased the person (accounts.gdpr.erase_person): the row stays so that what they wrote
+    # keeps its author, shown as "Former member"; every personal field is gone.
+    erased_at = models.DateTimeField(_("erased"), null=True, blank=True, editable=False)
 
     objects = UserManager()
 
@@ -53,9 +56,13 @@ class User(AbstractBaseUser, PermissionsMixin):
         verbose_name_plural = _("users")
 
     def __str__(self):
+        if self.erased_at:
+            return str(_("Former member"))
         return self.full_name or self.email
 
     def get_full_name(self):
+        if self.erased_at:
+            return str(_("Former member"))
         return self.full_name
 
     def get_short_name(self):
@@ -213,3 +220,31 @@ class Invitation(RoleScopeFields):
 
     def get_state_display(self):
         return self.State(self.state).label
+
+
+class DeletionRequest(models.Model):
+    """A person asked for their personal data to be erased; an admin handles it (erase, or decline with a reason)."""
+
+    class Outcome(models.TextChoices):
+        OPEN = "open", _("Waiting for an admin")
+        ERASED = "erased", _("Erased")
+        DECLINED = "declined", _("Declined")
+
+    # PROTECT: the record of an erasure outlives the erasure (the user row stays, anonymised).
+    user = models.ForeignKey(User, verbose_name=_("person"), related_name="deletion_requests",
+                             on_delete=models.PROTECT)
+    reason = models.TextField(_("reason (optional)"), max_length=2000, blank=True)
+    requested_at = models.DateTimeField(_("requested"), default=timezone.now)
+    outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome.choices, default=Outcome.OPEN)
+    handled_at = models.DateTimeField(_("handled"), null=True, blank=True)
+    handled_by = models.ForeignKey(User, verbose_name=_("handled by"), null=True, blank=True, related_name="+",
+                                   on_delete=models.SET_NULL)
+    note = models.TextField(_("note"), blank=True, help_text=_("Why the request was declined, or what was kept."))
+
+    class Meta:
+        ordering = ["-requested_at"]
+        verbose_name = _("deletion request")
+        verbose_name_plural = _("deletion requests")
+
+    def __str__(self):
+        return f"{self.user} — {self.requested_at:%d.%m.%Y}"

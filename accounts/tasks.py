@@ -6,3 +6,11 @@ def send_invitation_email_task(invitation_id: int, token: str) -> None:
     from .emails import send_invitation_email
 
     send_invitation_email(invitation_id=invitation_id, token=token)
+
+
+@shared_task(acks_late=True)
+def apply_retention() -> dict:
+    """Daily (beat: accounts.gdpr.setup_retention_schedule): delete what the retention settings no longer keep."""
+    from .gdpr import apply_retention as apply
+
+    return apply()

@@ -11,6 +11,12 @@ urlpatterns = [
     path("invitations/<int:pk>/resend/", views.invitation_resend, name="invitation-resend"),
     path("invite/<str:token>/", views.invitation_accept, name="invitation-accept"),
     path("language/", views.set_language, name="set-language"),
+    # The person's own data and sessions (GDPR), and the public privacy page.
+    path("me/data/", views.my_data, name="my-data"),
+    path("me/data.json", views.my_data_json, name="my-data-json"),
+    path("me/delete/", views.deletion_request, name="deletion-request"),
+    path("me/logout-everywhere/", views.logout_everywhere, name="logout-everywhere"),
+    path("privacy/", views.privacy, name="privacy"),
     # The cross-departmental team of a municipality, managed from its participation page.
     path("participations/<int:pk>/team/invite/", views.team_invite, name="team-invite"),
     path("participations/<int:pk>/team/<int:member_pk>/edit/", views.team_member_edit, name="team-member-edit"),

@@ -1,10 +1,11 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
+from django.contrib.auth import logout as auth_logout
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -17,9 +18,10 @@ from municipalities.permissions import can_manage_follow_group, can_manage_team,
 from municipalities.selectors import participation_get_for_user_or_404
 from programmes.selectors import programme_get_for_user_or_404
 
-from . import services
+from . import gdpr, services
 from .forms import (
     AcceptInvitationForm,
+    DeletionRequestForm,
     InvitationForm,
     PoliticianForm,
     PoliticianInviteForm,
@@ -37,6 +39,7 @@ from .selectors import (
     team_member_get_or_404,
     team_members,
 )
+from .sessions import end_sessions
 
 
 @login_required
@@ -350,3 +353,54 @@ def follow_group_end(request, slug, member_pk):
         return redirect("accounts:follow-group", programme.slug)
     return _follow_group_response(request, programme, _("%(person)s's membership ended on %(day)s.") % {
         "person": member.user, "day": member.ends_on.strftime("%d.%m.%Y")})
+
+
+# --- Personal data, deletion requests, sessions (GDPR) ---------------------------------------------------
+
+@login_required
+def my_data(request):
+    """The person's own data, readable; ``?download=1`` saves the same page as a file."""
+    data = gdpr.personal_data(request.user)
+    sections = [{**section, "cells": [[row[c["name"]] for c in section["columns"]] for row in section["rows"]]}
+                for section in data["sections"]]
+    context = {"data": data, "person": data["person"], "sections": sections,
+               "open_request": gdpr.open_deletion_request(request.user), "download": "download" in request.GET}
+    response = render(request, "accounts/my_data.html", context)
+    if context["download"]:
+        response["Content-Disposition"] = 'attachment; filename="my-data-circular-cities.html"'
+    return response
+
+
+@login_required
+def my_data_json(request):
+    response = JsonResponse(gdpr.personal_data(request.user), json_dumps_params={"ensure_ascii": False, "indent": 2})
+    response["Content-Disposition"] = 'attachment; filename="my-data-circular-cities.json"'
+    return response
+
+
+@login_required
+def deletion_request(request):
+    form = DeletionRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        gdpr.deletion_request_create(user=request.user, reason=form.cleaned_data["reason"])
+        messages.success(request, _("Your request was sent. An administrator will erase your personal data and "
+                                    "tell you when it is done."))
+        return redirect("accounts:my-data")
+    return render(request, "accounts/deletion_request.html",
+                  {"form": form, "open_request": gdpr.open_deletion_request(request.user)})
+
+
+@require_POST
+@login_required
+def logout_everywhere(request):
+    """End every session of the person, this one included."""
+    end_sessions(request.user)
+    auth_logout(request)
+    messages.success(request, _("You were logged out on every device."))
+    return redirect("account_login")
+
+
+def privacy(request):
+    """Public: who holds which personal data, why, for how long, and the person's rights."""
+    return render(request, "accounts/privacy.html", {"retention": gdpr.retention_periods(),
+                                                    "controller": gdpr.controller()})

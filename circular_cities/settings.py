@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "allauth.usersessions",
     "django_htmx",
     "template_partials",
     "simple_history",
@@ -67,6 +68,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "accounts.sessions.SessionTimeoutMiddleware",
+    "allauth.usersessions.middleware.UserSessionsMiddleware",
     "accounts.middleware.RequireMFAMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -189,6 +192,24 @@ MFA_TOTP_ISSUER = "Circular Cities"
 # Facilitators and admins must set up MFA before they may use the platform.
 REQUIRE_MFA_FOR_PRIVILEGED = env.bool("REQUIRE_MFA_FOR_PRIVILEGED", default=PRODUCTION)
 INVITATION_VALID_DAYS = env.int("INVITATION_VALID_DAYS", default=14)
+# Sessions (accounts.sessions): logged out after this long without a request, and this long after logging in.
+SESSION_IDLE_TIMEOUT_SECONDS = env.int("SESSION_IDLE_TIMEOUT_MINUTES", default=30) * 60
+SESSION_ABSOLUTE_TIMEOUT_SECONDS = env.int("SESSION_ABSOLUTE_TIMEOUT_HOURS", default=12) * 3600
+USERSESSIONS_TRACK_ACTIVITY = True
+# Changing e-mail, password or MFA asks for the password again (allauth; MFA views always do).
+ACCOUNT_REAUTHENTICATION_REQUIRED = True
+
+# --- Privacy (accounts.gdpr; the privacy page shows these values) --------------------------------------------
+PRIVACY_CONTROLLER_NAME = env.str("PRIVACY_CONTROLLER_NAME", default="Danish Design Center (placeholder)")
+PRIVACY_CONTROLLER_ADDRESS = env.str("PRIVACY_CONTROLLER_ADDRESS", default="Address to be confirmed")
+PRIVACY_CONTACT_EMAIL = env.str("PRIVACY_CONTACT_EMAIL", default="privacy@circular-cities.local")
+# Retention (accounts.tasks.apply_retention, daily): how many days to keep what is no longer needed.
+RETENTION_INVITATION_DAYS = env.int("RETENTION_INVITATION_DAYS", default=90)  # after accepted/expired/revoked
+RETENTION_READ_NOTIFICATION_DAYS = env.int("RETENTION_READ_NOTIFICATION_DAYS", default=90)
+RETENTION_UNREAD_NOTIFICATION_DAYS = env.int("RETENTION_UNREAD_NOTIFICATION_DAYS", default=365)
+RETENTION_REMINDER_LOG_DAYS = env.int("RETENTION_REMINDER_LOG_DAYS", default=180)  # sent or skipped reminders
+RETENTION_DELETION_REQUEST_DAYS = env.int("RETENTION_DELETION_REQUEST_DAYS", default=365 * 3)  # once handled
+RETENTION_ADMIN_LOG_DAYS = env.int("RETENTION_ADMIN_LOG_DAYS", default=365 * 2)
 
 # --- Internationalisation ---------------------------------------------------------------
 LANGUAGE_CODE = "da"
@@ -231,7 +252,7 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- Security ---------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_AGE = 60 * 60 * 12
+SESSION_COOKIE_AGE = SESSION_ABSOLUTE_TIMEOUT_SECONDS
 CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the <body> attribute, not the cookie
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

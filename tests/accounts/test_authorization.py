@@ -76,3 +76,15 @@ CASES.update({
     "accounts:follow-group-end": Case(kwargs=_fresh_politician, method="post",
                                       own=everyone(403, admin=302, facilitator=302)),
 })
+
+
+# --- Personal data, sessions, privacy (GDPR) ----------------------------------------------------------------
+# Each person sees and acts on their own data only: no scope, no object id in the URL.
+
+CASES.update({
+    "accounts:my-data": Case(own=everyone(200), scoped=False),
+    "accounts:my-data-json": Case(own=everyone(200), scoped=False),
+    "accounts:deletion-request": Case(own=everyone(200), scoped=False),
+    "accounts:logout-everywhere": Case(method="post", own=everyone(302), scoped=False),
+    "accounts:privacy": Case(own=everyone(200), anonymous=200, scoped=False),
+})

@@ -1,0 +1,361 @@
+"""A person's personal data: what the platform holds about them (export), and erasure.
+
+Every foreign key to the user model is listed in ``USER_REFERENCES`` with what happens to it:
+
+- ``DELETE``: the person's own data (profile, preferences, notifications, sessions …): exported, deleted on erasure;
+- ``KEEP``: the programme's records they wrote or took part in (progress entries, minutes, posts, RSVPs …):
+  exported, kept on erasure and shown as written by "Former member" (``User.__str__``);
+- ``ACTOR``: they acted on someone else's record, or a history copy (who invited, who reviewed, history_user):
+  kept, not exported as their data.
+
+tests/accounts/test_gdpr.py fails when a new foreign key to the user model is not listed here."""
+
+from dataclasses import dataclass
+
+from django.apps import apps
+from django.apps import apps as global_apps
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.mail import send_mail
+from django.db import models, transaction
+from django.db.models import F, Value
+from django.db.models.functions import Replace
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from .models import DeletionRequest, Invitation, User
+from .sessions import end_sessions
+
+DELETE, KEEP, ACTOR = "delete", "keep", "actor"
+
+# Never exported: secrets and internals.
+SECRET_FIELDS = {"password", "token_hash", "session_key", "claim_token", "data", "last_error"}
+
+
+@dataclass(frozen=True)
+class Reference:
+    action: str
+    export: bool = True
+    fields: tuple[str, ...] | None = None  # exported fields (default: every concrete field but secrets)
+
+
+USER_REFERENCES: dict[str, Reference] = {
+    "admin.LogEntry.user": Reference(ACTOR, export=False),
+    "accounts.User_groups.user": Reference(DELETE, export=False),
+    "accounts.User_user_permissions.user": Reference(DELETE, export=False),
+    "account.EmailAddress.user": Reference(DELETE, fields=("email", "verified", "primary")),
+    "mfa.Authenticator.user": Reference(DELETE, fields=("type", "created_at", "last_used_at")),
+    "usersessions.UserSession.user": Reference(DELETE, fields=("created_at", "ip", "user_agent", "last_seen_at")),
+    "accounts.RoleAssignment.user": Reference(DELETE),
+    "accounts.HistoricalRoleAssignment.user": Reference(ACTOR, export=False),
+    "accounts.Invitation.invited_by": Reference(
+        KEEP, fields=("email", "role", "programme", "municipality", "created_at", "accepted_at", "revoked_at")),
+    "accounts.Invitation.accepted_by": Reference(DELETE, fields=("role", "programme", "municipality", "created_at",
+                                                                 "accepted_at")),
+    "accounts.DeletionRequest.user": Reference(KEEP),
+    "accounts.DeletionRequest.handled_by": Reference(ACTOR, export=False),
+    "municipalities.ProgressEntry.author": Reference(KEEP),
+    "municipalities.HistoricalProgressEntry.author": Reference(ACTOR, export=False),
+    "municipalities.ProgressPhoto.uploaded_by": Reference(KEEP, fields=("entry", "image", "caption", "created_at")),
+    "municipalities.StageGateOutput.submitted_by": Reference(KEEP),
+    "municipalities.StageGateOutput.reviewed_by": Reference(ACTOR, export=False),
+    "municipalities.HistoricalStageGateOutput.submitted_by": Reference(ACTOR, export=False),
+    "municipalities.HistoricalStageGateOutput.reviewed_by": Reference(ACTOR, export=False),
+    "municipalities.AdvisorySession.advisor": Reference(KEEP),
+    "municipalities.AgreedAction.owner": Reference(KEEP),
+    "municipalities.EntryComment.author": Reference(KEEP),
+    "programmes.Spending.recorded_by": Reference(ACTOR, export=False),
+    "programmes.Milestone.owner": Reference(KEEP),
+    "programmes.HistoricalMilestone.owner": Reference(ACTOR, export=False),
+    "workshops.Meeting.organiser": Reference(KEEP, fields=("title_da", "title_en", "starts_at", "place", "status")),
+    "workshops.HistoricalMeeting.organiser": Reference(ACTOR, export=False),
+    "workshops.MeetingInvitation.user": Reference(KEEP),  # attendance stays part of the meeting's record
+    "workshops.MeetingInvitation.invited_by": Reference(ACTOR, export=False),
+    "workshops.Material.uploaded_by": Reference(KEEP, fields=("meeting", "title", "original_name", "uploaded_at")),
+    "workshops.ActionItem.owner": Reference(KEEP),
+    "workshops.CalendarFeed.user": Reference(DELETE),
+    "workshops.SkillAssessment.user": Reference(KEEP),  # the cohort's skills picture stays, anonymised
+    "community.Profile.user": Reference(DELETE),
+    "community.LibraryItem.author": Reference(KEEP, fields=("kind", "title_da", "title_en", "attachment",
+                                                            "published_at", "created_at")),
+    "community.Adoption.adopted_by": Reference(KEEP),
+    "community.Thread.author": Reference(KEEP),
+    "community.Post.author": Reference(KEEP),
+    "community.Report.reporter": Reference(KEEP),
+    "community.Report.resolved_by": Reference(ACTOR, export=False),
+    "community.ModerationAction.by": Reference(ACTOR, export=False),
+    "notifications.Delivery.recipient": Reference(DELETE, fields=("kind", "subject", "send_at", "state", "sent_at")),
+    "notifications.Notification.recipient": Reference(DELETE, fields=("category", "title", "body", "created_at",
+                                                                      "read_at")),
+    "notifications.NotificationPreference.user": Reference(DELETE),
+}
+# Every history table's "who made this change" (django-simple-history): ids only, kept.
+HISTORY_USER_FIELD = "history_user"
+
+
+def user_references() -> list[tuple[type[models.Model], models.Field]]:
+    """Every concrete foreign key / one-to-one / many-to-many field of any model that points at the user model."""
+    user_model = get_user_model()
+    found = []
+    for model in apps.get_models(include_auto_created=True):
+        for field in model._meta.get_fields():
+            if field.concrete and field.is_relation and field.related_model is user_model:
+                found.append((model, field))
+    return found
+
+
+def reference_key(model, field) -> str:
+    return f"{model._meta.label}.{field.name}"
+
+
+def reference_for(model, field) -> Reference | None:
+    if field.name == HISTORY_USER_FIELD:
+        return Reference(ACTOR, export=False)
+    return USER_REFERENCES.get(reference_key(model, field))
+
+
+def unhandled_references() -> list[str]:
+    return sorted(reference_key(m, f) for m, f in user_references() if reference_for(m, f) is None)
+
+
+# --- Export ---------------------------------------------------------------------------------------------------
+
+def _value(row, field):
+    value = getattr(row, field.name)
+    if isinstance(field, models.FileField):
+        return value.name or ""
+    if field.is_relation:
+        return str(value) if value is not None else None
+    if field.choices and value not in (None, ""):
+        return str(getattr(row, f"get_{field.name}_display")())
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return value
+
+
+def _export_fields(model, reference: Reference, person_field):
+    if reference.fields:
+        return [model._meta.get_field(name) for name in reference.fields]
+    return [f for f in model._meta.concrete_fields
+            if f.name not in SECRET_FIELDS and f.name != person_field.name and not f.primary_key]
+
+
+def personal_data(user: User) -> dict:
+    """Everything the platform holds about ``user``, as plain JSON-able data, sections labelled in the active
+    language. Secrets (passwords, tokens, MFA keys, session keys) are never included."""
+    person = {
+        "id": user.pk, "email": user.email, "full_name": user.full_name, "language": user.language,
+        "active": user.is_active, "joined": user.date_joined.isoformat(),
+        "last_login": user.last_login.isoformat() if user.last_login else None,
+        "mfa_enabled": user.authenticator_set.exists(),
+    }
+    sections = []
+    for model, field in user_references():
+        reference = reference_for(model, field)
+        if reference is None or not reference.export:
+            continue
+        fields = _export_fields(model, reference, field)
+        rows = model._default_manager.filter(**{field.name: user}).order_by("pk")
+        related = [f.name for f in fields if f.is_relation and f.many_to_one]
+        if related:
+            rows = rows.select_related(*related)
+        sections.append({
+            "key": reference_key(model, field).lower(),
+            "title": f"{model._meta.verbose_name_plural} ({field.verbose_name})",
+            "columns": [{"name": f.name, "label": str(f.verbose_name)} for f in fields],
+            "rows": [{f.name: _value(row, f) for f in fields} for row in rows],
+        })
+    return {
+        "generated_at": timezone.now().isoformat(),
+        "controller": settings.PRIVACY_CONTROLLER_NAME,
+        "person": person,
+        "sections": sections,
+    }
+
+
+# --- Deletion requests --------------------------------------------------------------------------------------
+
+def open_deletion_request(user: User) -> DeletionRequest | None:
+    return DeletionRequest.objects.filter(user=user, outcome=DeletionRequest.Outcome.OPEN).first()
+
+
+def retention_periods() -> list[tuple[str, int]]:
+    """What the clean-up task deletes and after how many days (the privacy page shows the actual values)."""
+    return [
+        (_("Invitations that were accepted, expired or revoked"), settings.RETENTION_INVITATION_DAYS),
+        (_("Notifications you have read"), settings.RETENTION_READ_NOTIFICATION_DAYS),
+        (_("Notifications you have not read"), settings.RETENTION_UNREAD_NOTIFICATION_DAYS),
+        (_("Log of reminders sent by e-mail"), settings.RETENTION_REMINDER_LOG_DAYS),
+        (_("Handled deletion requests"), settings.RETENTION_DELETION_REQUEST_DAYS),
+        (_("The administrators' change log"), settings.RETENTION_ADMIN_LOG_DAYS),
+    ]
+
+
+def controller() -> dict:
+    return {"name": settings.PRIVACY_CONTROLLER_NAME, "address": settings.PRIVACY_CONTROLLER_ADDRESS,
+            "email": settings.PRIVACY_CONTACT_EMAIL}
+
+
+@transaction.atomic
+def deletion_request_create(*, user: User, reason: str = "") -> DeletionRequest:
+    """Record that ``user`` asks to be erased and tell the admins. Asking twice keeps the first open request."""
+    existing = DeletionRequest.objects.filter(user=user, outcome=DeletionRequest.Outcome.OPEN).first()
+    if existing:
+        return existing
+    request = DeletionRequest(user=user, reason=reason.strip())
+    request.full_clean()
+    request.save()
+    transaction.on_commit(lambda: _notify_admins(request.pk))
+    return request
+
+
+def _notify_admins(request_id: int) -> None:
+    from notifications.models import Category, Notification
+
+    request = DeletionRequest.objects.select_related("user").get(pk=request_id)
+    url = reverse("admin:accounts_deletionrequest_change", args=[request.pk])
+    for admin in User.objects.filter(is_superuser=True, is_active=True):
+        with translation.override(admin.language):
+            title = _("%(person)s asks to have their personal data erased") % {"person": request.user}
+            body = _("Open the deletion request in the admin to erase the person or decline with a reason.")
+        Notification.objects.create(recipient=admin, category=Category.ESCALATIONS, title=title[:200], body=body,
+                                    url=url)
+        send_mail(title, f"{body}\n\n{settings.SITE_URL}{url}", None, [admin.email], fail_silently=True)
+
+
+# --- Erasure ------------------------------------------------------------------------------------------------
+
+def erased_email(user: User) -> str:
+    return f"erased-{user.pk}@invalid"
+
+
+def _text_fields(model):
+    return [f for f in model._meta.concrete_fields
+            if isinstance(f, models.CharField | models.TextField) and not f.choices and not f.is_relation]
+
+
+def scrub_text(needles: list[str], replacement: str, *, skip: set[type[models.Model]] = frozenset()) -> int:
+    """Replace every copy of ``needles`` in every text column of every table (history tables, admin log, others'
+    notifications …). Returns how many rows changed."""
+    changed = 0
+    for model in apps.get_models():
+        if model._meta.proxy or not model._meta.managed or model in skip:
+            continue
+        for field in _text_fields(model):
+            for needle in needles:
+                rows = model._base_manager.filter(**{f"{field.attname}__contains": needle})
+                changed += rows.update(**{field.attname: Replace(F(field.attname), Value(needle),
+                                                                  Value(replacement))})
+    return changed
+
+
+@transaction.atomic
+def erase_person(*, user: User, by: User | None = None, note: str = "") -> dict:
+    """Erase ``user``: delete their own data, keep the programme's records attributed to "Former member",
+    anonymise the user row, end every session and scrub copies of their name and e-mail everywhere."""
+    person = user
+    user = User.objects.select_for_update().get(pk=person.pk)
+    if user.erased_at:
+        return {}
+    needles = {user.email, user.email.lower(), user.full_name.strip()}
+    needles |= set(user.emailaddress_set.values_list("email", flat=True))
+    needles = sorted((n for n in needles if n and len(n) >= 4), key=len, reverse=True)  # longest first
+
+    end_sessions(user)
+    counts = {}
+    for model, field in user_references():
+        reference = reference_for(model, field)
+        if reference and reference.action == DELETE:
+            deleted, _per_model = model._base_manager.filter(**{field.name: user}).delete()
+            counts[reference_key(model, field)] = deleted
+    # Invitations that were sent to them but never accepted carry their e-mail and name.
+    counts["accounts.Invitation.email"] = Invitation.objects.filter(email__iexact=user.email).delete()[0]
+
+    user.email = erased_email(user)
+    user.full_name = ""
+    user.set_unusable_password()
+    user.is_active = user.is_staff = user.is_superuser = False
+    user.last_login = None
+    user.erased_at = timezone.now()
+    user.save()
+    user.groups.clear()
+    user.user_permissions.clear()
+
+    with translation.override(settings.LANGUAGE_CODE):
+        replacement = _("Former member")
+    counts["scrubbed rows"] = scrub_text(needles, replacement, skip={User})
+
+    DeletionRequest.objects.filter(user=user, outcome=DeletionRequest.Outcome.OPEN).update(
+        outcome=DeletionRequest.Outcome.ERASED, handled_at=timezone.now(), handled_by=by, note=note)
+    person.refresh_from_db()
+    return counts
+
+
+@transaction.atomic
+def deletion_request_decline(*, request: DeletionRequest, by: User, note: str) -> DeletionRequest:
+    request.outcome = DeletionRequest.Outcome.DECLINED
+    request.handled_at = timezone.now()
+    request.handled_by = by
+    request.note = note
+    request.full_clean()
+    request.save()
+    return request
+
+
+# --- Retention ----------------------------------------------------------------------------------------------
+
+def apply_retention(*, now=None) -> dict[str, int]:
+    """Delete what the retention settings say is no longer needed. Returns how many rows of each kind went."""
+    from allauth.usersessions.models import UserSession
+    from django.contrib.admin.models import LogEntry
+    from django.contrib.sessions.models import Session
+
+    from notifications.models import Delivery, Notification
+
+    now = now or timezone.now()
+
+    def days_ago(days: int):
+        return now - timezone.timedelta(days=days)
+
+    invitation_cutoff = days_ago(settings.RETENTION_INVITATION_DAYS)
+    finished_invitations = (
+        models.Q(accepted_at__lt=invitation_cutoff) | models.Q(revoked_at__lt=invitation_cutoff)
+        | models.Q(accepted_at__isnull=True, revoked_at__isnull=True, expires_at__lt=invitation_cutoff)
+    )
+    counts = {
+        "invitations": Invitation.objects.filter(finished_invitations).delete()[0],
+        "read notifications": Notification.objects.filter(
+            read_at__lt=days_ago(settings.RETENTION_READ_NOTIFICATION_DAYS)).delete()[0],
+        "unread notifications": Notification.objects.filter(
+            read_at__isnull=True, created_at__lt=days_ago(settings.RETENTION_UNREAD_NOTIFICATION_DAYS)).delete()[0],
+        # Only finished reminders, long past the reminder engine's grace window: they can never be claimed again.
+        "reminder log": Delivery.objects.filter(
+            state__in=[Delivery.State.SENT, Delivery.State.SKIPPED, Delivery.State.FAILED],
+            send_at__lt=days_ago(settings.RETENTION_REMINDER_LOG_DAYS)).delete()[0],
+        "deletion requests": DeletionRequest.objects.exclude(outcome=DeletionRequest.Outcome.OPEN).filter(
+            handled_at__lt=days_ago(settings.RETENTION_DELETION_REQUEST_DAYS)).delete()[0],
+        "admin log": LogEntry.objects.filter(action_time__lt=days_ago(settings.RETENTION_ADMIN_LOG_DAYS)).delete()[0],
+        "expired sessions": 0,
+        "session records": UserSession.objects.filter(
+            last_seen_at__lt=now - timezone.timedelta(seconds=settings.SESSION_ABSOLUTE_TIMEOUT_SECONDS)).delete()[0],
+    }
+    if settings.SESSION_ENGINE == "django.contrib.sessions.backends.db":
+        counts["expired sessions"] = Session.objects.filter(expire_date__lt=now).delete()[0]
+    return counts
+
+
+RETENTION_TASK = "accounts: retention clean-up"
+
+
+def setup_retention_schedule(apps=None) -> str:
+    """The daily beat entry of ``accounts.tasks.apply_retention`` (idempotent; called by a data migration)."""
+    apps = apps or global_apps
+    crontab = apps.get_model("django_celery_beat", "CrontabSchedule").objects.get_or_create(
+        minute="30", hour="3", day_of_week="*", day_of_month="*", month_of_year="*", timezone=settings.TIME_ZONE)[0]
+    apps.get_model("django_celery_beat", "PeriodicTask").objects.update_or_create(
+        name=RETENTION_TASK, defaults={"task": "accounts.tasks.apply_retention", "crontab": crontab,
+                                       "interval": None, "args": "[]", "enabled": True})
+    apps.get_model("django_celery_beat", "PeriodicTasks").objects.update_or_create(
+        ident=1, defaults={"last_update": timezone.now()})
+    return RETENTION_TASK
