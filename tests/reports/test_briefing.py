@@ -333,3 +333,15 @@ def test_queries_do_not_grow_with_the_data(client, scene, django_assert_num_quer
     assert response.content.decode().count(" briefing-municipality\"") == 14
     with django_assert_num_queries(small["pdf"]):
         client.get(pdf)
+
+
+def test_meeting_page_and_politician_overview_link_to_the_briefing(client, scene):
+    meeting = scene["meeting"]
+    client.force_login(scene["politician"])
+    briefing, pdf = reverse("reports:briefing", args=[meeting.pk]), reverse("reports:briefing-pdf", args=[meeting.pk])
+    detail = client.get(meeting.get_absolute_url()).content.decode()
+    assert briefing in detail and pdf in detail
+    overview = client.get(reverse("programmes:dashboard", args=[scene["programme"].slug])).content.decode()
+    assert briefing in overview and pdf in overview
+    sparring = MeetingFactory(programme=scene["programme"], kind=Meeting.Kind.SPARRING)
+    assert "/briefing" not in client.get(sparring.get_absolute_url()).content.decode()
