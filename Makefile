@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install translations messages lint check bench bench-reminders clean-embedded
+.PHONY: run test install translations messages lint check bench bench-reminders loadtest clean-embedded
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -42,6 +42,17 @@ check: $(STAMP)
 # Reminder scan at 1×, 10× and 100× the demo timeline, in a throwaway SQLite database (notifications/bench.py).
 bench-reminders: $(STAMP)
 	$(PY) -m notifications.bench $(BENCH_ARGS)
+
+# The main pages at national scale on gunicorn + PostgreSQL (database cc_bench only), as multiples of a
+# trivial view of the same server (bench/run.py; docs/performance.md). BENCH_OPTS="--duration 20" etc.
+bench: $(STAMP)
+	$(PY) -m bench.run $(BENCH_OPTS)
+
+# 50 users for 5 minutes on gunicorn with a PostgreSQL cluster and a Redis of its own (under var/loadtest), which it
+# restarts and stops during the run; then checks that no reminder was lost or sent twice (bench/loadtest.py;
+# docs/reliability.md). LOADTEST_OPTS="--seconds 600" etc.
+loadtest: $(STAMP)
+	$(PY) -m bench.loadtest $(LOADTEST_OPTS)
 
 clean-embedded:
 	rm -rf var
