@@ -15,6 +15,17 @@ RUN groupadd --system --gid 1000 app \
     && useradd --system --uid 1000 --gid app --home-dir /app --no-create-home \
        --shell /usr/sbin/nologin app
 
+# pg_dump and pg_restore for `manage.py backup` / `restore`. The client must be at least the server's
+# major version (docker-compose.yml runs postgres:16; Debian's own client is older), so it comes from the
+# PostgreSQL project's repository, set up with the script and key Debian's postgresql-common ships.
+ARG PG_MAJOR=16
+# hadolint ignore=DL3008
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends ca-certificates postgresql-common \
+    && /usr/share/postgresql-common/pgdg/apt.postgresql.org.sh -y \
+    && apt-get install -y --no-install-recommends "postgresql-client-${PG_MAJOR}" \
+    && rm -rf /var/lib/apt/lists/*
+
 WORKDIR /app
 COPY . .
 
