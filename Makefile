@@ -36,7 +36,7 @@ lint: $(STAMP)
 
 check: $(STAMP)
 	$(PY) manage.py makemigrations --check --dry-run
-	DJANGO_PRODUCTION=1 DJANGO_SECRET_KEY=check-only-$$(date +%s)-x7Qm2pL9vR4tY8wE3nB6cJ1kH5 \
+	DJANGO_PRODUCTION=1 DJANGO_SECRET_KEY=check-only-$$(date +%s)-x7Qm2pL9vR4tY8wE3nB6cJ1kH5aZ0d \
 	  DJANGO_ALLOWED_HOSTS=example.org $(PY) manage.py check --deploy --fail-level WARNING
 
 # Reminder scan at 1×, 10× and 100× the demo timeline, in a throwaway SQLite database (notifications/bench.py).
