@@ -27,4 +27,5 @@ def navigation(request):
             items.append({"url": reverse("admin:index"), "label": _("Administration")})
     else:
         items.append({"url": reverse("community:showcase"), "label": _("Showcase")})
-    return {"nav_items": items, "LANGUAGES_AVAILABLE": settings.LANGUAGES}
+    return {"nav_items": items, "LANGUAGES_AVAILABLE": settings.LANGUAGES,
+            "ACCESSIBILITY_STATEMENT_URL": settings.ACCESSIBILITY_STATEMENT_URL}

@@ -288,6 +288,9 @@ if PRODUCTION:
 # "Authorization: Bearer <HEALTH_TOKEN>", or a signed-in admin. Empty: admins only.
 HEALTH_TOKEN = env.str("HEALTH_TOKEN", default="")
 
+# Danish public bodies publish their accessibility statement on was.digst.dk; every page's footer links to it.
+ACCESSIBILITY_STATEMENT_URL = env.str("ACCESSIBILITY_STATEMENT_URL", default="")
+
 # --- Logging ----------------------------------------------------------------------------
 LOGGING = {
     "version": 1,
