@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from programmes.display import format_dkk
+from programmes.permissions import can_edit_programme, can_view_history
 from programmes.selectors import programme_get_for_user_or_404
 
 from .funder import display, funder_report, open_data, open_data_programme_or_404, report_charts, report_tables
@@ -56,21 +57,9 @@ def funder_report_page(request, slug):
         "sections": [tables[key] for key in SECTION_ORDER], "charts": report_charts(report),
         "key_figures": [(key, label, display(value, kind)) for key, label, value, kind in report.key_figures()],
         # what _programme_head.html needs to show the programme's navigation
-        "can_edit": _can_edit(request.user, programme), "can_view_budget": True,
-        "can_view_history": _can_view_history(request.user, programme), "can_view_funder_report": True,
+        "can_edit": can_edit_programme(request.user, programme), "can_view_budget": True,
+        "can_view_history": can_view_history(request.user, programme),
     })
-
-
-def _can_edit(user, programme) -> bool:
-    from programmes.permissions import can_edit_programme
-
-    return can_edit_programme(user, programme)
-
-
-def _can_view_history(user, programme) -> bool:
-    from programmes.permissions import can_view_history
-
-    return can_view_history(user, programme)
 
 
 @require_GET
