@@ -15,6 +15,9 @@ Open data (``can_download_open_data``)
     are public bodies and the programmes are publicly funded and described (the community showcase already
     shows their results to anonymous visitors). A *planned* programme has announced nothing: only the people
     who may see the programme download it; for everyone else it does not exist (404).
+    Of a published progress entry the export carries its date, status, "what happened" and "learnings", as the
+    municipality published them for the programme; "blockers" and "next steps" are working notes and stay
+    inside. Free text is the municipality's responsibility: staff are asked to publish results, not people.
 """
 
 from accounts.permissions import scope_of
