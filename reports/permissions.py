@@ -17,7 +17,7 @@ Open data (``can_download_open_data``)
     who may see the programme download it; for everyone else it does not exist (404).
     Of a published progress entry the export carries its date, status, "what happened" and "learnings", as the
     municipality published them for the programme; "blockers" and "next steps" are working notes and stay
-    inside. Free text is the municipality's responsibility: staff are asked to publish results, not people.
+    inside. The texts go out as the municipality wrote them; the export adds no person (no author) to them.
 """
 
 from accounts.permissions import scope_of
