@@ -62,6 +62,16 @@ class RestoreReport:
 
 # --- Helpers -------------------------------------------------------------------------------------------------
 
+def human_size(size: int) -> str:
+    """Bytes for the operator's report, the same in every locale (the command output is English)."""
+    value = float(size)
+    for unit in ("bytes", "KB", "MB", "GB"):
+        if value < 1024 or unit == "GB":
+            return f"{int(value)} bytes" if unit == "bytes" else f"{value:.1f} {unit}"
+        value /= 1024
+    return f"{size} bytes"  # pragma: no cover
+
+
 def _sha256(path: Path) -> str:
     digest = hashlib.sha256()
     with open(path, "rb") as handle:

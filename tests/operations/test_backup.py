@@ -114,7 +114,7 @@ def _round_trip(data, empty_target, tmp_path):
 
     restored_media = tmp_path / "restored-media"
     report = _restore(archive, target_url, restored_media)
-    assert "Restored into the" in report and "Restored 3 uploaded file(s)" in report
+    assert "Restored into the" in report and "Restored 3 uploaded file(s)" in report and "bytes" in report
 
     target = connect()
     try:
@@ -284,3 +284,22 @@ def test_the_database_password_goes_in_the_environment_not_on_the_command_line(m
     assert not any("s3cret-pw" in part for part in seen["command"])
     assert seen["env"]["PGPASSWORD"] == "s3cret-pw"
     assert seen["command"][:2] == ["/usr/bin/pg_dump", "--format=custom"]
+
+
+def test_backup_to_standard_output_and_restore_from_standard_input(data, empty_target, tmp_path, monkeypatch):
+    """What the compose commands do: `backup --output -` > file, `restore -` < file."""
+    import sys
+    from types import SimpleNamespace
+
+    out = SimpleNamespace(buffer=io.BytesIO(), write=lambda text: None, flush=lambda: None)
+    monkeypatch.setattr(sys, "stdout", out)
+    report = io.StringIO()
+    call_command("backup", output="-", stderr=report)
+    monkeypatch.undo()
+    assert "Backed up 3 uploaded file(s)" in report.getvalue()
+    archive = out.buffer.getvalue()
+    assert archive[:2] == b"\x1f\x8b"  # only the archive went to standard output
+    monkeypatch.setattr(sys, "stdin", SimpleNamespace(buffer=io.BytesIO(archive)))
+    printed = _restore("-", empty_target[0], tmp_path / "m")
+    assert "Restore complete." in printed
+    assert _files(tmp_path / "m") == _files(settings.MEDIA_ROOT)

@@ -5,9 +5,8 @@ from datetime import datetime
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
-from django.template.defaultfilters import filesizeformat
 
-from operations.backup import BackupError, create_backup
+from operations.backup import BackupError, create_backup, human_size
 
 
 class Command(BaseCommand):
@@ -37,7 +36,7 @@ class Command(BaseCommand):
         report.write(f"Backed up the {db['vendor']} database {db['name']!r} "
                      f"({sum(len(v) for v in manifest['migrations'].values())} migrations applied).")
         if media["included"]:
-            report.write(f"Backed up {media['files']} uploaded file(s), {filesizeformat(media['bytes'])}.")
+            report.write(f"Backed up {media['files']} uploaded file(s), {human_size(media['bytes'])}.")
         elif no_media:
             report.write("Uploaded files left out (--no-media).")
         else:
@@ -45,4 +44,4 @@ class Command(BaseCommand):
                          "with the storage provider's own tools.")
         if not to_stdout:
             size = Path(output).stat().st_size
-            report.write(self.style.SUCCESS(f"Wrote {output} ({filesizeformat(size)})."))
+            report.write(self.style.SUCCESS(f"Wrote {output} ({human_size(size)})."))

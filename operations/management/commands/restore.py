@@ -3,9 +3,8 @@
 import sys
 
 from django.core.management.base import BaseCommand, CommandError
-from django.template.defaultfilters import filesizeformat
 
-from operations.backup import BackupError, restore_backup
+from operations.backup import BackupError, human_size, restore_backup
 
 
 class Command(BaseCommand):
@@ -40,7 +39,7 @@ class Command(BaseCommand):
         if no_media:
             self.stdout.write("Uploaded files not restored (--no-media).")
         else:
-            self.stdout.write(f"Restored {report.files} uploaded file(s), {filesizeformat(report.file_bytes)}.")
+            self.stdout.write(f"Restored {report.files} uploaded file(s), {human_size(report.file_bytes)}.")
         if report.missing_migrations:
             self.stdout.write(self.style.WARNING(
                 f"This code has {len(report.missing_migrations)} migration(s) the backup had not applied yet "
