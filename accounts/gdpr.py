@@ -24,7 +24,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from .models import DeletionRequest, Invitation, User
+from .models import DeletionRequest, Invitation, Role, User
 from .sessions import end_sessions
 
 DELETE, KEEP, ACTOR = "delete", "keep", "actor"
@@ -129,9 +129,7 @@ def _value(row, field):
         return str(value) if value is not None else None
     if field.choices and value not in (None, ""):
         return str(getattr(row, f"get_{field.name}_display")())
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    return value
+    return value  # dates and times stay objects: ISO in the JSON download, d.m.Y on the page
 
 
 def _export_fields(model, reference: Reference, person_field):
@@ -142,12 +140,11 @@ def _export_fields(model, reference: Reference, person_field):
 
 
 def personal_data(user: User) -> dict:
-    """Everything the platform holds about ``user``, as plain JSON-able data, sections labelled in the active
-    language. Secrets (passwords, tokens, MFA keys, session keys) are never included."""
+    """Everything the platform holds about ``user``: plain data (JSON-able with DjangoJSONEncoder), sections
+    labelled in the active language. Secrets (passwords, tokens, MFA keys, session keys) are never included."""
     person = {
-        "id": user.pk, "email": user.email, "full_name": user.full_name, "language": user.language,
-        "active": user.is_active, "joined": user.date_joined.isoformat(),
-        "last_login": user.last_login.isoformat() if user.last_login else None,
+        "id": user.pk, "email": user.email, "full_name": user.full_name, "language": user.get_language_display(),
+        "active": user.is_active, "joined": user.date_joined, "last_login": user.last_login,
         "mfa_enabled": user.authenticator_set.exists(),
     }
     sections = []
@@ -167,7 +164,7 @@ def personal_data(user: User) -> dict:
             "rows": [{f.name: _value(row, f) for f in fields} for row in rows],
         })
     return {
-        "generated_at": timezone.now().isoformat(),
+        "generated_at": timezone.now(),
         "controller": settings.PRIVACY_CONTROLLER_NAME,
         "person": person,
         "sections": sections,
@@ -215,7 +212,8 @@ def _notify_admins(request_id: int) -> None:
 
     request = DeletionRequest.objects.select_related("user").get(pk=request_id)
     url = reverse("admin:accounts_deletionrequest_change", args=[request.pk])
-    for admin in User.objects.filter(is_superuser=True, is_active=True):
+    admins = User.objects.filter(models.Q(is_superuser=True) | models.Q(roles__role=Role.ADMIN), is_active=True)
+    for admin in admins.distinct():
         with translation.override(admin.language):
             title = _("%(person)s asks to have their personal data erased") % {"person": request.user}
             body = _("Open the deletion request in the admin to erase the person or decline with a reason.")

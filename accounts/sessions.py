@@ -25,7 +25,7 @@ SEEN_RESOLUTION_SECONDS = 60
 
 
 def mark_login(request) -> None:
-    now = time.time()
+    now = time.time()  # a session's clocks, as Unix times in the session (JSON-serialisable)
     request.session[LOGIN_AT] = now
     request.session[SEEN_AT] = now
 
@@ -57,6 +57,8 @@ class SessionTimeoutMiddleware:
                 request.session[LOGIN_AT] = now  # sessions from before this middleware: the clock starts now
             if now - request.session.get(SEEN_AT, 0) >= SEEN_RESOLUTION_SECONDS:
                 request.session[SEEN_AT] = now
+                if settings.USERSESSIONS_TRACK_ACTIVITY:
+                    UserSession.objects.create_from_request(request)  # last seen, IP and browser of the session
         return self.get_response(request)
 
     def time_out(self, request, reason: str):

@@ -1,3 +1,5 @@
+from datetime import date, datetime
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
@@ -9,6 +11,7 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -361,14 +364,25 @@ def follow_group_end(request, slug, member_pk):
 def my_data(request):
     """The person's own data, readable; ``?download=1`` saves the same page as a file."""
     data = gdpr.personal_data(request.user)
-    sections = [{**section, "cells": [[row[c["name"]] for c in section["columns"]] for row in section["rows"]]}
-                for section in data["sections"]]
-    context = {"data": data, "person": data["person"], "sections": sections,
+    sections = [
+        {**section, "cells": [[_readable(row[c["name"]]) for c in section["columns"]] for row in section["rows"]]}
+        for section in data["sections"] if section["rows"]
+    ]
+    empty = [section["title"] for section in data["sections"] if not section["rows"]]
+    context = {"data": data, "person": data["person"], "sections": sections, "empty_sections": empty,
                "open_request": gdpr.open_deletion_request(request.user), "download": "download" in request.GET}
     response = render(request, "accounts/my_data.html", context)
     if context["download"]:
         response["Content-Disposition"] = 'attachment; filename="my-data-circular-cities.html"'
     return response
+
+
+def _readable(value):
+    if isinstance(value, datetime):
+        return date_format(timezone.localtime(value), "d.m.Y H:i")
+    if isinstance(value, date):
+        return date_format(value, "d.m.Y")
+    return value
 
 
 @login_required

@@ -68,8 +68,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
-    "accounts.sessions.SessionTimeoutMiddleware",
-    "allauth.usersessions.middleware.UserSessionsMiddleware",
+    "accounts.sessions.SessionTimeoutMiddleware",  # also records activity for allauth.usersessions, once a minute
     "accounts.middleware.RequireMFAMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -195,6 +194,8 @@ INVITATION_VALID_DAYS = env.int("INVITATION_VALID_DAYS", default=14)
 # Sessions (accounts.sessions): logged out after this long without a request, and this long after logging in.
 SESSION_IDLE_TIMEOUT_SECONDS = env.int("SESSION_IDLE_TIMEOUT_MINUTES", default=30) * 60
 SESSION_ABSOLUTE_TIMEOUT_SECONDS = env.int("SESSION_ABSOLUTE_TIMEOUT_HOURS", default=12) * 3600
+# Last-seen times on the sessions page; recorded by accounts.sessions at most once a minute (allauth's own
+# UserSessionsMiddleware would write on every request).
 USERSESSIONS_TRACK_ACTIVITY = True
 # Changing e-mail, password or MFA asks for the password again (allauth; MFA views always do).
 ACCOUNT_REAUTHENTICATION_REQUIRED = True

@@ -6,6 +6,7 @@ from datetime import date, timedelta
 import pytest
 from allauth.mfa.models import Authenticator
 from django.contrib.admin.models import CHANGE, LogEntry
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
@@ -101,7 +102,7 @@ def test_personal_data_gathers_every_app_and_no_secret(person):
     assert rows["workshops.calendarfeed.user"][0]["created_at"]
     assert rows["mfa.authenticator.user"][0]["type"]
     assert rows["usersessions.usersession.user"][0]["ip"] == "127.0.0.1"
-    dumped = json.dumps(data)
+    dumped = json.dumps(data, cls=DjangoJSONEncoder)
     assert "JBSWY3DPEHPK3PXP" not in dumped and "f" * 64 not in dumped and person.password not in dumped
 
 
