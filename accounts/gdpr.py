@@ -121,12 +121,18 @@ def unhandled_references() -> list[str]:
 
 # --- Export ---------------------------------------------------------------------------------------------------
 
-def _value(row, field):
+def _value(row, field, labels: dict):
+    if field.is_relation:
+        # One label per related object, not per row: str() of a participation reads its municipality and cohort.
+        key = (field.related_model, getattr(row, field.attname))
+        if key[1] is None:
+            return None
+        if key not in labels:
+            labels[key] = str(getattr(row, field.name))
+        return labels[key]
     value = getattr(row, field.name)
     if isinstance(field, models.FileField):
         return value.name or ""
-    if field.is_relation:
-        return str(value) if value is not None else None
     if field.choices and value not in (None, ""):
         return str(getattr(row, f"get_{field.name}_display")())
     return value  # dates and times stay objects: ISO in the JSON download, d.m.Y on the page
@@ -147,21 +153,18 @@ def personal_data(user: User) -> dict:
         "active": user.is_active, "joined": user.date_joined, "last_login": user.last_login,
         "mfa_enabled": user.authenticator_set.exists(),
     }
-    sections = []
+    sections, labels = [], {}
     for model, field in user_references():
         reference = reference_for(model, field)
         if reference is None or not reference.export:
             continue
         fields = _export_fields(model, reference, field)
         rows = model._default_manager.filter(**{field.name: user}).order_by("pk")
-        related = [f.name for f in fields if f.is_relation and f.many_to_one]
-        if related:
-            rows = rows.select_related(*related)
         sections.append({
             "key": reference_key(model, field).lower(),
             "title": f"{model._meta.verbose_name_plural} ({field.verbose_name})",
             "columns": [{"name": f.name, "label": str(f.verbose_name)} for f in fields],
-            "rows": [{f.name: _value(row, f) for f in fields} for row in rows],
+            "rows": [{f.name: _value(row, f, labels) for f in fields} for row in rows],
         })
     return {
         "generated_at": timezone.now(),

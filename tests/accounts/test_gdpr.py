@@ -124,6 +124,21 @@ def test_each_person_sees_only_their_own_data(client, person, world):
     assert EMAIL not in body and "Pilot with the recycling centre" not in body
 
 
+def test_export_queries_do_not_grow_with_the_data(client, person, world, django_assert_max_num_queries):
+    def add_entries(count):
+        for _ in range(count):
+            ProgressEntry.objects.create(participation=world.a.participation, happened_on=date(2022, 4, 1),
+                                         what_happened="More", author=person)
+            Notification.objects.create(recipient=person, category=Category.MEETINGS, title="More")
+
+    add_entries(1)
+    with django_assert_max_num_queries(60):  # one query per kind of data, however much there is
+        client.get(reverse("accounts:my-data-json"))
+    add_entries(20)
+    with django_assert_max_num_queries(60):  # one query per kind of data, however much there is
+        client.get(reverse("accounts:my-data"))
+
+
 def test_my_data_needs_login(client):
     assert client.get(reverse("accounts:my-data-json")).status_code == 302
 

@@ -1,6 +1,7 @@
 """Retention: the daily clean-up deletes what the settings no longer keep, and nothing else."""
 
 from datetime import timedelta
+from io import StringIO
 from uuid import uuid4
 
 import pytest
@@ -9,6 +10,7 @@ from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.sessions.backends.db import SessionStore
 from django.contrib.sessions.models import Session
+from django.core.management import call_command
 from django.utils import timezone
 from django_celery_beat.models import PeriodicTask
 
@@ -139,5 +141,7 @@ def test_the_clean_up_is_scheduled_daily():
     task = PeriodicTask.objects.get(name=gdpr.RETENTION_TASK)
     assert task.task == "accounts.tasks.apply_retention" and task.enabled
     assert (task.crontab.hour, task.crontab.minute) == ("3", "30")
+    PeriodicTask.objects.filter(name=gdpr.RETENTION_TASK).delete()  # e.g. after a flush
+    call_command("setup_retention_schedule", stdout=StringIO())
     gdpr.setup_retention_schedule()
     assert PeriodicTask.objects.filter(name=gdpr.RETENTION_TASK).count() == 1
