@@ -16,7 +16,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
-from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 LOGIN_AT = "_cc_login_at"
 SEEN_AT = "_cc_seen_at"
@@ -64,11 +64,15 @@ class SessionTimeoutMiddleware:
     def time_out(self, request, reason: str):
         logout(request)
         if reason == "idle":
-            message = _("You were logged out after %(minutes)d minutes without activity. Please log in again.") % {
-                "minutes": settings.SESSION_IDLE_TIMEOUT_SECONDS // 60}
+            minutes = settings.SESSION_IDLE_TIMEOUT_SECONDS // 60
+            message = ngettext("You were logged out after %(minutes)d minute without activity. Please log in again.",
+                               "You were logged out after %(minutes)d minutes without activity. Please log in again.",
+                               minutes) % {"minutes": minutes}
         else:
-            message = _("Your session ended %(hours)d hours after you logged in. Please log in again.") % {
-                "hours": settings.SESSION_ABSOLUTE_TIMEOUT_SECONDS // 3600}
+            hours = settings.SESSION_ABSOLUTE_TIMEOUT_SECONDS // 3600
+            message = ngettext("Your session ended %(hours)d hour after you logged in. Please log in again.",
+                               "Your session ended %(hours)d hours after you logged in. Please log in again.",
+                               hours) % {"hours": hours}
         messages.info(request, message)
         login_url = reverse(settings.LOGIN_URL)
         if request.method == "GET" and not request.path.startswith(login_url):

@@ -2,6 +2,7 @@
 cannot log in again and their progress entry shows "Former member". Screenshots in test-artifacts/gdpr-*.png."""
 
 import json
+import time
 from datetime import date
 from pathlib import Path
 
@@ -39,6 +40,9 @@ def test_export_request_deletion_erase_and_former_member(browser_page, settings)
     assert "Textile take-back pilot" in page.content()
     page.check_accessibility("my data")
     page.screenshot("gdpr-my-data-en")
+    page.goto(reverse("usersessions_list"))
+    page.screenshot("gdpr-sessions-en")
+    page.goto(reverse("accounts:my-data"))
     with page.expect_download() as download_info:
         page.get_by_role("link", name="Download as JSON").first.click()
     download = download_info.value
@@ -68,7 +72,18 @@ def test_export_request_deletion_erase_and_former_member(browser_page, settings)
     page.goto(reverse("usersessions_list"))
     page.check_accessibility("sessions da")
     page.screenshot("gdpr-sessions-da")
-    page.logout()
+    page.goto(reverse("accounts:deletion-request"))
+    page.screenshot("gdpr-deletion-request-da")
+
+    # Idle too long: the next page is the login page, which says why.
+    settings.SESSION_IDLE_TIMEOUT_SECONDS = 0
+    time.sleep(1.1)
+    page.goto(reverse("accounts:my-data"))
+    settings.SESSION_IDLE_TIMEOUT_SECONDS = 30 * 60
+    assert "/accounts/login/" in page.page.url
+    assert page.locator(".messages").count() == 1
+    page.check_accessibility("timed out da")
+    page.screenshot("gdpr-timed-out-da")
     page.goto(reverse("accounts:privacy"))
     page.check_accessibility("privacy da")
     page.screenshot("gdpr-privacy-da")
