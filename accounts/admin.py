@@ -83,7 +83,10 @@ class DeletionRequestAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False  # people ask from their "My data" page
 
-    @admin.action(description=_("Erase the people who asked"), permissions=["change"])
+    def has_erase_permission(self, request):
+        return request.user.has_perm("accounts.delete_user")  # the same right as erasing from the people list
+
+    @admin.action(description=_("Erase the people who asked"), permissions=["erase"])
     def erase(self, request, queryset):
         return erase_people(self, request, User.objects.filter(deletion_requests__in=queryset).distinct(),
                             action="erase", selected=[r.pk for r in queryset])
