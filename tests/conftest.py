@@ -61,11 +61,20 @@ def _fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(scope="session")
+def _private_cache_dir(tmp_path_factory):
+    return str(tmp_path_factory.mktemp("cache"))
+
+
 @pytest.fixture(autouse=True)
-def _no_shared_rate_limit_state(settings):
-    """Each test starts with an empty cache, so one test's failed logins never limit another's."""
+def _no_shared_rate_limit_state(settings, _private_cache_dir):
+    """Each test starts with an empty cache, so one test's failed logins never limit another's. The embedded
+    file cache moves to this run's own folder: another test run on the machine (or another xdist worker) never
+    clears or fills it halfway through a test."""
     from django.core.cache import cache
 
+    if settings.CACHES["default"]["BACKEND"].endswith("FileBasedCache"):
+        settings.CACHES = {"default": {**settings.CACHES["default"], "LOCATION": _private_cache_dir}}
     cache.clear()
     yield
 

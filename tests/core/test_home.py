@@ -171,5 +171,5 @@ def test_queries_do_not_grow_with_the_data(client, world, role, django_assert_nu
     assert len(_section(response, "notifications")["notifications"]) == 5
 
 
-QUERIES_STAFF = 16
-QUERIES_ADVISOR = 16
+QUERIES_STAFF = 11
+QUERIES_ADVISOR = 11

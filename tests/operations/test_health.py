@@ -101,7 +101,9 @@ def test_a_failing_check_is_reported_not_raised(client, settings, monkeypatch):
 
     def cache_down(*args, **kwargs):
         raise ConnectionError("Redis is down")
-    monkeypatch.setattr(health.cache, "set", cache_down)
+    from django.core.cache import caches
+
+    monkeypatch.setattr(caches["default"], "set", cache_down)  # the backend itself, not the proxy
     response = client.get(URL, {"detail": "1"}, headers={"Authorization": "Bearer t"})
     assert response.status_code == 503
     report = response.json()
