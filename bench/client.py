@@ -35,8 +35,14 @@ class Response:
 
 
 class Session:
-    def __init__(self, host: str, port: int, *, timeout: float = 30.0):
-        self.host, self.port, self.timeout = host, port, timeout
+    def __init__(self, host: str, port: int, *, timeout: float = 30.0, keepalive: bool = True,
+                 client_ip: str | None = None):
+        """``keepalive=False``: one connection per request, as a browser opening the site again would. With
+        keep-alive, a connection the server closed while idle fails the next request; browsers resend it
+        silently, and this client never resends anything. ``client_ip``: the address the TLS proxy would put in
+        X-Forwarded-For (every virtual user has its own, as real people do, for the per-IP rate limits)."""
+        self.host, self.port, self.timeout, self.keepalive = host, port, timeout, keepalive
+        self.client_ip = client_ip
         self.cookies: dict[str, str] = {}
         self._conn: http.client.HTTPConnection | None = None
 
@@ -59,6 +65,10 @@ class Session:
                 "Referer": base + path}
         if self.cookies:
             sent["Cookie"] = self.cookie_header()
+        if not self.keepalive:
+            sent["Connection"] = "close"
+        if self.client_ip:
+            sent["X-Forwarded-For"] = self.client_ip
         body = None
         if data is not None:
             body = urlencode(data, doseq=True)
@@ -83,7 +93,7 @@ class Session:
                         self.cookies.pop(name, None)
                     else:
                         self.cookies[name] = morsel.value
-        if raw.getheader("Connection", "").lower() == "close":
+        if not self.keepalive or raw.getheader("Connection", "").lower() == "close":
             self.close()
         return Response(raw.status, content, {k.lower(): v for k, v in raw.getheaders()}, elapsed)
 
