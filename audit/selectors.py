@@ -12,10 +12,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 
 from django.db.models import CharField, OuterRef, Q, QuerySet, Subquery, Value
-from django.utils import formats, timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -24,6 +23,7 @@ from accounts.models import RoleAssignment, User
 from accounts.permissions import scope_of
 from municipalities.models import Municipality, ProgressEntry, StageGateOutput
 from programmes.models import Cohort, Milestone, Participation, Phase, Programme
+from programmes.selectors import history_value
 from workshops.models import Meeting
 
 # kind → (model, label, how a history row reaches its programme id)
@@ -40,7 +40,6 @@ ACTIONS = {"+": gettext_lazy("Created"), "~": gettext_lazy("Changed"), "-": gett
 ACTION_CODES = {"created": "+", "changed": "~", "deleted": "-"}
 # Bookkeeping fields that change with every save and say nothing to a reader.
 HIDDEN_FIELDS = {"order", "updated_at", "created_at", "sequence"}
-TEXT_LIMIT = 120
 
 
 def auditable_programmes(*, user) -> QuerySet[Programme]:
@@ -156,7 +155,7 @@ def audit_entries(*, page_rows) -> list[AuditEntry]:
             subject=_subject(kind, record, names), programme=_programme_name(kind, record, names, programme_of),
             action=str(ACTIONS[record.history_type]), action_code=record.history_type,
             changes=[(capfirst(str(model._meta.get_field(c.field).verbose_name)),
-                      _value(model, c.field, c.old, names), _value(model, c.field, c.new, names))
+                      history_value(model, c.field, c.old, names), history_value(model, c.field, c.new, names))
                      for c in deltas[(kind, history_id)]],
         ))
     return entries
@@ -229,24 +228,6 @@ def _programme_name(kind: str, record, names, programme_of) -> str:
     if kind in ("progress", "stage_output") or (kind == "role" and record.participation_id):
         return programme_of.get((Participation, record.participation_id), "")
     return ""  # a municipal staff role or an admin: not of one programme
-
-
-def _value(model, name: str, value, names) -> str:
-    if value in (None, ""):
-        return "–"
-    model_field = model._meta.get_field(name)
-    if model_field.is_relation:
-        return names.get((model_field.related_model, value), _("(deleted)"))
-    if model_field.choices:
-        return str(dict(model_field.flatchoices).get(value, value))
-    if isinstance(value, bool):
-        return _("Yes") if value else _("No")
-    if isinstance(value, datetime):
-        return formats.date_format(timezone.localtime(value), "d.m.Y H:i")
-    if isinstance(value, date):
-        return value.strftime("%d.%m.%Y")
-    text = " ".join(str(value).split())
-    return text if len(text) <= TEXT_LIMIT else text[:TEXT_LIMIT - 1] + "…"
 
 
 def iter_audit_entries(*, rows: QuerySet, chunk: int = 500):

@@ -348,7 +348,7 @@ def history_entries(*, page_rows) -> list[HistoryEntry]:
             action={"+": _("Created"), "-": _("Deleted"), "~": _("Changed")}[record.history_type],
             action_code=record.history_type,
             changes=[(str(model._meta.get_field(c.field).verbose_name).capitalize(),
-                      _history_value(model, c.field, c.old, names), _history_value(model, c.field, c.new, names))
+                      history_value(model, c.field, c.old, names), history_value(model, c.field, c.new, names))
                      for c in deltas[(kind, history_id)]],
         ))
     return entries
@@ -373,7 +373,10 @@ def _history_subject(kind, record, names) -> str:
     return names.get((Municipality, record.municipality_id), "?")
 
 
-def _history_value(model, name, value, names) -> str:
+def history_value(model, name, value, names) -> str:
+    """One field's value in a history record as a person reads it (shared by the programme history and the
+    audit page): names for relations (``names`` maps (model, pk) to a name), labels for choices, Danish date
+    formats, kroner, and long texts cut on one line."""
     if value in (None, ""):
         return "–"
     model_field = model._meta.get_field(name)
@@ -389,8 +392,11 @@ def _history_value(model, name, value, names) -> str:
         return formats.date_format(timezone.localtime(value), "d.m.Y H:i")
     if isinstance(value, date):
         return value.strftime("%d.%m.%Y")
-    text = str(value)
-    return text if len(text) <= 120 else text[:119] + "…"
+    text = " ".join(str(value).split())
+    return text if len(text) <= HISTORY_TEXT_LIMIT else text[:HISTORY_TEXT_LIMIT - 1] + "…"
+
+
+HISTORY_TEXT_LIMIT = 120
 
 
 def participation_list_for_user(*, user) -> QuerySet[Participation]:
