@@ -48,6 +48,19 @@ def test_every_danish_string_is_translated():
     assert not fuzzy, f"fuzzy (ignored at run time): {fuzzy[:10]}"
 
 
+def test_the_danish_catalogue_is_well_formed_for_gettext():
+    """GNU gettext reads the file too (`make messages` merges into it): no stray previous-msgid lines, and every
+    placeholder of a msgid is in its translation (msgfmt --check-format)."""
+    import shutil
+
+    if not shutil.which("msgfmt"):
+        pytest.skip("GNU gettext (msgfmt) is not installed")
+    result = subprocess.run(["msgfmt", "--check", "-o", os.devnull,
+                             str(ROOT / "locale" / "da" / "LC_MESSAGES" / "django.po")],
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+
+
 def test_every_template_string_is_in_the_catalogue(tmp_path):
     """makemessages finds no string that the .po file lacks (someone forgot `make messages`).
 
