@@ -2,7 +2,7 @@
 shape, not colour alone) and the programme's timeline, and passes axe-core (test-artifacts/dashboard-*.png).
 A facilitator's cohort dashboard filters with htmx and keeps the filter in the address."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from django.urls import reverse
@@ -12,15 +12,10 @@ from municipalities.models import ProgressEntry
 from programmes.models import Participation
 from tests.factories import (
     DEMO_PASSWORD,
-    CohortFactory,
-    MilestoneFactory,
-    MunicipalityFactory,
-    ParticipationFactory,
-    PhaseFactory,
-    advisor_of,
     facilitator_of,
     politician_of,
 )
+from tests.programmes.helpers import three_towns
 from tests.workshops.factories import MeetingFactory
 from workshops.models import Meeting
 
@@ -28,20 +23,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, seria
 
 
 def _programme():
-    cohort = CohortFactory(name="Hold 1")
-    programme = cohort.programme
-    PhaseFactory(programme=programme, name_en="Discover", name_da="Afdæk", starts_on=date(2021, 9, 1),
-                 ends_on=date(2022, 2, 28))
-    PhaseFactory(programme=programme, name_en="Develop and test", name_da="Udvikl og test",
-                 starts_on=date(2022, 3, 1), ends_on=date(2023, 8, 31))
-    towns = {}
-    for name, stage in (("Aarhusby", "deliver"), ("Vejleby", "develop"), ("Sønderby", "define")):
-        towns[name] = ParticipationFactory(cohort=cohort, municipality=MunicipalityFactory(name=name),
-                                           stage=stage)
-        advisor_of(towns[name])
-    MilestoneFactory(programme=programme, participation=towns["Vejleby"], due_on=date(2022, 6, 1))
-    for day in (date(2022, 9, 1), date(2023, 1, 15)):
-        MilestoneFactory(programme=programme, participation=towns["Sønderby"], due_on=day)
+    programme, towns = three_towns(advisors=True)
     ProgressEntry.objects.create(
         participation=towns["Aarhusby"], happened_on=timezone.localdate() - timedelta(days=3),
         what_happened="Første genbrugsstation for byggematerialer åbnede med 40 besøgende.",

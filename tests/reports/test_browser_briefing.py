@@ -4,7 +4,7 @@ since the previous meeting with its photo, downloads as a PDF with the same head
 and Danish (test-artifacts/briefing-*.png); every edit page answers 403, and another programme 404."""
 
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from django.urls import reverse
@@ -15,14 +15,11 @@ from reports.pdf import pdf_text
 from tests.factories import (
     DEMO_PASSWORD,
     CohortFactory,
-    MilestoneFactory,
-    MunicipalityFactory,
-    ParticipationFactory,
-    PhaseFactory,
     facilitator_of,
     politician_of,
 )
 from tests.municipalities.factories_local import IndicatorFactory, MeasurementFactory, image_bytes, photo_upload
+from tests.programmes.helpers import three_towns
 from tests.workshops.factories import DecisionFactory, MeetingFactory
 from workshops.models import AgendaItem, Meeting
 
@@ -34,20 +31,8 @@ def _at(days: int):
 
 
 def _programme():
-    cohort = CohortFactory(name="Hold 1")
-    programme = cohort.programme
-    PhaseFactory(programme=programme, name_en="Discover", name_da="Afdæk", starts_on=date(2021, 9, 1),
-                 ends_on=date(2022, 2, 28))
-    PhaseFactory(programme=programme, name_en="Develop and test", name_da="Udvikl og test",
-                 starts_on=date(2022, 3, 1), ends_on=date(2023, 8, 31))
-    towns = {}
-    for name, stage in (("Aarhusby", "deliver"), ("Vejleby", "develop"), ("Sønderby", "define")):
-        towns[name] = ParticipationFactory(cohort=cohort, municipality=MunicipalityFactory(name=name), stage=stage)
+    programme, towns = three_towns()
     facilitator = facilitator_of(programme)
-    MilestoneFactory(programme=programme, participation=towns["Vejleby"], title_en="Tender published",
-                     due_on=date(2022, 6, 1))
-    for day in (date(2022, 9, 1), date(2023, 1, 15)):
-        MilestoneFactory(programme=programme, participation=towns["Sønderby"], due_on=day)
 
     previous = MeetingFactory(programme=programme, kind=Meeting.Kind.FOLLOW_GROUP, starts_at=_at(-30),
                               ends_at=_at(-30) + timedelta(hours=2), title_en="Follow-group meeting 2",
