@@ -17,12 +17,13 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import Count, F, OuterRef, Q, Subquery, Window
+from django.db.models.functions import RowNumber
 from django.http import Http404
 from django.utils import timezone
 from django.utils.formats import date_format, number_format
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from municipalities.models import Indicator, Measurement, ProgressEntry, ProgressPhoto
 from programmes.dashboards import MunicipalityCard, _light_counts, municipality_cards
@@ -76,6 +77,28 @@ class IndicatorRow:
             return 100
         share = (value - start) / (target - start) * 100
         return int(max(0, min(100, round(share))))
+
+
+@dataclass
+class BriefingMilestone:
+    """What the briefing shows of a milestone, read as plain values (hundreds of them at national scale)."""
+
+    FIELDS = ("pk", "participation_id", "status", "title_da", "title_en", "due_on", "completed_at")
+
+    pk: int
+    participation_id: int | None
+    status: str
+    title_da: str
+    title_en: str
+    due_on: date | None
+    completed_at: object
+    municipality: str = ""
+
+    @property
+    def title(self) -> str:
+        """In the reader's language; English falls back to Danish (as ``programmes.models.Bilingual``)."""
+        language = (get_language() or "da")[:2]
+        return (self.title_en if language == "en" else self.title_da) or self.title_da
 
 
 @dataclass
@@ -198,15 +221,20 @@ def briefing_for_meeting(*, user, meeting: Meeting) -> Briefing:
                                            happened_on__lte=period_end)
     if period_start is not None:
         entries = entries.filter(happened_on__gte=period_start)
+    # Only the newest few per municipality leave the database (a national programme has thousands in a period),
+    # each with the number of its municipality's entries in the period: one query, whatever the data.
+    newest_first = [F("happened_on").desc(), F("published_at").desc(), F("pk").desc()]
+    by_municipality = {"partition_by": [F("participation_id")]}
+    entries = entries.annotate(
+        rank=Window(RowNumber(), order_by=newest_first, **by_municipality),
+        in_period=Window(Count("pk"), **by_municipality),
+    ).filter(rank__lte=ENTRIES_PER_MUNICIPALITY)
     photos = ProgressPhoto.objects.order_by("pk")
-    for entry in entries.prefetch_related(_prefetch_photos(photos)).order_by("-happened_on", "-published_at",
-                                                                               "-pk"):
+    for entry in entries.prefetch_related(_prefetch_photos(photos)).order_by(*newest_first):
         row = rows[entry.participation_id]
-        if len(row.entries) < ENTRIES_PER_MUNICIPALITY:
-            entry.photo = entry.briefing_photos[0] if entry.briefing_photos else None
-            row.entries.append(entry)
-        else:
-            row.more_entries += 1
+        entry.photo = entry.briefing_photos[0] if entry.briefing_photos else None
+        row.entries.append(entry)
+        row.more_entries = entry.in_period - len(row.entries)
 
     # Completed in the period (by completion time, in Copenhagen days) and overdue today, in one query.
     today = timezone.localdate()
@@ -214,9 +242,12 @@ def briefing_for_meeting(*, user, meeting: Meeting) -> Briefing:
     done = Q(status=Milestone.Status.DONE, completed_at__gte=first, completed_at__lt=last)
     late = Q(status__in=OPEN_STATUSES, due_on__lt=today)
     milestones = milestone_list_for_user(user=user, programme=programme).filter(done | late).filter(
-        Q(participation__isnull=True) | Q(participation_id__in=ids))
+        Q(participation__isnull=True) | Q(participation_id__in=ids)).values_list(*BriefingMilestone.FIELDS)
+    municipality_names = {card.participation.pk: str(card.participation.municipality) for card in cards}
     programme_completed, programme_overdue = [], []
-    for milestone in milestones:
+    for values in milestones:
+        milestone = BriefingMilestone(*values)
+        milestone.municipality = municipality_names.get(milestone.participation_id, "")
         if milestone.status == Milestone.Status.DONE:
             target = rows[milestone.participation_id].completed if milestone.participation_id else programme_completed
         else:
@@ -256,7 +287,8 @@ def _prefetch_photos(queryset):
 # --- Text shared by the page and the PDF ---------------------------------------------------------------------
 
 def _day(value) -> str:
-    return date_format(value, "d.m.Y") if value else ""
+    # "d.m.Y" in every language: strftime is the same text as date_format, without its per-call format lookup
+    return value.strftime("%d.%m.%Y") if value else ""
 
 
 def _number(value) -> str:
@@ -297,7 +329,7 @@ def indicator_text(row: IndicatorRow) -> str:
 
 
 def milestone_line(milestone) -> str:
-    where = str(milestone.participation.municipality) if milestone.participation_id else _("Whole programme")
+    where = milestone.municipality if milestone.participation_id else _("Whole programme")
     return f"{milestone.title} ({where}, {_('due')} {_day(milestone.due_on)})"
 
 

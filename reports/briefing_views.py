@@ -2,6 +2,7 @@
 see the meeting may read its briefing; any other meeting, or one the person may not see, answers 404."""
 
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.text import slugify
@@ -17,15 +18,21 @@ from .briefing import (
     period_text,
 )
 
+BRIEFING_PER_PAGE = 10  # municipalities per screen page
+
 
 @require_GET
 @login_required
 def briefing(request, pk: int):
     meeting = briefing_meeting_get_for_user_or_404(user=request.user, pk=pk)
     data = briefing_for_meeting(user=request.user, meeting=meeting)
+    # A national programme's briefing covers a hundred municipalities: the screen shows them a page at a time
+    # (the figures at the top count them all); the PDF has every one of them.
+    page = Paginator(data.municipalities, BRIEFING_PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "reports/briefing.html", {
         "briefing": data, "meeting": meeting, "programme": data.programme, "title": briefing_title(meeting),
-        "period": period_text(data), "figures": headline_figures(data),
+        "period": period_text(data), "figures": headline_figures(data), "page": page,
+        "municipalities": page.object_list,
     })
 
 
@@ -36,4 +43,6 @@ def briefing_pdf(request, pk: int):
     data = briefing_for_meeting(user=request.user, meeting=meeting)
     day = timezone.localtime(meeting.starts_at).date().isoformat()
     filename = f"briefing-{day}-{slugify(meeting.title)[:40] or meeting.pk}-{get_language() or 'da'}.pdf"
-    return briefing_document(data).response(filename)
+    # Whoever's briefing comes out the same (the same municipalities, milestones and minutes, the same language)
+    # gets the same file: it is cached under a digest of its content (reports/pdf.py), never under the person.
+    return briefing_document(data).response(filename, cache_by_content=True)

@@ -258,9 +258,9 @@ def _skills(*, user, programme: Programme) -> list[SkillChange]:
 def funder_report(*, user, programme: Programme) -> FunderReport:
     """The whole report: budget against spending per work package, the outputs of the local tests, partners per
     sector, the change in skills and the indicator results. Call only for someone allowed to read it
-    (``reports.permissions.can_view_funder_report``): they see the whole programme."""
-    from community.selectors import item_visibility
-
+    (``reports.permissions.can_view_funder_report``): they see the whole programme, so the report is the same
+    for every reader (reports/cache.py caches it). Solution models: every live one of the programme, whatever its
+    audience (cohort, community, public): every reader belongs to the programme or is an admin."""
     participations = list(visible_participations(user=user, programme=programme))
     ids = [p.pk for p in participations]
     progress = _progress_by_participation(ids)
@@ -275,7 +275,7 @@ def funder_report(*, user, programme: Programme) -> FunderReport:
     partners, organisations = _partners(ids)
     models = [SolutionModel(title=item.title, municipality=str(item.municipality or ""),
                             adoptions=item.adoption_count)
-              for item in _solution_models(programme, item_visibility(user))]
+              for item in _solution_models(programme, Q())]
     return FunderReport(
         programme=programme, generated_at=timezone.now(), budget=budget_overview(programme=programme),
         municipalities=rows, stages=stages, partners=partners, partner_organisations=organisations,

@@ -6,11 +6,16 @@ who see the programme get 403, everyone else 404. Open data: public once the pro
 
 from __future__ import annotations
 
+import json
+
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import JsonResponse
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -18,20 +23,26 @@ from programmes.display import format_dkk
 from programmes.permissions import can_edit_programme, can_view_history
 from programmes.selectors import programme_get_for_user_or_404
 
+from .cache import cached
 from .funder import display, funder_report, open_data, open_data_programme_or_404, report_charts, report_tables
 from .pdf import PAGE_WIDTH, PdfDocument
 from .permissions import can_view_funder_report
-from .tabular import Section, csv_response, xlsx_response
+from .tabular import XLSX_TYPE, Section, csv_bytes, xlsx_bytes
 
 SECTION_ORDER = ("budget", "stages", "municipalities", "solution_models", "partners", "skills", "indicators")
 
 
-def _report(request, slug):
+def _programme(request, slug):
+    """The programme, once the person may read its funder report (403 for others who see it, 404 otherwise)."""
     programme = programme_get_for_user_or_404(user=request.user, slug=slug)
     if not can_view_funder_report(request.user, programme):
         raise PermissionDenied
+    return programme
+
+
+def _report(request, programme):
     report = funder_report(user=request.user, programme=programme)
-    return programme, report, report_tables(report)
+    return report, report_tables(report)
 
 
 def _filename(programme, kind: str, extension: str) -> str:
@@ -51,21 +62,26 @@ def _sections(tables) -> list[Section]:
 @require_GET
 @login_required
 def funder_report_page(request, slug):
-    programme, report, tables = _report(request, slug)
+    programme = _programme(request, slug)
+
+    def body():
+        report, tables = _report(request, programme)
+        return render_to_string("reports/_funder_body.html", {
+            "programme": programme, "report": report, "tables": tables,
+            "sections": [tables[key] for key in SECTION_ORDER], "charts": report_charts(report),
+            "key_figures": [(key, label, display(value, kind)) for key, label, value, kind in report.key_figures()],
+        })
+
     return render(request, "reports/funder.html", {
-        "programme": programme, "section": "funder", "report": report, "tables": tables,
-        "sections": [tables[key] for key in SECTION_ORDER], "charts": report_charts(report),
-        "key_figures": [(key, label, display(value, kind)) for key, label, value, kind in report.key_figures()],
+        "programme": programme, "section": "funder", "body": mark_safe(cached("funder-page", programme, body)),  # noqa: S308 - our own template's output
         # what _programme_head.html needs to show the programme's navigation
         "can_edit": can_edit_programme(request.user, programme), "can_view_budget": True,
         "can_view_history": can_view_history(request.user, programme),
     })
 
 
-@require_GET
-@login_required
-def funder_report_pdf(request, slug):
-    programme, report, tables = _report(request, slug)
+def _pdf(request, programme) -> bytes:
+    report, tables = _report(request, programme)
     period = " – ".join(f"{day:%d.%m.%Y}" for day in (programme.starts_on, programme.ends_on) if day)
     document = PdfDocument(
         title=_("Funder report: %(programme)s") % {"programme": programme.name},
@@ -97,22 +113,41 @@ def funder_report_pdf(request, slug):
             rows.append([text for text, _raw in table.display_footer])
         document.table([c.label for c in table.columns], rows, numeric_columns=table.numeric_columns,
                        col_widths=table.widths(PAGE_WIDTH), empty=table.empty)
-    return document.response(_filename(programme, "funder-report", "pdf"))
+    return document.render()
+
+
+def _file(content: bytes, content_type: str, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@require_GET
+@login_required
+def funder_report_pdf(request, slug):
+    programme = _programme(request, slug)
+    content = cached("funder-pdf", programme, lambda: _pdf(request, programme))
+    return _file(content, "application/pdf", _filename(programme, "funder-report", "pdf"))
 
 
 @require_GET
 @login_required
 def funder_report_csv(request, slug):
-    programme, _report_data, tables = _report(request, slug)
-    return csv_response(_filename(programme, "funder-report", "csv"), _sections(tables))
+    programme = _programme(request, slug)
+    content = cached("funder-csv", programme, lambda: csv_bytes(_sections(_report(request, programme)[1])))
+    return _file(content, "text/csv; charset=utf-8", _filename(programme, "funder-report", "csv"))
 
 
 @require_GET
 @login_required
 def funder_report_xlsx(request, slug):
-    programme, _report_data, tables = _report(request, slug)
-    return xlsx_response(_filename(programme, "funder-report", "xlsx"), _sections(tables),
-                         title=_("Funder report: %(programme)s") % {"programme": programme.name})
+    programme = _programme(request, slug)
+
+    def build():
+        return xlsx_bytes(_sections(_report(request, programme)[1]),
+                          title=_("Funder report: %(programme)s") % {"programme": programme.name})
+
+    return _file(cached("funder-xlsx", programme, build), XLSX_TYPE, _filename(programme, "funder-report", "xlsx"))
 
 
 # --- Open data (no login) -----------------------------------------------------------------------------------
@@ -157,14 +192,25 @@ def _open(response):
 @require_GET
 def open_data_csv(request, slug):
     programme = open_data_programme_or_404(user=request.user, slug=slug)
-    data = open_data(programme=programme)
-    section = Section(title="", header=OPEN_DATA_CSV_COLUMNS, rows=open_data_rows(data))
-    return _open(csv_response(_filename(programme, "open-data", "csv"), [section], spreadsheet=False))
+
+    def build():
+        section = Section(title="", header=OPEN_DATA_CSV_COLUMNS, rows=open_data_rows(open_data(programme=programme)))
+        return csv_bytes([section], spreadsheet=False)
+
+    # the same for every visitor and every language: cached per programme and data version (reports/cache.py)
+    content = cached("open-data-csv", programme, build, per_language=False)
+    return _open(_file(content, "text/csv; charset=utf-8", _filename(programme, "open-data", "csv")))
 
 
 @require_GET
 def open_data_json(request, slug):
     programme = open_data_programme_or_404(user=request.user, slug=slug)
-    response = JsonResponse(open_data(programme=programme), json_dumps_params={"ensure_ascii": False, "indent": 2})
+
+    def build():
+        return json.dumps(open_data(programme=programme), cls=DjangoJSONEncoder, ensure_ascii=False,
+                          indent=2).encode("utf-8")
+
+    response = HttpResponse(cached("open-data-json", programme, build, per_language=False),
+                            content_type="application/json")
     response["Content-Disposition"] = f'inline; filename="{_filename(programme, "open-data", "json")}"'
     return _open(response)

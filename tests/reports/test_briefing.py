@@ -330,9 +330,16 @@ def test_queries_do_not_grow_with_the_data(client, scene, django_assert_num_quer
         selector()
     with django_assert_num_queries(small["page"]):
         response = client.get(page)
-    assert response.content.decode().count(" briefing-municipality\"") == 14
+    # the screen shows ten municipalities a page, the PDF all fourteen
+    assert response.content.decode().count(" briefing-municipality\"") == 10
+    with django_assert_num_queries(small["page"]):
+        response = client.get(page + "?page=2")
+    assert response.content.decode().count(" briefing-municipality\"") == 4
     with django_assert_num_queries(small["pdf"]):
-        client.get(pdf)
+        response = client.get(pdf)
+    text = pdf_text(response.content)
+    for row in briefing_for_meeting(user=user, meeting=meeting).municipalities:
+        assert str(row.municipality) in text
 
 
 def test_meeting_page_and_politician_overview_link_to_the_briefing(client, scene):
@@ -345,3 +352,18 @@ def test_meeting_page_and_politician_overview_link_to_the_briefing(client, scene
     assert briefing in overview and pdf in overview
     sparring = MeetingFactory(programme=scene["programme"], kind=Meeting.Kind.SPARRING)
     assert "/briefing" not in client.get(sparring.get_absolute_url()).content.decode()
+
+
+def test_the_pdf_is_cached_by_its_content_never_across_what_people_may_see(client, scene):
+    """Readers whose briefing comes out the same share one rendered file (reports/pdf.py ``cached_render``); a
+    reader who sees less gets their own, and a newly published entry is in the next download."""
+    meeting = scene["meeting"]
+    facilitator_pdf = _pdf(client, scene["facilitator"], meeting)
+    politician_pdf = _pdf(client, scene["politician"], meeting)
+    staff = staff_of(scene["aarhus"].municipality)
+    MeetingInvitation.objects.create(meeting=meeting, user=staff)
+    staff_text = pdf_text(_pdf(client, staff, meeting))
+    assert "Aarhusby" in staff_text and "Vejleby" not in staff_text
+    assert "Vejleby" in pdf_text(politician_pdf) and "Vejleby" in pdf_text(facilitator_pdf)
+    _entry(scene["vejle"], -1, "Published just before the meeting")
+    assert "Published just before the meeting" in pdf_text(_pdf(client, scene["politician"], meeting))

@@ -9,11 +9,13 @@ from decimal import Decimal
 
 import pytest
 from bs4 import BeautifulSoup
+from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone, translation
 
 from community.models import Adoption, Visibility
 from municipalities.models import Indicator, ProgressEntry, StageGateOutput
+from programmes.models import Participation
 from reports.funder import funder_report, report_tables
 from reports.pdf import pdf_text
 from reports.tabular import sheet_title
@@ -357,10 +359,18 @@ def test_queries_do_not_grow_with_the_data(django_assert_num_queries, client):
         from django.test.utils import CaptureQueriesContext
 
         for name in ("reports:funder", "reports:funder-pdf", "reports:funder-csv", "reports:funder-xlsx"):
+            cache.clear()  # the computed report, not the cached one (reports/cache.py)
             with CaptureQueriesContext(connection) as queries:
                 assert client.get(reverse(name, args=[programme.slug])).status_code == 200
             page_counts.append((name, len(queries)))
     assert page_counts[:4] == page_counts[4:]
+    # cached: only the session, the programme and the permission are read, whatever the size of the report
+    for programme in (small, big):
+        for name in ("reports:funder", "reports:funder-pdf", "reports:funder-csv", "reports:funder-xlsx"):
+            client.get(reverse(name, args=[programme.slug]))
+            with CaptureQueriesContext(connection) as queries:
+                assert client.get(reverse(name, args=[programme.slug])).status_code == 200
+            assert len(queries) < dict(page_counts)[name], (name, len(queries))
 
 
 def test_a_finished_programme_with_no_data_still_renders(client):
@@ -368,3 +378,47 @@ def test_a_finished_programme_with_no_data_still_renders(client):
     client.force_login(facilitator_of(programme))
     for name in ("reports:funder", "reports:funder-pdf", "reports:funder-csv", "reports:funder-xlsx"):
         assert client.get(reverse(name, args=[programme.slug])).status_code == 200
+
+
+def test_the_cached_report_follows_the_data_and_each_readers_language(client):
+    """The report is cached per programme and language (reports/cache.py); a published entry shows at once, a
+    reader who may not see the report still gets 403 when it is cached."""
+    programme = build_programme()
+    facilitator, observer = facilitator_of(programme), observer_of(programme)
+    client.force_login(facilitator)
+    url = reverse("reports:funder-csv", args=[programme.slug])
+    before = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode("utf-8-sig")
+    participation = Participation.objects.filter(cohort__programme=programme).order_by("pk").first()
+    ProgressEntryFactory(participation=participation, state=ProgressEntry.State.PUBLISHED,
+                         happened_on=timezone.localdate(), what_happened="Cached or not")
+    after = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode("utf-8-sig")
+    assert after != before  # the published-entries figure moved: the saved entry made the cached report stale
+    client.force_login(observer)
+    assert client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode("utf-8-sig") == after
+    page = reverse("reports:funder", args=[programme.slug])
+    for language, money in (("en", "175,000.50 DKK"), ("da", "175.000,50 DKK"), ("en", "175,000.50 DKK")):
+        client.cookies["django_language"] = language  # each language its own copy in the cache
+        assert money in client.get(page).content.decode()
+    client.force_login(staff_of(participation.municipality))
+    for name in ("reports:funder", "reports:funder-pdf", "reports:funder-csv", "reports:funder-xlsx"):
+        assert client.get(reverse(name, args=[programme.slug])).status_code == 403
+
+
+def test_a_national_programme_makes_a_pdf_whose_charts_run_over_pages(client):
+    """About a hundred indicator bars (a national programme has more than a thousand) no longer make one drawing
+    taller than a page (reportlab LayoutError, HTTP 500): the chart is split over several drawings."""
+    programme = build_programme()
+    participation = Participation.objects.filter(cohort__programme=programme).order_by("pk").first()
+    for number in range(100):
+        indicator = IndicatorFactory(participation=participation, name=f"Indicator {number:03d}",
+                                     baseline=Decimal(0), target=Decimal(100))
+        MeasurementFactory(indicator=indicator, value=Decimal(number), measured_on=date(2025, 1, 1))
+    client.force_login(facilitator_of(programme))
+    response = client.get(reverse("reports:funder-pdf", args=[programme.slug]))
+    assert response.status_code == 200
+    text = pdf_text(response.content)
+    from pypdf import PdfReader
+
+    assert len(PdfReader(io.BytesIO(response.content)).pages) >= 3
+    for number in (0, 50, 99):
+        assert f"Indicator {number:03d}" in text
