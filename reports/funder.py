@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
-from django.db.models import Count, Max, Prefetch, Q
+from django.db.models import Count, Max, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -209,20 +209,24 @@ def _partners(participation_ids) -> tuple[list[SectorCount], int]:
 
 
 def _indicators(participation_ids) -> list[IndicatorResult]:
+    """Two queries, read as plain values: a national programme has thousands of measurements."""
     _l, Indicator, Measurement, *_rest = _models()
-    published = Measurement.objects.filter(_not_in_a_draft()).order_by("measured_on", "id")
-    indicators = Indicator.objects.filter(participation_id__in=participation_ids).select_related(
-        "participation__municipality").prefetch_related(Prefetch("measurements", queryset=published)).order_by(
-        "participation__municipality__name", "name", "pk")
+    indicators = list(Indicator.objects.filter(participation_id__in=participation_ids).order_by(
+        "participation__municipality__name", "name", "pk").values_list(
+        "pk", "participation__municipality__name", "participation__municipality__code", "name", "unit",
+        "direction", "baseline", "target"))
+    points: dict[int, list] = {pk: [] for pk, *_rest in indicators}
+    for indicator_id, measured_on, value in Measurement.objects.filter(
+            _not_in_a_draft(), indicator_id__in=list(points)).order_by("measured_on", "id").values_list(
+            "indicator_id", "measured_on", "value"):
+        points[indicator_id].append((measured_on, value))
     results = []
-    for indicator in indicators:
-        points = [(m.measured_on, m.value) for m in indicator.measurements.all()]
-        municipality = indicator.participation.municipality
+    for pk, municipality, code, name, unit, direction, baseline, target in indicators:
+        measured = points[pk]
         results.append(IndicatorResult(
-            municipality=str(municipality), municipality_code=municipality.code or "", name=indicator.name,
-            unit=indicator.unit, direction=indicator.direction, baseline=indicator.baseline,
-            target=indicator.target, latest=points[-1][1] if points else None,
-            latest_on=points[-1][0] if points else None, measurements=points))
+            municipality=municipality, municipality_code=code or "", name=name, unit=unit, direction=direction,
+            baseline=baseline, target=target, latest=measured[-1][1] if measured else None,
+            latest_on=measured[-1][0] if measured else None, measurements=measured))
     return results
 
 

@@ -40,6 +40,8 @@ def _safe_text(value: str) -> str:
 def csv_value(value, *, spreadsheet: bool = True):
     if value is None:
         return ""
+    if type(value) is str:  # the common case first: most cells of a long export are text
+        return _safe_text(value) if spreadsheet else value
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, (int, float, Decimal)):
