@@ -164,3 +164,11 @@ def test_danish_is_the_default_for_visitors_and_new_people(client, settings):
     from accounts.models import User
 
     assert User._meta.get_field("language").default == "da"
+
+
+def test_no_template_comment_spans_lines():
+    """Django's {# … #} comment is one line only: across lines it is printed on the page as text."""
+    broken = [f"{path.relative_to(ROOT)}:{number}" for path in (ROOT / "templates").rglob("*.html")
+              for number, line in enumerate(path.read_text().splitlines(), 1)
+              if "{#" in line and "#}" not in line.split("{#", 1)[1]]
+    assert not broken, f"multi-line {{# comments (use {{% comment %}}): {broken}"
