@@ -1,5 +1,7 @@
 from django import forms
 from django.db.models import Exists, OuterRef
+from django.forms.utils import flatatt
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role
@@ -11,6 +13,35 @@ from .models import Adoption, LibraryItem, ModerationAction, Thread, Visibility
 STREAM_CHOICES = [("", _("Any material stream"))] + LocalChallenge.MaterialStream.choices
 STRATEGY_CHOICES = [("", _("Any strategy"))] + LocalChallenge.Strategy.choices
 MARKDOWN_HELP = _("You can use Markdown: **bold**, *italic*, lists, links and ## headings. HTML is removed.")
+
+
+class FastSelect(forms.Select):
+    """A single-choice ``<select>`` written in Python rather than through the widget templates (one template per
+    option): the filter bars of the national lists render it on every request. Same markup, same escaping."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        final_attrs = self.build_attrs(self.attrs, attrs)
+        final_attrs["name"] = name
+        selected = set(self.format_value(value))
+        done = False
+
+        def option(option_value, label):
+            nonlocal done
+            option_value = "" if option_value is None else str(option_value)
+            is_selected = not done and option_value in selected
+            done = done or is_selected
+            return format_html('<option value="{}"{}>{}</option>', option_value,
+                               " selected" if is_selected else "", label)
+
+        parts = []
+        for option_value, label in self.choices:
+            if isinstance(label, (list, tuple)):
+                parts.append(format_html('<optgroup label="{}">{}</optgroup>', option_value, format_html_join(
+                    "", "{}", ((option(v, lab),) for v, lab in label))))
+            else:
+                parts.append(option(option_value, label))
+        return format_html("<select{}>{}</select>", flatatt(final_attrs), format_html_join(
+            "", "{}", ((part,) for part in parts)))
 
 
 def _search_input(**attrs):
@@ -39,13 +70,14 @@ class ProfileForm(forms.Form):
 
 
 class LibraryFilterForm(forms.Form):
-    kind = forms.ChoiceField(label=_("Kind"), required=False,
+    kind = forms.ChoiceField(label=_("Kind"), required=False, widget=FastSelect,
                              choices=[("", _("All kinds"))] + LibraryItem.Kind.choices)
-    material_stream = forms.ChoiceField(label=_("Material stream"), required=False, choices=STREAM_CHOICES)
-    strategy = forms.ChoiceField(label=_("Strategy"), required=False, choices=STRATEGY_CHOICES)
-    sdg = forms.TypedChoiceField(label=_("SDG"), required=False, coerce=int, empty_value=None,
+    material_stream = forms.ChoiceField(label=_("Material stream"), required=False, choices=STREAM_CHOICES,
+                                        widget=FastSelect)
+    strategy = forms.ChoiceField(label=_("Strategy"), required=False, choices=STRATEGY_CHOICES, widget=FastSelect)
+    sdg = forms.TypedChoiceField(label=_("SDG"), required=False, coerce=int, empty_value=None, widget=FastSelect,
                                  choices=[("", _("Any SDG"))] + SDG_CHOICES)
-    programme = forms.ModelChoiceField(label=_("Programme"), required=False, queryset=None,
+    programme = forms.ModelChoiceField(label=_("Programme"), required=False, queryset=None, widget=FastSelect,
                                        empty_label=_("Any programme"))
 
     def __init__(self, *args, **kwargs):
@@ -185,8 +217,10 @@ class ThreadForm(forms.Form):
 
 
 class ThreadFilterForm(forms.Form):
-    kind = forms.ChoiceField(label=_("Kind"), required=False, choices=[("", _("All"))] + Thread.Kind.choices)
-    material_stream = forms.ChoiceField(label=_("Material stream"), required=False, choices=STREAM_CHOICES)
+    kind = forms.ChoiceField(label=_("Kind"), required=False, choices=[("", _("All"))] + Thread.Kind.choices,
+                             widget=FastSelect)
+    material_stream = forms.ChoiceField(label=_("Material stream"), required=False, choices=STREAM_CHOICES,
+                                        widget=FastSelect)
     mine = forms.BooleanField(label=_("Only mine"), required=False)
 
 
@@ -218,7 +252,7 @@ class SearchForm(forms.Form):
 class DirectoryFilterForm(forms.Form):
     q = forms.CharField(label=_("Name, organisation or expertise"), max_length=100, required=False,
                         widget=_search_input())
-    role = forms.ChoiceField(label=_("Role"), required=False, choices=[("", _("All roles"))] + [
+    role = forms.ChoiceField(label=_("Role"), required=False, widget=FastSelect, choices=[("", _("All roles"))] + [
         (r.value, r.label) for r in Role if r != Role.ADMIN])
 
 

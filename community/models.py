@@ -6,6 +6,7 @@ Who sees what is decided in one place, ``community.selectors`` (a ``Q`` per pers
 """
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
@@ -109,6 +110,8 @@ class LibraryItem(Bilingual, models.Model):
     hidden_at = models.DateTimeField(_("hidden by a moderator"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # PostgreSQL only: kept up to date by a database trigger (migration 0002), GIN-indexed; NULL on SQLite.
+    search_vector = SearchVectorField(null=True, editable=False)
 
     class Meta:
         ordering = ["-published_at", "-created_at", "-id"]
@@ -232,6 +235,8 @@ class Thread(models.Model):
     hidden_at = models.DateTimeField(_("hidden by a moderator"), null=True, blank=True)
     created_at = models.DateTimeField(_("asked"), auto_now_add=True)
     last_activity_at = models.DateTimeField(_("last activity"), auto_now_add=True)
+    # PostgreSQL only: kept up to date by a database trigger (migration 0002), GIN-indexed; NULL on SQLite.
+    search_vector = SearchVectorField(null=True, editable=False)
 
     class Meta:
         ordering = ["-last_activity_at", "-id"]
@@ -276,6 +281,8 @@ class Post(models.Model):
     body = models.TextField(_("answer"), max_length=10000)
     hidden_at = models.DateTimeField(_("hidden by a moderator"), null=True, blank=True)
     created_at = models.DateTimeField(_("written"), auto_now_add=True)
+    # PostgreSQL only: kept up to date by a database trigger (migration 0002), GIN-indexed; NULL on SQLite.
+    search_vector = SearchVectorField(null=True, editable=False)
 
     class Meta:
         ordering = ["created_at", "id"]

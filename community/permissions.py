@@ -45,7 +45,7 @@ def community_roles(user) -> frozenset[str]:
     if cached is None:
         from .selectors import role_history
 
-        cached = frozenset(role_history(user=user).values_list("role", flat=True).distinct())
+        cached = frozenset(role_history(user=user).order_by().values_list("role", flat=True).distinct())
         if scope_of(user).is_admin:
             cached |= {Role.ADMIN}
         user._cc_community_roles = cached
@@ -60,6 +60,8 @@ def is_member(user) -> bool:
 
 def can_contribute(user) -> bool:
     """Members who may post: anyone with a role that is not only politician or observer."""
+    if user is not None and user.is_authenticated and user.is_active and scope_of(user).roles - READ_ONLY_ROLES:
+        return True  # an active role that may post (already read for the request): no need to read the history
     return bool(community_roles(user) - READ_ONLY_ROLES)
 
 

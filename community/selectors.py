@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AnonymousUser
 from django.db import connection
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, TextField
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, TextField
 from django.db.models.functions import Cast
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -95,8 +95,12 @@ class LibraryFilters:
     programme: Programme | None = None
 
 
+# Lists never show an item's text or the programme's description: not loaded (up to 20 000 characters each).
+LIST_DEFERRED = ("body_da", "body_en", "search_vector", "programme__description_da", "programme__description_en")
+
+
 def _item_list(items: QuerySet[LibraryItem]) -> QuerySet[LibraryItem]:
-    return items.select_related("programme", "municipality", "author").annotate(
+    return items.select_related("programme", "municipality", "author").defer(*LIST_DEFERRED).annotate(
         adoption_count=Count("adoptions"))
 
 
@@ -190,7 +194,8 @@ def thread_list(*, user, kind: str = "", material_stream: str = "", mine: bool =
         threads = threads.filter(material_stream=material_stream)
     if mine:
         threads = threads.filter(author=user)
-    return threads.select_related("author", "municipality", "programme").annotate(
+    return threads.select_related("author", "municipality", "programme").defer(
+        "body", "search_vector", "programme__description_da", "programme__description_en").annotate(
         answer_count=Count("posts", filter=Q(posts__hidden_at__isnull=True))
     ).order_by("-last_activity_at", "-id")
 
@@ -329,13 +334,14 @@ def _role_lines(assignments, today) -> list[RoleLine]:
     return lines
 
 
-def member_card(user: User) -> MemberCard:
+def member_card(user: User, today=None) -> MemberCard:
+    """``today``: pass it when making many cards (one clock read per page, not per card)."""
     try:
         profile = user.community_profile
     except Profile.DoesNotExist:
         profile = None  # never edited: only the name and roles show
     card = MemberCard(user=user, name=user.full_name or user.email.split("@")[0],
-                      roles=_role_lines(user.roles.all(), timezone.localdate()))
+                      roles=_role_lines(user.roles.all(), today or timezone.localdate()))
     if profile is not None:
         card.email = user.email if profile.show_email else ""
         card.organisation = profile.organisation if profile.show_organisation else ""
@@ -345,7 +351,8 @@ def member_card(user: User) -> MemberCard:
 
 
 def _directory_users() -> QuerySet[User]:
-    roles = RoleAssignment.objects.select_related("programme", "municipality", "participation__municipality")
+    roles = RoleAssignment.objects.select_related("programme", "municipality", "participation__municipality").defer(
+        "programme__description_da", "programme__description_en")
     return User.objects.filter(member_filter()).exclude(community_profile__listed=False).select_related(
         "community_profile").prefetch_related(Prefetch("roles", queryset=roles)).order_by("full_name", "email")
 
@@ -420,12 +427,14 @@ def municipality_entries(*, user, municipalities) -> list[MunicipalityEntry]:
     """The municipalities of one page, each with its programmes and the solution models the viewer sees."""
     entries = {m.pk: MunicipalityEntry(municipality=m) for m in municipalities}
     for participation in Participation.objects.filter(municipality_id__in=entries).select_related(
-            "cohort__programme").order_by("cohort__programme__name_da"):
+            "cohort__programme").defer("cohort__programme__description_da",
+                                       "cohort__programme__description_en").order_by("cohort__programme__name_da"):
         programmes = entries[participation.municipality_id].programmes
         if participation.cohort.programme not in programmes:
             programmes.append(participation.cohort.programme)
     for item in LibraryItem.objects.filter(item_visibility(user)).filter(
-            LIVE_ITEM, kind=LibraryItem.Kind.SOLUTION_MODEL, municipality_id__in=entries).annotate(
+            LIVE_ITEM, kind=LibraryItem.Kind.SOLUTION_MODEL, municipality_id__in=entries).defer(
+            "body_da", "body_en", "search_vector").annotate(
             adoption_count=Count("adoptions")).order_by("-published_at"):
         entries[item.municipality_id].solution_models.append(item)
     return list(entries.values())
@@ -465,17 +474,6 @@ def _pg_query(query: str):
             | SearchQuery(query, config="simple", search_type="websearch"))
 
 
-def _pg_vector(fields):
-    from django.contrib.postgres.search import SearchVector
-
-    vector = None
-    for name, weight, config in fields:
-        for cfg in (config, "simple"):
-            part = SearchVector(name, weight=weight, config=cfg)
-            vector = part if vector is None else vector + part
-    return vector
-
-
 def search_items(*, user, query: str) -> QuerySet[LibraryItem]:
     items = LibraryItem.objects.filter(item_visibility(user))
     if not _words(query):
@@ -483,14 +481,14 @@ def search_items(*, user, query: str) -> QuerySet[LibraryItem]:
     if uses_full_text_search():
         from django.contrib.postgres.search import SearchRank
 
+        # The stored, GIN-indexed vector (migration community 0002 keeps it up to date with a trigger).
         search = _pg_query(query)
-        vector = _pg_vector(ITEM_FIELDS)
-        items = items.annotate(search=vector).filter(search=search).annotate(
-            rank=SearchRank(vector, search)).order_by("-rank", "-published_at", "-id")
+        items = items.filter(search_vector=search).annotate(
+            rank=SearchRank(F("search_vector"), search)).order_by("-rank", "-published_at", "-id")
     else:
         items = items.filter(_icontains([name for name, _w, _c in ITEM_FIELDS], query)).order_by(
             "-published_at", "-id")
-    return items.select_related("programme", "municipality")
+    return items.select_related("programme", "municipality").defer(*LIST_DEFERRED)
 
 
 def search_threads(*, user, query: str) -> QuerySet[Thread]:
@@ -498,21 +496,17 @@ def search_threads(*, user, query: str) -> QuerySet[Thread]:
     if not _words(query):
         return threads.none()
     posts = Post.objects.filter(thread=OuterRef("pk"), hidden_at__isnull=True)
-    fields = (("title", "A", "danish"), ("title", "A", "english"), ("body", "B", "danish"), ("body", "B", "english"))
     if uses_full_text_search():
         from django.contrib.postgres.search import SearchRank
 
         search = _pg_query(query)
-        vector = _pg_vector(fields)
-        post_vector = _pg_vector((("body", "B", "danish"), ("body", "B", "english")))
-        matching_posts = posts.annotate(search=post_vector).filter(search=search)
-        threads = threads.annotate(search=vector, in_posts=Exists(matching_posts)).filter(
-            Q(search=search) | Q(in_posts=True)).annotate(rank=SearchRank(vector, search)).order_by(
-            "-rank", "-last_activity_at", "-id")
+        in_posts = Post.objects.filter(hidden_at__isnull=True, search_vector=search).values("thread_id")
+        threads = threads.filter(Q(search_vector=search) | Q(pk__in=in_posts)).annotate(
+            rank=SearchRank(F("search_vector"), search)).order_by("-rank", "-last_activity_at", "-id")
     else:
         threads = threads.filter(_icontains(["title", "body"], query) | Q(
             Exists(posts.filter(_icontains(["body"], query))))).order_by("-last_activity_at", "-id")
-    return threads.select_related("author", "municipality")
+    return threads.select_related("author", "municipality").defer("body", "search_vector")
 
 
 def search_people(*, user, query: str) -> QuerySet[User]:

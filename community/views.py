@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.cache import patch_vary_headers
 from django.utils.http import urlencode
 from django.utils.text import slugify
@@ -342,7 +342,8 @@ def members(request):
     filters, data = _filters(DirectoryFilterForm, request)
     page = paginate(request, selectors.member_directory(user=request.user, query=data.get("q") or "",
                                                         role=data.get("role") or ""), per_page=24)
-    page.object_list = [selectors.member_card(u) for u in page.object_list]
+    today = timezone.localdate()
+    page.object_list = [selectors.member_card(u, today) for u in page.object_list]
     context = {"page": page, "filters": filters, "query": _query(request, "q", "role")}
     if request.htmx:
         return render(request, "community/members.html#results", context)

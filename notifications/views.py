@@ -45,9 +45,19 @@ PER_PAGE = 20
 
 # --- The notification centre -----------------------------------------------------------------------------------
 
+_PK = 2147483647  # a placeholder id: each notification's links are this reversed URL with its id put in
+
+
 def _centre_context(request) -> dict:
     page = paginate(request, notifications_for_user(user=request.user), per_page=PER_PAGE)
-    return {"page": page, "notifications": page.object_list, "unread": unread_count(user=request.user),
+    # Two links per row: reversed once, not once per row.
+    open_url, read_url = (reverse(name, args=[_PK]) for name in ("notifications:open", "notifications:read"))
+    for notification in page.object_list:
+        notification.open_url = open_url.replace(str(_PK), str(notification.pk))
+        notification.read_url = read_url.replace(str(_PK), str(notification.pk))
+    unread = unread_count(user=request.user)
+    # "notifications_unread" replaces the header's own count (the context processor's), read once per request.
+    return {"page": page, "notifications": page.object_list, "unread": unread, "notifications_unread": unread,
             "page_number": page.number}
 
 
@@ -56,7 +66,13 @@ def notification_list(request):
     context = _centre_context(request)
     if request.htmx:
         return render(request, "notifications/notification_list.html#notification-list", context)
-    context["managed"] = programmes_with_reminder_admin(user=request.user)
+    managed = list(programmes_with_reminder_admin(user=request.user).only("slug", "name_da", "name_en"))
+    rules_url, log_url = (reverse(name, args=["-slug-"])
+                          for name in ("notifications:rules", "notifications:deliveries"))
+    for programme in managed:
+        programme.rules_url = rules_url.replace("-slug-", programme.slug)
+        programme.deliveries_url = log_url.replace("-slug-", programme.slug)
+    context["managed"] = managed
     return render(request, "notifications/notification_list.html", context)
 
 

@@ -208,6 +208,30 @@ def meeting_invitations(*, meeting: Meeting) -> QuerySet[MeetingInvitation]:
         "municipality__name", "user__full_name", "pk")
 
 
+@dataclass
+class InviteeRow:
+    """One invitee as the meeting page lists them (built from one row of values, no model instances)."""
+
+    name: str
+    municipality: str
+    response: str
+    response_label: str
+    attended: bool | None
+
+
+def invitee_rows(*, meeting: Meeting) -> list[InviteeRow]:
+    """The invitees of the meeting page, in the order of :func:`meeting_invitations`: one query, plain rows."""
+    labels = dict(MeetingInvitation.Response.choices)
+    former = str(_("Former member"))
+    rows = []
+    for full_name, email, erased_at, municipality, response, attended in meeting_invitations(
+            meeting=meeting).values_list("user__full_name", "user__email", "user__erased_at", "municipality__name",
+                                         "response", "attended"):
+        name = former if erased_at else (full_name or email)  # as User.__str__
+        rows.append(InviteeRow(name, municipality or "", response, str(labels.get(response, response)), attended))
+    return rows
+
+
 def meeting_agenda(meeting: Meeting) -> QuerySet[AgendaItem]:
     return AgendaItem.objects.filter(meeting=meeting).order_by("order", "pk")
 
@@ -234,11 +258,12 @@ class AttendanceRow:
 def attendance_summary(meeting: Meeting) -> list[AttendanceRow]:
     """Who came, per municipality (or organisation for people without one) and department."""
     groups: dict[str, dict] = defaultdict(lambda: {"people": 0, "departments": set()})
-    for invitation in meeting.invitations.filter(attended=True).select_related("municipality"):
-        key = str(invitation.municipality) if invitation.municipality_id else _("Programme team and others")
+    for municipality, department in meeting.invitations.filter(attended=True).order_by().values_list(
+            "municipality__name", "department"):
+        key = municipality if municipality is not None else _("Programme team and others")
         groups[key]["people"] += 1
-        if invitation.department:
-            groups[key]["departments"].add(invitation.department)
+        if department:
+            groups[key]["departments"].add(department)
     rows = [AttendanceRow(name, g["people"], sorted(g["departments"])) for name, g in groups.items()]
     other = _("Programme team and others")
     return sorted(rows, key=lambda r: (r.municipality == other, r.municipality))
@@ -258,7 +283,7 @@ def meeting_detail(*, user, meeting: Meeting) -> dict:
         "can_answer": invitation is not None,
     }
     if organiser:
-        context["invitations"] = list(meeting_invitations(meeting=meeting))
+        context["invitations"] = invitee_rows(meeting=meeting)
     if meeting.minutes_are_published or (organiser and meeting.has_started):
         context["show_minutes"] = True
         context["decisions"] = list(meeting_decisions(meeting))

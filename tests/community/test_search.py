@@ -107,3 +107,48 @@ def test_postgresql_full_text_search_stems_danish_and_english(requires_postgres,
     assert ranked[0] == "Nedrivning"
     # Still never past the visibility filter.
     assert "Materialebank kun for hold A" not in titles(selectors.search_items(user=user, query="materialebanker"))
+
+
+def test_postgresql_stored_search_vectors_follow_every_write_and_use_the_gin_index(requires_postgres, world,
+                                                                                    content):
+    """The vectors are stored (trigger, migration community 0002), so a search is an index lookup — and they follow
+    save(), bulk_create() and update(), which bypass Python."""
+    from django.db import connection
+
+    from community.models import LibraryItem, Post, Thread
+
+    user = world.b.users["staff"]
+    item = content["visible"]
+    item.title_da = "Cirkulær betonknuser"
+    item.save()
+    assert "Cirkulær betonknuser" in titles(selectors.search_items(user=user, query="betonknuser"))
+    LibraryItem.objects.filter(pk=item.pk).update(body_da="Vi sorterer gipsplader.")
+    assert "Cirkulær betonknuser" in titles(selectors.search_items(user=user, query="gipsplader"))
+    assert "Cirkulær betonknuser" not in titles(selectors.search_items(user=user, query="mursten"))
+    [bulk] = LibraryItem.objects.bulk_create([LibraryItem(
+        kind=LibraryItem.Kind.CASE, visibility=Visibility.COMMUNITY, title_da="Tekstilindsamling",
+        published_at=timezone.now())])
+    assert "Tekstilindsamling" in titles(selectors.search_items(user=user, query="tekstilindsamling"))
+    # Threads: their own text, and their visible answers.
+    Thread.objects.filter(pk=content["thread"].pk).update(title="Spørgsmål om isolering")
+    assert "Spørgsmål om isolering" in [t.title for t in selectors.search_threads(user=user, query="isolering")]
+    post = PostFactory(thread=content["answered"], body="Vi bruger returemballage.")
+    assert "Genbrugskopper" in [t.title for t in selectors.search_threads(user=user, query="returemballage")]
+    Post.objects.filter(pk=post.pk).update(hidden_at=timezone.now())
+    assert "Genbrugskopper" not in [t.title for t in selectors.search_threads(user=user, query="returemballage")]
+    # A GIN index on each vector, and the match can use it (sequential and plain index scans off: tiny test
+    # tables otherwise make scanning them cheaper).
+    from django.contrib.postgres.search import SearchQuery
+
+    with connection.cursor() as cursor:
+        for table in ("community_libraryitem", "community_thread", "community_post"):
+            cursor.execute("SELECT indexdef FROM pg_indexes WHERE tablename = %s", [table])
+            assert any("USING gin (search_vector)" in row[0] for row in cursor.fetchall()), table
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_indexscan = off")
+        sql, params = LibraryItem.objects.filter(search_vector=SearchQuery(
+            "tekstilindsamling", config="danish")).values("pk").query.sql_with_params()
+        cursor.execute("EXPLAIN " + sql, params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "community_libraryitem_search_gin" in plan, plan
+    assert bulk.pk
