@@ -8,6 +8,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from django.apps import apps
+from django.core.paginator import Paginator
 from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,6 +19,8 @@ from .models import Participation, Programme
 from .selectors import OPEN_STATUSES, board_for_user, milestone_list_for_user, timeline_for_user
 
 UPCOMING_LIMIT = 8
+CARDS_PER_PAGE = 24  # municipality cards per page of the politicians' overview
+BOARD_PER_PAGE = 25  # board rows per page (board and cohort dashboard)
 MINUTES_LIMIT = 8
 OVERDUE_LIMIT = 50
 
@@ -73,8 +76,9 @@ def _progress_model():
         return None
 
 
-def latest_published_progress(participation_ids) -> dict[int, object]:
-    """Each municipality's latest published progress entry, by participation id (one query)."""
+def latest_published_progress(participation_ids, fields=None) -> dict[int, object]:
+    """Each municipality's latest published progress entry, by participation id (one query); ``fields``: load
+    only these columns (and the keys)."""
     model = _progress_model()
     ids = list(participation_ids)
     if model is None or not ids:
@@ -83,7 +87,10 @@ def latest_published_progress(participation_ids) -> dict[int, object]:
     latest = Subquery(model.objects.filter(participation=OuterRef("pk"), state=published)
                       .order_by("-happened_on", "-published_at", "-id").values("pk")[:1])
     latest_ids = Participation.objects.filter(pk__in=ids).annotate(latest_id=latest).values("latest_id")
-    return {entry.participation_id: entry for entry in model.objects.filter(pk__in=latest_ids)}
+    entries = model.objects.filter(pk__in=latest_ids)
+    if fields:
+        entries = entries.only("participation_id", *fields)
+    return {entry.participation_id: entry for entry in entries}
 
 
 @dataclass
@@ -100,14 +107,20 @@ class MunicipalityCard:
         return self.latest.what_happened if self.latest is not None else ""
 
 
-def municipality_cards(*, user, programme: Programme, board: list[dict] | None = None) -> list[MunicipalityCard]:
+CARD_FIELDS = ("status", "happened_on", "what_happened")  # what a dashboard card shows of the latest entry
+
+
+def municipality_cards(*, user, programme: Programme, board: list[dict] | None = None,
+                       latest_fields=None, with_advisors: bool = True) -> list[MunicipalityCard]:
     """A card per municipality the person may see, with its traffic light: the board's reads plus one.
 
-    Each board row gets its card as ``row["card"]``, so a page can show the board and the lights together."""
+    Each board row gets its card as ``row["card"]``, so a page can show the board and the lights together.
+    ``latest_fields``: load only these columns of the latest progress entries (e.g. ``CARD_FIELDS``);
+    ``with_advisors=False``: cards without their advisors (one query less)."""
     if board is None:
-        board = board_for_user(user=user, programme=programme)
+        board = board_for_user(user=user, programme=programme, with_advisors=with_advisors)
     rows = [(group["cohort"], row) for group in board for row in group["rows"]]
-    latest = latest_published_progress(row["participation"].pk for _cohort, row in rows)
+    latest = latest_published_progress((row["participation"].pk for _cohort, row in rows), fields=latest_fields)
     cards = []
     for cohort, row in rows:
         participation = row["participation"]
@@ -122,9 +135,10 @@ def municipality_cards(*, user, programme: Programme, board: list[dict] | None =
     return cards
 
 
-def timeline_picture(*, user, programme: Programme) -> dict:
-    """The timeline page's data and picture (the same selector and geometry), for a dashboard to show."""
-    data = timeline_for_user(user=user, programme=programme)
+def timeline_picture(*, user, programme: Programme, participations=None) -> dict:
+    """The timeline page's data and picture (the same selector and geometry), for a dashboard to show;
+    ``participations``: only these municipalities' rows (the phases and whole-programme row always)."""
+    data = timeline_for_user(user=user, programme=programme, participations=participations)
     picture = None
     if programme.starts_on and programme.ends_on:
         picture = build_timeline(
@@ -144,8 +158,22 @@ def _meeting_selectors():
     return selectors
 
 
-def politician_dashboard(*, user, programme: Programme) -> dict:
-    """Timeline, a card per municipality, upcoming follow-group meetings and the latest published minutes."""
+def page_of_groups(groups: list[dict], number, per_page: int | None = None):
+    """One page of board rows across the cohorts, regrouped: (page, the groups with rows on it). Each group
+    keeps its ``columns`` (counts per stage over the whole cohort, not only this page)."""
+    rows = [(group, row) for group in groups for row in group["rows"]]
+    page = Paginator(rows, per_page or BOARD_PER_PAGE).get_page(number)
+    shown: dict[int, dict] = {}
+    for group, row in page.object_list:
+        shown.setdefault(id(group), {**group, "rows": []})["rows"].append(row)
+    return page, list(shown.values())
+
+
+def politician_dashboard(*, user, programme: Programme, light: str = "", cohort_id: int | None = None,
+                         page=None) -> dict:
+    """Timeline, a page of municipality cards (of one colour and/or cohort, or all), upcoming follow-group
+    meetings and the latest published minutes. The light counts cover every municipality; the timeline shows
+    the phases, the whole programme's milestones and the municipalities of the cards on the page."""
     meetings = _meeting_selectors()
     from workshops.models import Meeting
 
@@ -153,11 +181,20 @@ def politician_dashboard(*, user, programme: Programme) -> dict:
                                      when="upcoming").exclude(status=Meeting.Status.CANCELLED)
     minutes = meetings.meetings_for_user(user=user, programme=programme).filter(
         minutes_published_at__isnull=False).order_by("-minutes_published_at", "-pk")
-    cards = municipality_cards(user=user, programme=programme)
+    all_cards = municipality_cards(user=user, programme=programme, latest_fields=CARD_FIELDS, with_advisors=False)
+    cohorts = list({card.cohort.pk: card.cohort for card in all_cards}.values())
+    matching = [card for card in all_cards if (not light or card.light.colour == light)
+                and (cohort_id is None or card.cohort.pk == cohort_id)]
+    card_page = Paginator(matching, CARDS_PER_PAGE).get_page(page)
+    cards = list(card_page.object_list)
     return {
-        **timeline_picture(user=user, programme=programme),
+        **timeline_picture(user=user, programme=programme, participations=[c.participation for c in cards]),
         "cards": cards,
-        "light_counts": _light_counts(cards),
+        "page": card_page,
+        "municipality_count": len(all_cards),
+        "matching_count": len(matching),
+        "card_cohorts": cohorts,
+        "light_counts": _light_counts(all_cards),
         "upcoming_meetings": list(upcoming[:UPCOMING_LIMIT]),
         "minutes_meetings": list(minutes[:MINUTES_LIMIT]),
         "has_progress": _progress_model() is not None,
@@ -182,15 +219,17 @@ def _count_answers(response: str):
     return Subquery(answers, output_field=IntegerField())
 
 
-def cohort_dashboard(*, user, programme: Programme, cohort_id: int | None = None, status: str = "") -> dict:
+def cohort_dashboard(*, user, programme: Programme, cohort_id: int | None = None, status: str = "",
+                     page=None) -> dict:
     """The board, overdue milestones, upcoming meetings with answers, attendance and advisor workload, for one
-    cohort (or all) and one traffic-light colour (or all)."""
+    cohort (or all) and one traffic-light colour (or all). Board rows and attendance show one page of the
+    matching municipalities; counts, overdue milestones and workload cover all of them."""
     from workshops.models import Meeting, MeetingInvitation
 
     meetings = _meeting_selectors()
     today = timezone.localdate()
     board = board_for_user(user=user, programme=programme)
-    cards = municipality_cards(user=user, programme=programme, board=board)
+    cards = municipality_cards(user=user, programme=programme, board=board, latest_fields=("status",))
     workload = Counter()
     advisors = {}
     for card in cards:
@@ -208,6 +247,8 @@ def cohort_dashboard(*, user, programme: Programme, cohort_id: int | None = None
                                                               for stage in Participation.Stage]})
     shown = [row["card"] for group in groups for row in group["rows"]]
     shown_ids = {card.participation.pk for card in shown}
+    board_page, page_groups = page_of_groups(groups, page)
+    page_cards = [row["card"] for group in page_groups for row in group["rows"]]
 
     overdue = milestone_list_for_user(user=user, programme=programme).filter(
         status__in=OPEN_STATUSES, due_on__lt=today).filter(
@@ -222,7 +263,7 @@ def cohort_dashboard(*, user, programme: Programme, cohort_id: int | None = None
     upcoming = upcoming.annotate(**{f"{answer}_count": _count_answers(answer)
                                     for answer in ("maybe", "no", "pending")})
 
-    municipality_ids = {card.participation.municipality_id for card in shown}
+    municipality_ids = {card.participation.municipality_id for card in page_cards}
     attendance = {row["municipality_id"]: row for row in MeetingInvitation.objects.filter(
         meeting__programme=programme, municipality_id__in=municipality_ids,
         meeting__ends_at__lte=timezone.now()).exclude(meeting__status=Meeting.Status.CANCELLED)
@@ -231,10 +272,11 @@ def cohort_dashboard(*, user, programme: Programme, cohort_id: int | None = None
             attended=Count("meeting", distinct=True, filter=Q(attended=True)))}
     attendance_rows = [{"card": card, "attended": attendance.get(card.participation.municipality_id, {}).get(
         "attended", 0), "invited": attendance.get(card.participation.municipality_id, {}).get("invited", 0)}
-        for card in shown]
+        for card in page_cards]
 
     return {
-        "cohorts": groups,
+        "cohorts": page_groups,
+        "page": board_page,
         "cards": shown,
         "light_counts": _light_counts(shown),
         "overdue_milestones": overdue[:OVERDUE_LIMIT],

@@ -395,6 +395,14 @@ class Milestone(Bilingual, models.Model):
     def title(self):
         return self.localized("title")
 
+    def get_status_display(self) -> str:
+        """The status's label; a direct lookup, as pages show it for every milestone (Django's generic
+        ``get_FOO_display`` hashes the whole choice list on each call)."""
+        try:
+            return str(self.Status(self.status).label)
+        except ValueError:
+            return str(self.status)
+
     @property
     def is_overdue(self) -> bool:
         return self.status in (self.Status.PLANNED, self.Status.IN_PROGRESS) and self.due_on < timezone.localdate()

@@ -60,7 +60,8 @@ def programme_detail_for_user_or_404(*, user, slug: str) -> Programme:
     """The programme with its organisations, objectives and cohorts; each cohort's ``visible_participations``
     are the municipalities the person may see."""
     scope = scope_of(user)
-    participations = Participation.objects.filter(scope.participation_filter()).select_related("municipality")
+    participations = Participation.objects.filter(scope.participation_filter()).select_related(
+        "municipality").only("cohort_id", "stage", "municipality__name")  # what the cohort lists show
     programme = get_object_or_404(
         Programme.objects.prefetch_related(
             Prefetch("organisation_links", queryset=ProgrammeOrganisation.objects.select_related("organisation")),
@@ -224,11 +225,20 @@ def spending_get_for_user_or_404(*, user, pk: int) -> Spending:
 
 # --- Timeline and cohort board ----------------------------------------------------------------------------
 
-def timeline_for_user(*, user, programme: Programme) -> dict:
-    """Phases, the whole programme's milestones and each visible municipality's milestones (three queries)."""
+def timeline_for_user(*, user, programme: Programme, participations=None) -> dict:
+    """Phases, the whole programme's milestones and each visible municipality's milestones (three queries).
+
+    ``participations``: only these municipalities' rows and milestones (a page of
+    ``visible_participations``); the phases and the whole programme's milestones are always there."""
     phases = list(phase_list(programme=programme))
-    participations = list(visible_participations(user=user, programme=programme))
-    milestones = list(milestone_list_for_user(user=user, programme=programme))
+    milestones = milestone_list_for_user(user=user, programme=programme)
+    if participations is None:
+        participations = list(visible_participations(user=user, programme=programme))
+    else:
+        participations = list(participations)
+        milestones = milestones.filter(Q(participation__isnull=True)
+                                       | Q(participation_id__in=[p.pk for p in participations]))
+    milestones = list(milestones)
     by_participation = defaultdict(list)
     programme_level = []
     for milestone in milestones:
@@ -241,15 +251,20 @@ def timeline_for_user(*, user, programme: Programme) -> dict:
             "milestones": milestones}
 
 
-def board_for_user(*, user, programme: Programme) -> list[dict]:
-    """Per cohort, the municipalities the person may see with their stage, advisors and overdue milestones."""
+def board_for_user(*, user, programme: Programme, with_advisors: bool = True) -> list[dict]:
+    """Per cohort, the municipalities the person may see with their stage, advisors and overdue milestones
+    (``with_advisors=False``: no advisors, one query less, for a page that does not show them)."""
     today = timezone.localdate()
-    advisors = RoleAssignment.objects.filter(role=Role.ADVISOR).filter(
-        Q(ends_on__isnull=True) | Q(ends_on__gte=today)).select_related("user").order_by("user__full_name")
     participations = visible_participations(user=user, programme=programme).annotate(
         overdue_count=Count("milestones", filter=Q(milestones__status__in=OPEN_STATUSES,
                                                    milestones__due_on__lt=today)),
-    ).prefetch_related(Prefetch("roleassignment_set", queryset=advisors, to_attr="advisor_roles"))
+    )
+    if with_advisors:
+        advisors = RoleAssignment.objects.filter(role=Role.ADVISOR).filter(
+            Q(ends_on__isnull=True) | Q(ends_on__gte=today)).select_related("user").only(
+            "participation", "user__full_name", "user__email", "user__erased_at").order_by("user__full_name")
+        participations = participations.prefetch_related(
+            Prefetch("roleassignment_set", queryset=advisors, to_attr="advisor_roles"))
     stages = list(Participation.Stage)
     cohorts: dict[int, dict] = {}
     for participation in participations:
@@ -257,7 +272,7 @@ def board_for_user(*, user, programme: Programme) -> list[dict]:
         current = stages.index(participation.stage)
         group["rows"].append({
             "participation": participation,
-            "advisors": [role.user for role in participation.advisor_roles],
+            "advisors": [role.user for role in participation.advisor_roles] if with_advisors else [],
             "cells": [{"stage": stage, "state": "current" if i == current else "passed" if i < current else "ahead"}
                       for i, stage in enumerate(stages)],
         })

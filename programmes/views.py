@@ -341,6 +341,7 @@ def phase_move(request, pk):
 # --- Milestones -----------------------------------------------------------------------------------------
 
 MILESTONE_QUERY = ("where", "status", "page")
+MILESTONES_PER_PAGE = 25
 
 
 def _mark_neighbours(milestones) -> None:
@@ -361,7 +362,7 @@ def _milestones_context(request, programme, **extra) -> dict:
     if filters.is_valid():
         where, status = filters.cleaned_data["where"], filters.cleaned_data["status"]
     page = paginate(request, milestone_list_for_user(user=user, programme=programme, where=where, status=status),
-                    per_page=100)
+                    per_page=MILESTONES_PER_PAGE)
     items = list(page.object_list)
     _mark_neighbours(items)
     for milestone in items:
@@ -598,10 +599,14 @@ def spending_delete(request, pk):
 
 # --- Timeline, cohort board, history ------------------------------------------------------------------------
 
+TIMELINE_PER_PAGE = 20  # municipality rows; the phases and the whole programme's milestones are on every page
+
 @login_required
 def timeline(request, slug):
     programme = programme_get_for_user_or_404(user=request.user, slug=slug)
-    data = timeline_for_user(user=request.user, programme=programme)
+    page = paginate(request, visible_participations(user=request.user, programme=programme),
+                    per_page=TIMELINE_PER_PAGE)
+    data = timeline_for_user(user=request.user, programme=programme, participations=page.object_list)
     today = timezone.localdate()
     picture = None
     if programme.starts_on and programme.ends_on:
@@ -612,16 +617,17 @@ def timeline(request, slug):
         )
     return render(request, "programmes/timeline.html", {
         **_programme_context(request, programme, "timeline"), **data, "picture": picture, "today": today,
-        "today_in_range": programme.contains(today),
+        "today_in_range": programme.contains(today), "page": page,
     })
 
 
 @login_required
 def board(request, slug):
     programme = programme_get_for_user_or_404(user=request.user, slug=slug)
+    page, cohorts = dashboards.page_of_groups(board_for_user(user=request.user, programme=programme),
+                                              request.GET.get("page"))
     return render(request, "programmes/board.html", {
-        **_programme_context(request, programme, "board"), "cohorts": board_for_user(user=request.user,
-                                                                                       programme=programme),
+        **_programme_context(request, programme, "board"), "cohorts": cohorts, "page": page,
     })
 
 
@@ -643,9 +649,17 @@ def history(request, slug):
 def dashboard(request, slug):
     """The politicians' plain-language overview; read-only, for everyone who can see the programme."""
     programme = programme_get_for_user_or_404(user=request.user, slug=slug)
+    light = request.GET.get("light", "")
+    if light not in dashboards.TRAFFIC_LIGHT_COLOURS:
+        light = ""
+    cohort = request.GET.get("cohort", "")
+    cohort_id = int(cohort) if cohort.isdigit() else None
     return render(request, "programmes/dashboard_politician.html", {
         **_programme_context(request, programme, "dashboard"),
-        **dashboards.politician_dashboard(user=request.user, programme=programme),
+        **dashboards.politician_dashboard(user=request.user, programme=programme, light=light,
+                                          cohort_id=cohort_id, page=request.GET.get("page")),
+        "light": light, "cohort_id": cohort_id, "query": urlencode({k: v for k, v in (
+            ("light", light), ("cohort", cohort_id or "")) if v}),
         "today": timezone.localdate(), "today_in_range": programme.contains(timezone.localdate()),
     })
 
@@ -660,7 +674,8 @@ def cohort_dashboard(request, slug):
     context = {
         **_programme_context(request, programme, "cohort-dashboard"), "filters": filters,
         **dashboards.cohort_dashboard(user=request.user, programme=programme, cohort_id=cleaned.get("cohort"),
-                                      status=cleaned.get("status") or ""),
+                                      status=cleaned.get("status") or "", page=request.GET.get("page")),
+        "query": _query(request, "cohort", "status"),
     }
     if request.htmx and not request.htmx.history_restore_request:
         return render(request, "programmes/dashboard_cohort.html#dashboard-body", context)
