@@ -20,6 +20,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -35,6 +36,7 @@ from .models import (
     STAGE_ORDER,
     AdvisorySession,
     AgreedAction,
+    EntryComment,
     Indicator,
     Measurement,
     Municipality,
@@ -309,9 +311,13 @@ def progress_entries_for(*, user, participation: Participation) -> QuerySet[Prog
     entries = ProgressEntry.objects.filter(participation=participation)
     if not can_view_drafts(user, participation):
         entries = entries.filter(state=ProgressEntry.State.PUBLISHED)
+    # The comment count as a subquery, not a join and GROUP BY: the paginator's count() then leaves it out.
+    comments = (EntryComment.objects.filter(entry=OuterRef("pk")).order_by().values("entry")
+                .annotate(n=Count("pk")).values("n"))
     return (entries.select_related("author")
-            .prefetch_related("photos", "measurements__indicator")
-            .annotate(comment_count=Count("comments", distinct=True))
+            .prefetch_related("photos", Prefetch("measurements",
+                                                 queryset=Measurement.objects.select_related("indicator")))
+            .annotate(comment_count=Coalesce(Subquery(comments), 0))
             .order_by("-happened_on", "-id"))
 
 
