@@ -1,10 +1,9 @@
 from django import forms
 from django.db.models import Exists, OuterRef
-from django.forms.utils import flatatt
-from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role
+from circular_cities.widgets import FastSelect
 from municipalities.sdgs import SDG_CHOICES
 from programmes.models import LocalChallenge, Programme
 
@@ -13,35 +12,6 @@ from .models import Adoption, LibraryItem, ModerationAction, Thread, Visibility
 STREAM_CHOICES = [("", _("Any material stream"))] + LocalChallenge.MaterialStream.choices
 STRATEGY_CHOICES = [("", _("Any strategy"))] + LocalChallenge.Strategy.choices
 MARKDOWN_HELP = _("You can use Markdown: **bold**, *italic*, lists, links and ## headings. HTML is removed.")
-
-
-class FastSelect(forms.Select):
-    """A single-choice ``<select>`` written in Python rather than through the widget templates (one template per
-    option): the filter bars of the national lists render it on every request. Same markup, same escaping."""
-
-    def render(self, name, value, attrs=None, renderer=None):
-        final_attrs = self.build_attrs(self.attrs, attrs)
-        final_attrs["name"] = name
-        selected = set(self.format_value(value))
-        done = False
-
-        def option(option_value, label):
-            nonlocal done
-            option_value = "" if option_value is None else str(option_value)
-            is_selected = not done and option_value in selected
-            done = done or is_selected
-            return format_html('<option value="{}"{}>{}</option>', option_value,
-                               " selected" if is_selected else "", label)
-
-        parts = []
-        for option_value, label in self.choices:
-            if isinstance(label, (list, tuple)):
-                parts.append(format_html('<optgroup label="{}">{}</optgroup>', option_value, format_html_join(
-                    "", "{}", ((option(v, lab),) for v, lab in label))))
-            else:
-                parts.append(option(option_value, label))
-        return format_html("<select{}>{}</select>", flatatt(final_attrs), format_html_join(
-            "", "{}", ((part,) for part in parts)))
 
 
 def _search_input(**attrs):

@@ -1,11 +1,10 @@
 """Forms of the facilitator screens. They parse and show input; services validate again and write."""
 
 from django import forms
-from django.forms.utils import flatatt
-from django.utils.html import format_html
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+
+from circular_cities.widgets import FastSelect
 
 from .models import (
     BudgetLine,
@@ -19,25 +18,6 @@ from .models import (
     Spending,
 )
 from .selectors import programme_people
-
-
-class FastSelect(forms.Select):
-    """A select that writes its options in Python instead of one template per option: the same HTML as
-    Django's ``select.html`` / ``select_option.html``, at a fraction of the cost for long lists (every
-    municipality or person of a national programme)."""
-
-    def render(self, name, value, attrs=None, renderer=None):
-        widget = self.get_context(name, value, attrs)["widget"]
-        parts = [format_html('<select name="{}"{}>', widget["name"], flatatt(widget["attrs"]))]
-        for group_name, options, _index in widget["optgroups"]:
-            if group_name:
-                parts.append(format_html('\n  <optgroup label="{}">', group_name))
-            parts.extend(format_html('\n  <option value="{}"{}>{}</option>', str(option["value"]),
-                                     flatatt(option["attrs"]), option["label"]) for option in options)
-            if group_name:
-                parts.append(mark_safe("\n  </optgroup>"))  # noqa: S308 (a constant)
-        parts.append(mark_safe("\n</select>"))  # noqa: S308 (a constant)
-        return mark_safe("".join(parts))  # noqa: S308 (every part is escaped by format_html)
 
 
 class DateInput(forms.DateInput):
