@@ -24,8 +24,10 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from circular_cities.datacache import data_changed
+
 from .models import DeletionRequest, Invitation, Role, User
-from .sessions import end_sessions
+from .sessions import DATABASE_SESSION_ENGINES, end_sessions
 
 DELETE, KEEP, ACTOR = "delete", "keep", "actor"
 
@@ -289,6 +291,7 @@ def erase_person(*, user: User, by: User | None = None, note: str = "") -> dict:
 
     DeletionRequest.objects.filter(user=user, outcome=DeletionRequest.Outcome.OPEN).update(
         outcome=DeletionRequest.Outcome.ERASED, handled_at=timezone.now(), handled_by=by, note=note)
+    data_changed()  # the scrubbed copies were updated in bulk
     person.refresh_from_db()
     return counts
 
@@ -341,7 +344,7 @@ def apply_retention(*, now=None) -> dict[str, int]:
         "session records": UserSession.objects.filter(
             last_seen_at__lt=now - timezone.timedelta(seconds=settings.SESSION_ABSOLUTE_TIMEOUT_SECONDS)).delete()[0],
     }
-    if settings.SESSION_ENGINE == "django.contrib.sessions.backends.db":
+    if settings.SESSION_ENGINE in DATABASE_SESSION_ENGINES:
         counts["expired sessions"] = Session.objects.filter(expire_date__lt=now).delete()[0]
     return counts
 

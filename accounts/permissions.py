@@ -62,12 +62,21 @@ def active_roles(user):
 
 
 def scope_of(user) -> Scope:
-    """The user's scope, computed with two queries and cached on the user object for the request."""
+    """The user's scope: two queries, kept on the user object for the request and in the cache until a row changes."""
     if user is None or not user.is_authenticated or not user.is_active:
         return EMPTY_SCOPE
     cached = getattr(user, "_cc_scope", None)
     if cached is not None:
         return cached
+    from circular_cities.datacache import cached_value
+
+    # kept between requests until a row changes (a role, a participation, the person): circular_cities/datacache.py
+    scope = cached_value("scope", user.pk, user.is_superuser, build=lambda: _compute_scope(user))
+    user._cc_scope = scope
+    return scope
+
+
+def _compute_scope(user) -> Scope:
     from programmes.models import Participation
 
     sets: dict[str, set[int]] = {k: set() for k in ("fac", "obs", "pol", "adv_p", "adv_part", "staff_m")}
@@ -112,7 +121,6 @@ def scope_of(user) -> Scope:
         staff_programmes=frozenset(staff_progs),
         _whole_programmes=frozenset(sets["fac"] | sets["obs"] | sets["pol"]),
     )
-    user._cc_scope = scope
     return scope
 
 

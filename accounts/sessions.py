@@ -22,6 +22,8 @@ LOGIN_AT = "_cc_login_at"
 SEEN_AT = "_cc_seen_at"
 # Last-activity stamps are written at most this often, so a busy page does not save the session on every request.
 SEEN_RESOLUTION_SECONDS = 60
+# Session engines that keep every session in the database table (cached_db also keeps a copy in the cache).
+DATABASE_SESSION_ENGINES = ("django.contrib.sessions.backends.db", "django.contrib.sessions.backends.cached_db")
 
 
 def mark_login(request) -> None:
@@ -91,12 +93,12 @@ def end_sessions(user, *, keep_session_key: str | None = None) -> int:
         user_session.end()
         ended += 1
     # Sessions opened before allauth.usersessions tracked them: with database sessions, find them by owner.
-    if settings.SESSION_ENGINE == "django.contrib.sessions.backends.db":
+    if settings.SESSION_ENGINE in DATABASE_SESSION_ENGINES:
         store = import_module(settings.SESSION_ENGINE).SessionStore
         for session in Session.objects.filter(expire_date__gt=timezone.now()).exclude(
                 session_key=keep_session_key or "").iterator():
             if store().decode(session.session_data).get(SESSION_KEY) == str(user.pk):
-                session.delete()
+                store(session_key=session.session_key).delete()  # the cached copy too (cached_db)
                 ended += 1
     return ended
 

@@ -5,7 +5,7 @@ The cache holds nothing that must survive (login rate-limit counters, and report
 reports/cache.py), so an outage of Redis should not turn pages into errors: without this, every login fails with
 a 500 until Redis is back (allauth's rate limits take a lock with ``add`` and read and write a history). The
 price is that login rate limits are not enforced while Redis is unreachable. Each failure is logged as a
-warning.
+warning. It also keeps one Redis client per connection pool instead of making one per call.
 """
 
 import logging
@@ -33,6 +33,16 @@ def _soft(name, fallback):
 
 
 class FailSoftRedisCacheClient(RedisCacheClient):
+    def get_client(self, key=None, *, write=False):
+        """One ``redis.Redis`` per connection pool, not a new one (and its table of reply callbacks) on every
+        cache call: a page makes several."""
+        pool = self._get_connection_pool(write)
+        clients = self.__dict__.setdefault("_clients", {})
+        client = clients.get(id(pool))
+        if client is None:
+            client = clients[id(pool)] = self._client(connection_pool=pool)
+        return client
+
     add = _soft("add", lambda *a, **k: True)  # as on an empty cache (allauth's lock is then taken)
     get = _soft("get", lambda key, default, *a, **k: default)
     set = _soft("set", lambda *a, **k: None)

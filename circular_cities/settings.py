@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "simple_history",
     "django_celery_beat",
     "csp",
+    "circular_cities",
     "accounts",
     "municipalities",
     "programmes",
@@ -124,11 +125,15 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache, Celery ----------------------------------------------------------------------
 REDIS_URL = env.str("REDIS_URL", default="")
+# How long a kept page part or report may lag behind a write that sends no signal (circular_cities/datacache.py).
+DATA_CACHE_SECONDS = env.int("DATA_CACHE_SECONDS", default=5 * 60)
 if REDIS_URL:
     # Fails soft: while Redis is down the cache misses instead of failing every login (circular_cities/cache.py).
     CACHES = {"default": {"BACKEND": "circular_cities.cache.FailSoftRedisCache", "LOCATION": REDIS_URL}}
     CELERY_BROKER_URL = REDIS_URL
     CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+    # Sessions are read from Redis and written through to the database, so a Redis restart logs nobody out.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     # A cache every local process shares, so login rate limits hold across workers.
     CACHES = {

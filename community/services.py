@@ -13,6 +13,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
+from circular_cities.datacache import data_changed
 from circular_cities.uploads import clean_document, clean_image
 
 from .markdown import markdown_to_text
@@ -422,6 +423,7 @@ def moderate(*, target, by: User, action: str, reason: str = "") -> ModerationAc
     entry.full_clean()
     entry.save()
     Report.objects.filter(resolved_at__isnull=True, **{kind: target}).update(resolved_at=now, resolved_by=by)
+    data_changed()
     return entry
 
 

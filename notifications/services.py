@@ -25,6 +25,8 @@ from django.db.models import F
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from circular_cities.datacache import data_changed
+
 from . import engine
 from .models import (
     KIND_CATEGORY,
@@ -215,7 +217,9 @@ def notification_mark_read(*, notification: Notification, now: datetime) -> Noti
 
 
 def notifications_mark_all_read(*, user, now: datetime) -> int:
-    return Notification.objects.filter(recipient=user, read_at__isnull=True).update(read_at=now)
+    marked = Notification.objects.filter(recipient=user, read_at__isnull=True).update(read_at=now)
+    data_changed()
+    return marked
 
 
 @transaction.atomic

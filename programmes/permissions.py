@@ -78,3 +78,17 @@ def can_complete_milestone(user, milestone) -> bool:
 def can_view_cohort_dashboard(user, programme) -> bool:
     """The cohort dashboard (workload, attendance, overdue work) is for the programme's facilitators."""
     return is_facilitator_of(user, programme.pk)
+
+
+def programme_viewer(user, programme) -> str:
+    """Whom a programme page is for, as far as what it shows depends on it (the ``vary`` of a kept page part,
+    circular_cities/datacache.py): everybody who sees the whole programme with the same roles in it sees the
+    same page; an advisor or municipal staff member of the programme sees their own."""
+    scope = scope_of(user)
+    if programme.pk in scope.advisor_programmes | scope.staff_programmes:
+        return f"person:{user.pk}"
+    if scope.is_admin:
+        return f"admin:{user.is_staff}"
+    roles = "".join(flag for flag, ids in (("f", scope.facilitator_programmes), ("o", scope.observer_programmes),
+                                            ("p", scope.politician_programmes)) if programme.pk in ids)
+    return f"whole:{roles}" if roles else f"person:{user.pk}"

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Role
 from accounts.services import role_assign
+from circular_cities.datacache import data_changed
 
 from .models import (
     BudgetLine,
@@ -213,6 +214,7 @@ def _move(obj, siblings, direction: str) -> bool:
     for order, item in enumerate(items, start=1):
         item.order = order
     type(obj).objects.bulk_update(items, ["order"])
+    data_changed()  # bulk_update sends no signal
     obj.order = next(item.order for item in items if item.pk == obj.pk)
     return True
 

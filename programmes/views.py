@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_htmx.http import reswap, retarget
 
+from circular_cities.datacache import render_cached
 from circular_cities.utils import add_service_errors, paginate
 
 from . import dashboards, services
@@ -40,6 +41,7 @@ from .permissions import (
     can_view_budget,
     can_view_cohort_dashboard,
     can_view_history,
+    programme_viewer,
 )
 from .selectors import (
     OPEN_STATUSES,
@@ -654,14 +656,16 @@ def dashboard(request, slug):
         light = ""
     cohort = request.GET.get("cohort", "")
     cohort_id = int(cohort) if cohort.isdigit() else None
-    return render(request, "programmes/dashboard_politician.html", {
+    context = {
         **_programme_context(request, programme, "dashboard"),
-        **dashboards.politician_dashboard(user=request.user, programme=programme, light=light,
-                                          cohort_id=cohort_id, page=request.GET.get("page")),
         "light": light, "cohort_id": cohort_id, "query": urlencode({k: v for k, v in (
             ("light", light), ("cohort", cohort_id or "")) if v}),
         "today": timezone.localdate(), "today_in_range": programme.contains(timezone.localdate()),
-    })
+    }
+    return render_cached(request, "programmes/dashboard_politician.html", context, lambda: (
+        dashboards.politician_dashboard(user=request.user, programme=programme, light=light, cohort_id=cohort_id,
+                                        page=request.GET.get("page"))),
+        vary=(programme.pk, programme_viewer(request.user, programme)))
 
 
 @login_required

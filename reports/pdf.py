@@ -11,6 +11,7 @@ import hashlib
 from io import BytesIO
 from xml.sax.saxutils import escape
 
+from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
 from django.utils import timezone, translation
@@ -264,14 +265,12 @@ class PdfDocument:
         return buffer.getvalue()
 
     def cached_render(self) -> bytes:
-        """``render()`` once per fingerprint (reports/cache.py: the same time to live as the cached reports)."""
-        from .cache import REPORT_CACHE_SECONDS
-
+        """``render()`` once per fingerprint (the same time to live as every kept page part)."""
         key = f"reports:pdf:{self.fingerprint()}"
         content = cache.get(key)
         if content is None:
             content = self.render()
-            cache.set(key, content, timeout=REPORT_CACHE_SECONDS)
+            cache.set(key, content, timeout=settings.DATA_CACHE_SECONDS)
         return content
 
     def response(self, filename: str, *, inline: bool = False, cache_by_content: bool = False) -> HttpResponse:

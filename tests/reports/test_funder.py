@@ -327,7 +327,7 @@ def test_text_that_looks_like_a_formula_stays_text(client):
     assert cell.data_type == "s"
 
 
-def test_queries_do_not_grow_with_the_data(django_assert_num_queries, client):
+def test_queries_do_not_grow_with_the_data(django_assert_num_queries, client, keep_page_parts):
     small = build_programme()
     big = build_programme(extra=12, tag="B")
     facilitator = facilitator_of(small)
@@ -380,7 +380,7 @@ def test_a_finished_programme_with_no_data_still_renders(client):
         assert client.get(reverse(name, args=[programme.slug])).status_code == 200
 
 
-def test_the_cached_report_follows_the_data_and_each_readers_language(client):
+def test_the_cached_report_follows_the_data_and_each_readers_language(client, keep_page_parts):
     """The report is cached per programme and language (reports/cache.py); a published entry shows at once, a
     reader who may not see the report still gets 403 when it is cached."""
     programme = build_programme()
