@@ -51,6 +51,7 @@ def main(argv=None) -> int:
     parser.add_argument("--redis", default="redis://127.0.0.1:6379/15")
     args = parser.parse_args(argv)
     _setup(args)
+    from django.conf import settings
     from django.core.cache import cache
     from django.db import connection
     from django.test import Client
@@ -61,7 +62,7 @@ def main(argv=None) -> int:
 
     info = json.loads((ROOT / "var" / "bench" / "dataset.json").read_text())
     client = Client(HTTP_ACCEPT_LANGUAGE="da")
-    client.force_login(User.objects.get(email=info["users"][args.role]))
+    client.force_login(User.objects.get(email=info["users"][args.role]), backend=settings.AUTHENTICATION_BACKENDS[0])
 
     def get(path):
         return client.get(path, secure=True)
