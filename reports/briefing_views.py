@@ -1,13 +1,20 @@
 """The follow-group meeting briefing: a printable page and the same as a PDF (issue 7). Read-only: whoever may
-see the meeting may read its briefing; any other meeting, or one the person may not see, answers 404."""
+see the meeting may read its briefing; any other meeting, or one the person may not see, answers 404.
+
+Both are kept until the data changes (circular_cities/datacache.py): the page's body and the PDF's bytes, per
+meeting and viewer (``briefing_viewer``). The permission check runs on every request, outside what is kept."""
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.shortcuts import render
+from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
+
+from accounts.permissions import scope_of
+from circular_cities.datacache import render_cached
+from programmes.permissions import programme_viewer
 
 from .briefing import (
     briefing_document,
@@ -17,32 +24,62 @@ from .briefing import (
     headline_figures,
     period_text,
 )
+from .cache import kept
 
 BRIEFING_PER_PAGE = 10  # municipalities per screen page
+
+
+def briefing_viewer(user, meeting) -> str:
+    """Whom a briefing is for, as far as what it shows depends on it (the ``vary`` of what is kept).
+
+    The briefing shows the municipalities and milestones the person may see (``programme_viewer``: everybody
+    who sees the whole programme with the same roles shares one copy) and the previous follow-group meeting's
+    decisions when the person may see that meeting and read its minutes. Admins, facilitators and politicians
+    see every follow-group meeting by their role (facilitators also read unpublished minutes: their roles are
+    part of ``programme_viewer``); anybody else sees one only when invited to it, so their briefing is their own.
+    """
+    programme = meeting.programme
+    scope = scope_of(user)
+    if not (scope.is_admin or programme.pk in scope.facilitator_programmes | scope.politician_programmes):
+        return f"person:{user.pk}"
+    return programme_viewer(user, programme)
 
 
 @require_GET
 @login_required
 def briefing(request, pk: int):
     meeting = briefing_meeting_get_for_user_or_404(user=request.user, pk=pk)
-    data = briefing_for_meeting(user=request.user, meeting=meeting)
-    # A national programme's briefing covers a hundred municipalities: the screen shows them a page at a time
-    # (the figures at the top count them all); the PDF has every one of them.
-    page = Paginator(data.municipalities, BRIEFING_PER_PAGE).get_page(request.GET.get("page"))
-    return render(request, "reports/briefing.html", {
-        "briefing": data, "meeting": meeting, "programme": data.programme, "title": briefing_title(meeting),
-        "period": period_text(data), "figures": headline_figures(data), "page": page,
-        "municipalities": page.object_list,
-    })
+    programme = meeting.programme
+    context = {"meeting": meeting, "programme": programme, "title": briefing_title(meeting)}
+
+    def build() -> dict:
+        data = briefing_for_meeting(user=request.user, meeting=meeting)
+        # A national programme's briefing covers a hundred municipalities: the screen shows them a page at a
+        # time (the figures at the top count them all); the PDF has every one of them.
+        page = Paginator(data.municipalities, BRIEFING_PER_PAGE).get_page(request.GET.get("page"))
+        return {"briefing": data, "programme": data.programme, "period": period_text(data),
+                "figures": headline_figures(data), "page": page, "municipalities": page.object_list}
+
+    return render_cached(request, "reports/briefing.html", context, build,
+                         vary=(meeting.pk, briefing_viewer(request.user, meeting)))
 
 
 @require_GET
 @login_required
 def briefing_pdf(request, pk: int):
     meeting = briefing_meeting_get_for_user_or_404(user=request.user, pk=pk)
-    data = briefing_for_meeting(user=request.user, meeting=meeting)
+
+    def build() -> bytes:
+        data = briefing_for_meeting(user=request.user, meeting=meeting)
+        # Whoever's briefing comes out the same (the same municipalities, milestones and minutes, the same
+        # language) gets the same file: rendering is kept under a digest of the content too (reports/pdf.py).
+        return briefing_document(data).cached_render()
+
+    # the whole file, per meeting, viewer, language and data version, kept in the process too (reports/cache.py):
+    # a warm request computes and fetches nothing but the data version
+    content = kept("briefing-pdf", meeting.pk, briefing_viewer(request.user, meeting), build=build, local=True)
     day = timezone.localtime(meeting.starts_at).date().isoformat()
     filename = f"briefing-{day}-{slugify(meeting.title)[:40] or meeting.pk}-{get_language() or 'da'}.pdf"
-    # Whoever's briefing comes out the same (the same municipalities, milestones and minutes, the same language)
-    # gets the same file: it is cached under a digest of its content (reports/pdf.py), never under the person.
-    return briefing_document(data).response(filename, cache_by_content=True)
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpResponse
 from django.shortcuts import render
@@ -21,12 +20,18 @@ from django.views.decorators.http import require_GET
 
 from programmes.display import format_dkk
 from programmes.permissions import can_edit_programme, can_view_history
-from programmes.selectors import programme_get_for_user_or_404
 
-from .cache import cached
-from .funder import display, funder_report, open_data, open_data_programme_or_404, report_charts, report_tables
+from .cache import cached, kept
+from .funder import (
+    display,
+    funder_programme_or_404,
+    funder_report,
+    open_data,
+    open_data_programme_or_404,
+    report_charts,
+    report_tables,
+)
 from .pdf import PAGE_WIDTH, PdfDocument
-from .permissions import can_view_funder_report
 from .tabular import XLSX_TYPE, Section, csv_bytes, xlsx_bytes
 
 SECTION_ORDER = ("budget", "stages", "municipalities", "solution_models", "partners", "skills", "indicators")
@@ -34,10 +39,7 @@ SECTION_ORDER = ("budget", "stages", "municipalities", "solution_models", "partn
 
 def _programme(request, slug):
     """The programme, once the person may read its funder report (403 for others who see it, 404 otherwise)."""
-    programme = programme_get_for_user_or_404(user=request.user, slug=slug)
-    if not can_view_funder_report(request.user, programme):
-        raise PermissionDenied
-    return programme
+    return funder_programme_or_404(user=request.user, slug=slug)
 
 
 def _report(request, programme):
@@ -63,8 +65,10 @@ def _sections(tables) -> list[Section]:
 @login_required
 def funder_report_page(request, slug):
     programme = _programme(request, slug)
+    # what _programme_head.html needs to show the programme's navigation: all that depends on the person
+    can_edit, can_history = can_edit_programme(request.user, programme), can_view_history(request.user, programme)
 
-    def body():
+    def body() -> str:
         report, tables = _report(request, programme)
         return render_to_string("reports/_funder_body.html", {
             "programme": programme, "report": report, "tables": tables,
@@ -72,11 +76,18 @@ def funder_report_page(request, slug):
             "key_figures": [(key, label, display(value, kind)) for key, label, value, kind in report.key_figures()],
         })
 
+    def content() -> str:
+        # the report's body is the same for every reader: kept once, whatever the navigation above it shows
+        return render_to_string("reports/funder.html#content", {
+            "programme": programme, "section": "funder", "body": mark_safe(cached("funder-page", programme, body)),  # noqa: S308 - our own template's output
+            "can_edit": can_edit, "can_view_budget": True, "can_view_history": can_history,
+        }, request=request)
+
+    # the navigation and the body together, per navigation, kept in the process too: a warm request reads
+    # the data version and nothing else (reports/cache.py)
+    content_html = kept("funder-content", programme.pk, can_edit, can_history, build=content, local=True)
     return render(request, "reports/funder.html", {
-        "programme": programme, "section": "funder", "body": mark_safe(cached("funder-page", programme, body)),  # noqa: S308 - our own template's output
-        # what _programme_head.html needs to show the programme's navigation
-        "can_edit": can_edit_programme(request.user, programme), "can_view_budget": True,
-        "can_view_history": can_view_history(request.user, programme),
+        "programme": programme, "content": mark_safe(content_html),  # noqa: S308 - our own template's output
     })
 
 
@@ -198,7 +209,7 @@ def open_data_csv(request, slug):
         return csv_bytes([section], spreadsheet=False)
 
     # the same for every visitor and every language: cached per programme and data version (reports/cache.py)
-    content = cached("open-data-csv", programme, build, per_language=False)
+    content = cached("open-data-csv", programme, build, per_language=False, local=True)
     return _open(_file(content, "text/csv; charset=utf-8", _filename(programme, "open-data", "csv")))
 
 
@@ -210,7 +221,7 @@ def open_data_json(request, slug):
         return json.dumps(open_data(programme=programme), cls=DjangoJSONEncoder, ensure_ascii=False,
                           indent=2).encode("utf-8")
 
-    response = HttpResponse(cached("open-data-json", programme, build, per_language=False),
+    response = HttpResponse(cached("open-data-json", programme, build, per_language=False, local=True),
                             content_type="application/json")
     response["Content-Disposition"] = f'inline; filename="{_filename(programme, "open-data", "json")}"'
     return _open(response)
