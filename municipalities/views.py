@@ -14,8 +14,9 @@ from django.views.decorators.http import require_POST
 from accounts.models import Role, RoleAssignment, User
 from accounts.permissions import can_invite
 from accounts.views import team_context
+from circular_cities.datacache import render_cached
 from circular_cities.utils import add_service_errors, paginate
-from programmes.permissions import can_edit_participation
+from programmes.permissions import can_edit_participation, programme_viewer
 
 from . import selectors, services
 from .forms import (
@@ -71,6 +72,7 @@ from .selectors import (
     participation_get_for_user_or_404,
     participation_indicators,
     participation_milestones,
+    participation_page_get_for_user_or_404,
     participation_partners,
     photo_get_for_user_or_404,
     progress_entries_for,
@@ -160,11 +162,8 @@ def _plan_context(user, participation) -> dict:
     return {"participation": participation, "can_edit": can_edit_participation(user, participation)}
 
 
-@login_required
-def participation_detail(request, pk):
-    participation = participation_get_for_user_or_404(user=request.user, pk=pk)
-    user = request.user
-    programme = participation.cohort.programme
+def _participation_page(user, participation, programme) -> dict:
+    """What the participation page's kept body shows (computed on a miss only)."""
     context = {
         **_challenge_context(user, participation), **_advisor_context(user, participation),
         **team_context(user, participation), **_plan_context(user, participation),
@@ -180,7 +179,24 @@ def participation_detail(request, pk):
         rows = list(participation_changes(participation=participation)[: HISTORY_ON_PAGE + 1])
         context["changes"] = describe_changes(participation=participation, rows=rows[:HISTORY_ON_PAGE])
         context["more_changes"] = len(rows) > HISTORY_ON_PAGE
-    return render(request, "municipalities/participation_detail.html", context)
+    return context
+
+
+def _participation_viewer(user, participation) -> tuple:
+    """The ``vary`` of a participation page's kept body: the participation, and whom it is for. Its staff and
+    advisors get their own copy (drafts, edit and remove buttons, "you" in the team); everybody who sees the
+    whole programme with the same roles shares one (programmes.permissions.programme_viewer)."""
+    return participation.pk, programme_viewer(user, participation.cohort.programme)
+
+
+@login_required
+def participation_detail(request, pk):
+    participation = participation_page_get_for_user_or_404(user=request.user, pk=pk)
+    programme = participation.cohort.programme
+    context = {"participation": participation, "programme": programme}
+    return render_cached(request, "municipalities/participation_detail.html", context,
+                         lambda: _participation_page(request.user, participation, programme),
+                         vary=_participation_viewer(request.user, participation))
 
 
 @login_required
@@ -284,12 +300,12 @@ def _progress_form_context(request, participation, form, entry=None, notice="", 
 
 @login_required
 def progress_list(request, pk):
-    participation = participation_get_for_user_or_404(user=request.user, pk=pk)
-    page = paginate(request, progress_entries_for(user=request.user, participation=participation), per_page=10)
-    return render(request, "municipalities/progress_list.html", {
-        "participation": participation, "programme": participation.cohort.programme, "page": page,
+    participation = participation_page_get_for_user_or_404(user=request.user, pk=pk)
+    context = {"participation": participation, "programme": participation.cohort.programme}
+    return render_cached(request, "municipalities/progress_list.html", context, lambda: {
+        "page": paginate(request, progress_entries_for(user=request.user, participation=participation), per_page=10),
         "can_write": can_write_progress(request.user, participation),
-    })
+    }, vary=_participation_viewer(request.user, participation))
 
 
 @login_required
@@ -590,6 +606,6 @@ def my_municipalities(request):
     """Advisors (and facilitators): the latest status of each municipality, with stalled tests first."""
     if not can_view_my_municipalities(request.user):
         raise PermissionDenied
-    page = paginate(request, selectors.my_municipalities(user=request.user), per_page=25)
-    return render(request, "municipalities/my_municipalities.html", {
-        "page": page, "stalled_after_weeks": STALLED_AFTER_WEEKS})
+    return render_cached(request, "municipalities/my_municipalities.html", {}, lambda: {
+        "page": paginate(request, selectors.my_municipalities(user=request.user), per_page=25),
+        "stalled_after_weeks": STALLED_AFTER_WEEKS}, vary=selectors.my_municipalities_viewer(request.user))

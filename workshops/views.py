@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from circular_cities.datacache import cached_html, render_cached
 from circular_cities.utils import add_service_errors, paginate
 from programmes.models import Participation
 from programmes.selectors import programme_get_for_user_or_404
@@ -65,8 +66,10 @@ from .selectors import (
     meeting_get_for_user_or_404,
     meeting_invitations,
     meeting_list,
+    meeting_page_get_for_user_or_404,
     meeting_people,
     month_grid,
+    my_answer,
     my_invitations_by_meeting,
     my_meetings,
     own_assessments,
@@ -156,12 +159,18 @@ def meeting_list_view(request, slug):
     kind = when = ""
     if filters.is_valid():
         kind, when = filters.cleaned_data["kind"], filters.cleaned_data["when"]
-    page = paginate(request, meeting_list(user=request.user, programme=programme, kind=kind, when=when), 20)
     query = urlencode({k: v for k, v in (("kind", kind), ("when", when)) if v})
-    context = {**_programme_context(request, programme, "list"), "page": page, "filters": filters, "query": query}
+    context = {**_programme_context(request, programme, "list"), "filters": filters, "query": query}
+
+    def build() -> dict:
+        return {**context, "page": paginate(
+            request, meeting_list(user=request.user, programme=programme, kind=kind, when=when), 20)}
+
+    # Kept per programme and person: the list shows the person's own answer to each meeting.
+    vary = (programme.pk, f"person:{request.user.pk}")
     if request.htmx:
-        return render(request, "workshops/meeting_list.html#results", context)
-    return render(request, "workshops/meeting_list.html", context)
+        return HttpResponse(cached_html(request, "workshops/meeting_list.html#results", build, vary=vary))
+    return render_cached(request, "workshops/meeting_list.html", context, build, vary=vary)
 
 
 def _shift(month: date, delta: int) -> date:
@@ -195,11 +204,17 @@ def calendar_month(request, slug):
 
 @login_required
 def meeting_detail_view(request, pk):
-    meeting = meeting_get_for_user_or_404(user=request.user, pk=pk)
-    context = meeting_detail(user=request.user, meeting=meeting)
-    context["answer_form"] = AnswerForm(initial={"response": getattr(context["invitation"], "response", None)})
-    context["cancel_form"] = CancelForm()
-    return render(request, "workshops/meeting_detail.html", context)
+    meeting = meeting_page_get_for_user_or_404(user=request.user, pk=pk)
+
+    def build() -> dict:
+        context = meeting_detail(user=request.user, meeting=meeting)
+        context["answer_form"] = AnswerForm(initial={"response": getattr(context["invitation"], "response", None)})
+        context["cancel_form"] = CancelForm()
+        return context
+
+    # What the body shows of the person: whether they organise the meeting, and their own answer (if invited).
+    vary = (meeting.pk, can_organise_meeting(request.user, meeting), my_answer(meeting=meeting, user=request.user))
+    return render_cached(request, "workshops/meeting_detail.html", {"meeting": meeting}, build, vary=vary)
 
 
 def _meeting_form_page(request, programme, form, agenda, meeting=None):
