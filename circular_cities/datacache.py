@@ -87,8 +87,16 @@ def data_changed() -> None:
     transaction.on_commit(bump_data_version)
 
 
+# Saves of only these columns change nothing any page shows: a login stamps ``last_login`` and must not end every
+# kept page of everybody.
+UNSHOWN_FIELDS = frozenset({"last_login"})
+
+
 def _on_change(sender, **kwargs) -> None:
     if kwargs.get("raw") or sender._meta.app_label not in WATCHED_APPS:
+        return
+    update_fields = kwargs.get("update_fields")
+    if update_fields and frozenset(update_fields) <= UNSHOWN_FIELDS:
         return
     data_changed()
 

@@ -35,6 +35,19 @@ def test_a_saved_or_deleted_row_of_the_platform_changes_the_version(keep_page_pa
     assert datacache.data_version() != after_save
 
 
+def test_a_login_leaves_the_version_alone(client, keep_page_parts):
+    """Logging in stamps last_login: that must not end every kept page of everybody."""
+    person = UserFactory()
+    before = datacache.data_version()
+    assert client.post(reverse("account_login"), {"login": person.email, "password": DEMO_PASSWORD}).status_code == 302
+    person.refresh_from_db()
+    assert person.last_login is not None
+    assert datacache.data_version() == before
+    person.full_name = "A new name"
+    person.save()
+    assert datacache.data_version() != before
+
+
 def test_rows_of_other_apps_leave_the_version_alone(keep_page_parts):
     before = datacache.data_version()
     Session.objects.create(session_key="x" * 32, session_data="", expire_date="2030-01-01T00:00:00Z")
