@@ -98,10 +98,11 @@ def _set_organisations(programme: Programme, organisations: dict | None) -> None
             organisation_id__in=chosen_ids).delete()
         existing = set(ProgrammeOrganisation.objects.filter(programme=programme, part=part).values_list(
             "organisation_id", flat=True))
-        ProgrammeOrganisation.objects.bulk_create([
+        if ProgrammeOrganisation.objects.bulk_create([
             ProgrammeOrganisation(programme=programme, organisation_id=pk, part=part)
             for pk in sorted(chosen_ids - existing)
-        ])
+        ]):
+            data_changed()  # bulk_create sends no signal
 
 
 def _set_objectives(programme: Programme, objectives: list[tuple[str, str]] | None) -> None:

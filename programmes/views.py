@@ -7,7 +7,9 @@ that changed, and a plain request with a redirect, so every screen also works wi
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
@@ -15,7 +17,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_htmx.http import reswap, retarget
 
-from circular_cities.datacache import render_cached
+from accounts.permissions import scope_of
+from circular_cities.datacache import cached_html, render_cached
 from circular_cities.utils import add_service_errors, paginate
 
 from . import dashboards, services
@@ -58,6 +61,7 @@ from .selectors import (
     phase_list,
     programme_detail_for_user_or_404,
     programme_get_for_user_or_404,
+    programme_kept_for_user_or_404,
     programme_list_for_user,
     spending_get_for_user_or_404,
     spending_list,
@@ -96,11 +100,17 @@ def _after_write(request, partial: str, context: dict, *, target: str, fallback:
     return redirect(fallback)
 
 
+# Pages whose content is their ``{% partialdef body %}`` (kept by render_cached on a plain GET).
+BODY_PAGES = frozenset({"programmes/programme_detail.html", "programmes/milestone_list.html"})
+
+
 def _fragment_or_page(request, page: str, fragment: str, context: dict):
     """Re-show a form with its errors: htmx swaps the fragment (its id is the fragment's name) in place;
-    a plain request gets the whole page."""
+    a plain request gets the whole page (never kept: it shows this person's form)."""
     if request.htmx:
         return reswap(retarget(render(request, f"{page}#{fragment}", context), f"#{fragment}"), "outerHTML")
+    if page in BODY_PAGES:
+        context = {**context, "body": render_to_string(f"{page}#body", context, request=request)}
     return render(request, page, context)
 
 
@@ -108,17 +118,26 @@ def _fragment_or_page(request, page: str, fragment: str, context: dict):
 
 @login_required
 def programme_list(request):
-    filters = ProgrammeFilterForm(request.GET or None)
-    status = filters.cleaned_data["status"] if filters.is_valid() else ""
-    page = paginate(request, programme_list_for_user(user=request.user, status=status))
-    today = timezone.localdate()
-    for programme in page.object_list:
-        programme.elapsed = elapsed_percent(programme.starts_on, programme.ends_on, today)
-    context = {"page": page, "filters": filters, "query": _query(request, "status"),
-               "can_create": can_create_programme(request.user)}
+    can_create = can_create_programme(request.user)
+    context = {"can_create": can_create}
+
+    def build() -> dict:
+        filters = ProgrammeFilterForm(request.GET or None)
+        status = filters.cleaned_data["status"] if filters.is_valid() else ""
+        page = paginate(request, programme_list_for_user(user=request.user, status=status))
+        today = timezone.localdate()
+        for programme in page.object_list:
+            programme.elapsed = elapsed_percent(programme.starts_on, programme.ends_on, today)
+        return {**context, "page": page, "filters": filters, "query": _query(request, "status")}
+
+    # The list is the programmes the person's roles let them see: everyone with the same ones shares it.
+    scope = scope_of(request.user)
+    vary = ("admin",) if scope.is_admin else ("programmes", *sorted(scope.programme_ids))
+    vary = (*vary, f"create:{can_create}")
     if request.htmx:
-        return render(request, "programmes/programme_list.html#programme-results", context)
-    return render(request, "programmes/programme_list.html", context)
+        return HttpResponse(cached_html(request, "programmes/programme_list.html#programme-results", build,
+                                        vary=vary))
+    return render_cached(request, "programmes/programme_list.html", context, build, vary=vary)
 
 
 def _programme_form_page(request, form, objectives, programme=None):
@@ -154,16 +173,24 @@ def programme_create(request):
 
 @login_required
 def programme_detail(request, slug):
-    programme = programme_detail_for_user_or_404(user=request.user, slug=slug)
+    programme = programme_kept_for_user_or_404(user=request.user, slug=slug)
+    context = _programme_context(request, programme, "overview")
+
+    def build() -> dict:
+        detailed = programme_detail_for_user_or_404(user=request.user, slug=slug)
+        return _detail_context(request, detailed)
+
+    vary = (programme.pk, programme_viewer(request.user, programme))
     if request.htmx:  # "Cancel" in a cohort's edit form: the cohorts again
-        return render(request, "programmes/programme_detail.html#cohorts", _detail_context(request, programme))
-    return render(request, "programmes/programme_detail.html", _detail_context(request, programme))
+        return HttpResponse(cached_html(request, "programmes/programme_detail.html#cohorts", build, vary=vary))
+    return render_cached(request, "programmes/programme_detail.html", context, build, vary=vary)
 
 
 def _detail_context(request, programme, **extra) -> dict:
     context = _programme_context(request, programme, "overview")
     context.update(organisations=organisations_by_part(programme), cohorts=list(programme.cohorts.all()),
-                   cohort_form=CohortForm(prefix="cohort-new"), **extra)
+                   cohort_form=CohortForm(prefix="cohort-new"))
+    context.update(extra)  # e.g. the posted cohort_form with its errors
     return context
 
 
@@ -380,11 +407,18 @@ def _milestones_context(request, programme, **extra) -> dict:
 
 @login_required
 def milestones(request, slug):
-    programme = programme_get_for_user_or_404(user=request.user, slug=slug)
-    context = _milestones_context(request, programme)
+    programme = programme_kept_for_user_or_404(user=request.user, slug=slug)
+    context = _programme_context(request, programme, "milestones")
+
+    def build() -> dict:
+        return _milestones_context(request, programme)
+
+    # Who may complete, move and edit which milestone follows from the roles programme_viewer tells apart
+    # (staff, who complete their own municipality's, get their own copy).
+    vary = (programme.pk, programme_viewer(request.user, programme))
     if request.htmx:
-        return render(request, "programmes/milestone_list.html#milestone-list", context)
-    return render(request, "programmes/milestone_list.html", context)
+        return HttpResponse(cached_html(request, "programmes/milestone_list.html#milestone-list", build, vary=vary))
+    return render_cached(request, "programmes/milestone_list.html", context, build, vary=vary)
 
 
 def _milestones_after_write(request, programme, **extra):
@@ -605,32 +639,41 @@ TIMELINE_PER_PAGE = 20  # municipality rows; the phases and the whole programme'
 
 @login_required
 def timeline(request, slug):
-    programme = programme_get_for_user_or_404(user=request.user, slug=slug)
-    page = paginate(request, visible_participations(user=request.user, programme=programme),
-                    per_page=TIMELINE_PER_PAGE)
-    data = timeline_for_user(user=request.user, programme=programme, participations=page.object_list)
-    today = timezone.localdate()
-    picture = None
-    if programme.starts_on and programme.ends_on:
-        picture = build_timeline(
-            starts_on=programme.starts_on, ends_on=programme.ends_on, phases=data["phases"],
-            programme_milestones=data["programme_milestones"],
-            municipality_rows=[(str(p.municipality), ms) for p, ms in data["participation_rows"]], today=today,
-        )
-    return render(request, "programmes/timeline.html", {
-        **_programme_context(request, programme, "timeline"), **data, "picture": picture, "today": today,
-        "today_in_range": programme.contains(today), "page": page,
-    })
+    programme = programme_kept_for_user_or_404(user=request.user, slug=slug)
+    context = _programme_context(request, programme, "timeline")
+
+    def build() -> dict:
+        page = paginate(request, visible_participations(user=request.user, programme=programme),
+                        per_page=TIMELINE_PER_PAGE)
+        data = timeline_for_user(user=request.user, programme=programme, participations=page.object_list)
+        today = timezone.localdate()
+        picture = None
+        if programme.starts_on and programme.ends_on:
+            picture = build_timeline(
+                starts_on=programme.starts_on, ends_on=programme.ends_on, phases=data["phases"],
+                programme_milestones=data["programme_milestones"],
+                municipality_rows=[(str(p.municipality), ms) for p, ms in data["participation_rows"]],
+                today=today,
+            )
+        return {**data, "picture": picture, "today": today, "today_in_range": programme.contains(today),
+                "page": page}
+
+    return render_cached(request, "programmes/timeline.html", context, build,
+                         vary=(programme.pk, programme_viewer(request.user, programme)))
 
 
 @login_required
 def board(request, slug):
-    programme = programme_get_for_user_or_404(user=request.user, slug=slug)
-    page, cohorts = dashboards.page_of_groups(board_for_user(user=request.user, programme=programme),
-                                              request.GET.get("page"))
-    return render(request, "programmes/board.html", {
-        **_programme_context(request, programme, "board"), "cohorts": cohorts, "page": page,
-    })
+    programme = programme_kept_for_user_or_404(user=request.user, slug=slug)
+    context = _programme_context(request, programme, "board")
+
+    def build() -> dict:
+        page, cohorts = dashboards.page_of_groups(board_for_user(user=request.user, programme=programme),
+                                                  request.GET.get("page"))
+        return {"cohorts": cohorts, "page": page}
+
+    return render_cached(request, "programmes/board.html", context, build,
+                         vary=(programme.pk, programme_viewer(request.user, programme)))
 
 
 @login_required
@@ -650,7 +693,7 @@ def history(request, slug):
 @login_required
 def dashboard(request, slug):
     """The politicians' plain-language overview; read-only, for everyone who can see the programme."""
-    programme = programme_get_for_user_or_404(user=request.user, slug=slug)
+    programme = programme_kept_for_user_or_404(user=request.user, slug=slug)
     light = request.GET.get("light", "")
     if light not in dashboards.TRAFFIC_LIGHT_COLOURS:
         light = ""
@@ -670,17 +713,23 @@ def dashboard(request, slug):
 
 @login_required
 def cohort_dashboard(request, slug):
-    programme = programme_get_for_user_or_404(user=request.user, slug=slug)
+    programme = programme_kept_for_user_or_404(user=request.user, slug=slug)
     if not can_view_cohort_dashboard(request.user, programme):
         raise PermissionDenied
-    filters = CohortDashboardFilterForm(request.GET, cohorts=programme.cohorts.order_by("starts_on", "name"))
-    cleaned = filters.cleaned_data if filters.is_valid() else {}
-    context = {
-        **_programme_context(request, programme, "cohort-dashboard"), "filters": filters,
-        **dashboards.cohort_dashboard(user=request.user, programme=programme, cohort_id=cleaned.get("cohort"),
-                                      status=cleaned.get("status") or "", page=request.GET.get("page")),
-        "query": _query(request, "cohort", "status"),
-    }
+    context = _programme_context(request, programme, "cohort-dashboard")
+
+    def build() -> dict:
+        filters = CohortDashboardFilterForm(request.GET, cohorts=programme.cohorts.order_by("starts_on", "name"))
+        cleaned = filters.cleaned_data if filters.is_valid() else {}
+        return {
+            **context, "filters": filters,
+            **dashboards.cohort_dashboard(user=request.user, programme=programme, cohort_id=cleaned.get("cohort"),
+                                          status=cleaned.get("status") or "", page=request.GET.get("page")),
+            "query": _query(request, "cohort", "status"),
+        }
+
+    vary = (programme.pk, programme_viewer(request.user, programme))
     if request.htmx and not request.htmx.history_restore_request:
-        return render(request, "programmes/dashboard_cohort.html#dashboard-body", context)
-    return render(request, "programmes/dashboard_cohort.html", context)
+        return HttpResponse(cached_html(request, "programmes/dashboard_cohort.html#dashboard-body", build,
+                                        vary=vary))
+    return render_cached(request, "programmes/dashboard_cohort.html", context, build, vary=vary)
