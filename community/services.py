@@ -312,6 +312,7 @@ def post_create(*, thread: Thread, by: User, body: str) -> Post:
     post.full_clean()
     post.save()
     Thread.objects.filter(pk=thread.pk).update(last_activity_at=post.created_at)
+    data_changed()  # the sparring list's order
     from .tasks import post_notify_task
 
     transaction.on_commit(lambda: post_notify_task.delay(post.pk))

@@ -7,7 +7,7 @@ from functools import wraps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import scope_of
+from circular_cities.datacache import cached_html, render_cached
 from circular_cities.utils import add_service_errors, paginate
 from municipalities.models import Municipality
 
@@ -77,6 +78,16 @@ def _filters(form_class, request):
     return form, (form.cleaned_data if form.is_valid() else {})
 
 
+def _kept_list(request, template_name: str, context: dict, build, *, vary):
+    """A list page whose filters and results are kept until the data changes (circular_cities/datacache.py);
+    an htmx request (the filter bar) gets the template's ``results`` partial, kept as well. ``build`` reads the
+    list (only on a miss); ``vary`` names who shares a copy."""
+    if request.htmx:
+        return HttpResponse(cached_html(request, f"{template_name}#results", lambda: {**context, **build()},
+                                        vary=vary))
+    return render_cached(request, template_name, context, build, vary=vary)
+
+
 # --- Overview ----------------------------------------------------------------------------------------
 
 @member_required
@@ -96,15 +107,17 @@ def index(request):
 
 @member_required
 def library(request):
-    filters, data = _filters(LibraryFilterForm, request)
-    page = paginate(request, selectors.library_list(user=request.user, filters=selectors.LibraryFilters(
-        kind=data.get("kind") or "", material_stream=data.get("material_stream") or "",
-        strategy=data.get("strategy") or "", sdg=data.get("sdg"), programme=data.get("programme"))), per_page=20)
-    context = {"page": page, "filters": filters, "can_create": can_create_item(request.user),
-               "query": _query(request, "kind", "material_stream", "strategy", "sdg", "programme")}
-    if request.htmx:
-        return render(request, "community/library.html#results", context)
-    return render(request, "community/library.html", context)
+    def build():
+        filters, data = _filters(LibraryFilterForm, request)
+        page = paginate(request, selectors.library_list(user=request.user, filters=selectors.LibraryFilters(
+            kind=data.get("kind") or "", material_stream=data.get("material_stream") or "",
+            strategy=data.get("strategy") or "", sdg=data.get("sdg"), programme=data.get("programme"))),
+            per_page=20)
+        return {"page": page, "filters": filters,
+                "query": _query(request, "kind", "material_stream", "strategy", "sdg", "programme")}
+
+    return _kept_list(request, "community/library.html", {"can_create": can_create_item(request.user)}, build,
+                      vary=(selectors.item_viewer(request.user),))
 
 
 def _item_form(request, *, item: LibraryItem | None = None, initial=None):
@@ -232,15 +245,19 @@ def adoption_delete(request, pk):
 
 @member_required
 def threads(request):
-    filters, data = _filters(ThreadFilterForm, request)
-    page = paginate(request, selectors.thread_list(
-        user=request.user, kind=data.get("kind") or "", material_stream=data.get("material_stream") or "",
-        mine=bool(data.get("mine"))), per_page=20)
-    context = {"page": page, "filters": filters, "can_ask": can_ask(request.user),
-               "query": _query(request, "kind", "material_stream", "mine")}
-    if request.htmx:
-        return render(request, "community/threads.html#results", context)
-    return render(request, "community/threads.html", context)
+    filters, data = _filters(ThreadFilterForm, request)  # no database: choices only
+
+    def build():
+        page = paginate(request, selectors.thread_list(
+            user=request.user, kind=data.get("kind") or "", material_stream=data.get("material_stream") or "",
+            mine=bool(data.get("mine"))), per_page=20)
+        return {"page": page, "query": _query(request, "kind", "material_stream", "mine")}
+
+    vary = (selectors.thread_viewer(request.user),)
+    if data.get("mine"):  # "only mine": the person's own questions
+        vary += (f"person:{request.user.pk}",)
+    return _kept_list(request, "community/threads.html", {"filters": filters, "can_ask": can_ask(request.user)},
+                      build, vary=vary)
 
 
 def _staff_municipalities(user):
@@ -339,15 +356,15 @@ def post_create(request, pk):
 
 @member_required
 def members(request):
-    filters, data = _filters(DirectoryFilterForm, request)
-    page = paginate(request, selectors.member_directory(user=request.user, query=data.get("q") or "",
-                                                        role=data.get("role") or ""), per_page=24)
-    today = timezone.localdate()
-    page.object_list = [selectors.member_card(u, today) for u in page.object_list]
-    context = {"page": page, "filters": filters, "query": _query(request, "q", "role")}
-    if request.htmx:
-        return render(request, "community/members.html#results", context)
-    return render(request, "community/members.html", context)
+    def build():
+        filters, data = _filters(DirectoryFilterForm, request)
+        page = paginate(request, selectors.member_directory(user=request.user, query=data.get("q") or "",
+                                                            role=data.get("role") or ""), per_page=24)
+        today = timezone.localdate()
+        page.object_list = [selectors.member_card(u, today) for u in page.object_list]
+        return {"page": page, "filters": filters, "query": _query(request, "q", "role")}
+
+    return _kept_list(request, "community/members.html", {}, build, vary=(selectors.member_viewer(request.user),))
 
 
 @member_required
@@ -374,11 +391,15 @@ def profile_edit(request):
 
 @member_required
 def municipalities(request):
-    filters, data = _filters(MunicipalityFilterForm, request)
-    page = paginate(request, selectors.community_municipalities(query=data.get("q") or ""), per_page=20)
-    page.object_list = selectors.municipality_entries(user=request.user, municipalities=page.object_list)
-    return render(request, "community/municipalities.html", {"page": page, "filters": filters,
-                                                             "query": _query(request, "q")})
+    def build():
+        filters, data = _filters(MunicipalityFilterForm, request)
+        page = paginate(request, selectors.community_municipalities(query=data.get("q") or ""), per_page=20)
+        page.object_list = selectors.municipality_entries(user=request.user, municipalities=page.object_list)
+        return {"page": page, "filters": filters, "query": _query(request, "q")}
+
+    # The solution models shown are those the viewer may see.
+    return render_cached(request, "community/municipalities.html", {}, build,
+                         vary=(selectors.item_viewer(request.user),))
 
 
 # --- Search ------------------------------------------------------------------------------------------
@@ -388,33 +409,38 @@ SEARCH_SECTIONS = ("library", "threads", "people")
 
 @member_required
 def search(request):
-    form, data = _filters(SearchForm, request)
+    form, data = _filters(SearchForm, request)  # no database: the words and the kind asked for
     query = (data.get("q") or "").strip()
     only = data.get("type") or ""
     user = request.user
-    results = {
-        "library": selectors.search_items(user=user, query=query),
-        "threads": selectors.search_threads(user=user, query=query),
-        "people": selectors.search_people(user=user, query=query),
-    }
-    sections = []
-    for key in SEARCH_SECTIONS:
-        if only and key != only:
-            continue
-        if only:
-            page = paginate(request, results[key], per_page=20)
-            objects, total = page.object_list, page.paginator.count
-        else:
-            page = None
-            objects = list(results[key][:6])
-            total = results[key].count() if len(objects) == 6 else len(objects)
-        if key == "people":
-            objects = [selectors.member_card(u) for u in objects]
-        sections.append({"key": key, "objects": objects, "total": total, "page": page})
-    context = {"form": form, "q": query, "only": only, "sections": sections,
-               "query": urlencode({"q": query, "type": only}),
-               "full_text": selectors.uses_full_text_search()}
-    return render(request, "community/search.html", context)
+
+    def build():
+        results = {
+            "library": selectors.search_items(user=user, query=query),
+            "threads": selectors.search_threads(user=user, query=query),
+            "people": selectors.search_people(user=user, query=query),
+        }
+        sections = []
+        for key in SEARCH_SECTIONS:
+            if only and key != only:
+                continue
+            if only:
+                page = paginate(request, results[key], per_page=20)
+                objects, total = page.object_list, page.paginator.count
+            else:
+                page = None
+                objects = list(results[key][:6])
+                total = results[key].count() if len(objects) == 6 else len(objects)
+            if key == "people":
+                objects = [selectors.member_card(u) for u in objects]
+            sections.append({"key": key, "objects": objects, "total": total, "page": page})
+        return {"sections": sections, "full_text": selectors.uses_full_text_search()}
+
+    context = {"form": form, "q": query, "only": only, "query": urlencode({"q": query, "type": only})}
+    # Library items, questions and people: each as the viewer may see them.
+    return render_cached(request, "community/search.html", context, build,
+                         vary=(selectors.item_viewer(user), selectors.thread_viewer(user),
+                               selectors.member_viewer(user)))
 
 
 # --- Reports and moderation --------------------------------------------------------------------------

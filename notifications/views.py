@@ -8,6 +8,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -17,6 +18,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import User
+from circular_cities.datacache import cached_html, render_cached
 from circular_cities.utils import add_service_errors, paginate
 
 from . import services
@@ -61,19 +63,27 @@ def _centre_context(request) -> dict:
             "page_number": page.number}
 
 
-@login_required
-def notification_list(request):
-    context = _centre_context(request)
-    if request.htmx:
-        return render(request, "notifications/notification_list.html#notification-list", context)
-    managed = list(programmes_with_reminder_admin(user=request.user).only("slug", "name_da", "name_en"))
+def _managed(user) -> list:
+    """The programmes whose reminders the person manages, with the links to their rules and log."""
+    managed = list(programmes_with_reminder_admin(user=user).only("slug", "name_da", "name_en"))
     rules_url, log_url = (reverse(name, args=["-slug-"])
                           for name in ("notifications:rules", "notifications:deliveries"))
     for programme in managed:
         programme.rules_url = rules_url.replace("-slug-", programme.slug)
         programme.deliveries_url = log_url.replace("-slug-", programme.slug)
-    context["managed"] = managed
-    return render(request, "notifications/notification_list.html", context)
+    return managed
+
+
+@login_required
+def notification_list(request):
+    """The person's own notifications: kept for them alone until a row changes (marking read saves a row or
+    calls ``data_changed``)."""
+    vary = (f"person:{request.user.pk}",)
+    if request.htmx:
+        return HttpResponse(cached_html(request, "notifications/notification_list.html#notification-list",
+                                        lambda: _centre_context(request), vary=vary))
+    return render_cached(request, "notifications/notification_list.html", {},
+                         lambda: {**_centre_context(request), "managed": _managed(request.user)}, vary=vary)
 
 
 def _back_to_list(request):

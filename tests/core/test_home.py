@@ -18,6 +18,16 @@ from workshops.models import MeetingInvitation
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def partials_in_response_context(monkeypatch):
+    """The sections are rendered in the page's kept part (a template partial, ``home.html#body``); partials
+    do not send Django's ``template_rendered`` signal, so the test client would not see their context."""
+    from django.test.utils import instrumented_test_render
+    from template_partials.templatetags.partials import TemplateProxy
+
+    monkeypatch.setattr(TemplateProxy, "_render", instrumented_test_render)
+
+
 def _today():
     return timezone.localdate()
 
