@@ -204,6 +204,7 @@ def digest_send(*, user_id: int, frequency: str, now: datetime) -> int:
         if user.is_active:
             send_digest_email(user=user, notifications=items, frequency=frequency)
         Notification.objects.filter(pk__in=[n.pk for n in items]).update(emailed_at=now)
+        data_changed()  # the centre says which notifications wait for the next digest
     return len(items)
 
 
