@@ -22,7 +22,7 @@ from django.views.decorators.http import require_GET, require_POST
 from circular_cities.datacache import cached_html, render_cached
 from circular_cities.utils import add_service_errors, paginate
 from programmes.models import Participation
-from programmes.selectors import programme_get_for_user_or_404
+from programmes.selectors import programme_get_for_user_or_404, programme_kept_for_user_or_404
 
 from . import services
 from .forms import (
@@ -154,7 +154,7 @@ def feed(request, token):
 
 @login_required
 def meeting_list_view(request, slug):
-    programme = programme_get_for_user_or_404(user=request.user, slug=slug)
+    programme = programme_kept_for_user_or_404(user=request.user, slug=slug)
     filters = MeetingFilterForm(request.GET or None)
     kind = when = ""
     if filters.is_valid():
