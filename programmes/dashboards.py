@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from django.apps import apps
 from django.core.paginator import Paginator
-from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -175,10 +175,12 @@ def politician_dashboard(*, user, programme: Programme, light: str = "", cohort_
     meetings and the latest published minutes. The light counts cover every municipality; the timeline shows
     the phases, the whole programme's milestones and the municipalities of the cards on the page."""
     meetings = _meeting_selectors()
-    from workshops.models import Meeting
+    from workshops.models import AgendaItem, Meeting
 
     upcoming = meetings.meeting_list(user=user, programme=programme, kind=Meeting.Kind.FOLLOW_GROUP,
-                                     when="upcoming").exclude(status=Meeting.Status.CANCELLED)
+                                     when="upcoming").exclude(status=Meeting.Status.CANCELLED).prefetch_related(
+        Prefetch("agenda_items", queryset=AgendaItem.objects.filter(decision_needed=True).order_by("order", "pk"),
+                 to_attr="decisions_needed"))
     minutes = meetings.meetings_for_user(user=user, programme=programme).filter(
         minutes_published_at__isnull=False).order_by("-minutes_published_at", "-pk")
     all_cards = municipality_cards(user=user, programme=programme, latest_fields=CARD_FIELDS, with_advisors=False)

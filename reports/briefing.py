@@ -158,6 +158,11 @@ class Briefing:
         return sum(m.entry_count for m in self.municipalities)
 
     @property
+    def decisions_needed(self) -> list:
+        """The agenda items the meeting is asked to decide on."""
+        return [item for item in self.agenda if item.decision_needed]
+
+    @property
     def completed_count(self) -> int:
         return len(self.programme_completed) + sum(len(m.completed) for m in self.municipalities)
 
@@ -365,6 +370,9 @@ def briefing_document(briefing: Briefing, *, photo_reader=None) -> PdfDocument:
         doc.paragraph(_("No agenda yet."), muted=True)
 
     doc.heading(_("For the follow-group's attention"))
+    if briefing.decisions_needed:
+        doc.heading(_("Decisions needed at this meeting"), level=2)
+        doc.bullets(item.title for item in briefing.decisions_needed)
     if briefing.blockers:
         for municipality, entry in briefing.blockers:
             doc.paragraph(f"{municipality.municipality} ({_day(entry.happened_on)}): {entry.blockers}")
@@ -402,7 +410,7 @@ def briefing_document(briefing: Briefing, *, photo_reader=None) -> PdfDocument:
 
 
 def _agenda_line(item) -> str:
-    extra = []
+    extra = [_("decision needed")] if item.decision_needed else []
     if item.duration_minutes:
         extra.append(ngettext("%(minutes)d minute", "%(minutes)d minutes", item.duration_minutes) % {
             "minutes": item.duration_minutes})

@@ -63,7 +63,7 @@ class MaterialAdmin(admin.ModelAdmin):
 
 @admin.register(AgendaItem)
 class AgendaItemAdmin(admin.ModelAdmin):
-    list_display = ["meeting", "order", "title", "duration_minutes", "presenter"]
+    list_display = ["meeting", "order", "title", "duration_minutes", "presenter", "decision_needed"]
     list_filter = ["meeting__kind", "meeting__programme"]
     search_fields = ["title", "presenter", "meeting__title_da"]
     raw_id_fields = ["meeting"]

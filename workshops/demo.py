@@ -341,7 +341,8 @@ AGENDAS = {
                         ("Fremlæggelser og feedback", 75, ""), ("Næste skridt", 15, "")],
     K.SPARRING: [("Runde: status fra kommunerne", 45, ""), ("Sparring i par", 75, ""), ("Fælles opsamling", 30, "")],
     K.FOLLOW_GROUP: [("Velkomst", 10, "Formanden"), ("Status fra kommunerne", 45, ""),
-                     ("Drøftelse", 45, ""), ("Eventuelt", 10, "")],
+                     ("Beslutning: hvilke løsningsmodeller går videre til næste fase", 30, "Programledelsen", True),
+                     ("Drøftelse", 30, ""), ("Eventuelt", 10, "")],
     K.LOCAL_TEST: [("Status på testen", 45, ""), ("Næste skridt", 30, "Innovationsrådgiveren")],
     K.COMMUNITY: [("Velkomst", 15, "Realdania"), ("Oplæg fra kommunerne", 90, ""), ("Netværk", 60, "")],
 }
@@ -351,9 +352,10 @@ def _agenda(meeting: Meeting, kind: str) -> None:
     from .models import AgendaItem
 
     items = AGENDAS[kind]
-    for order, (title, minutes, presenter) in enumerate(items, start=1):
+    for order, (title, minutes, presenter, *decision) in enumerate(items, start=1):
         _upsert(AgendaItem, {"meeting": meeting, "order": order},
-                {"title": title, "duration_minutes": minutes, "presenter": presenter})
+                {"title": title, "duration_minutes": minutes, "presenter": presenter,
+                 "decision_needed": bool(decision and decision[0])})
     AgendaItem.objects.filter(meeting=meeting, order__gt=len(items)).delete()
 
 

@@ -97,10 +97,12 @@ class AgendaItemForm(forms.Form):
     title = forms.CharField(label=_("Agenda item"), max_length=200, required=False)
     duration_minutes = forms.IntegerField(label=_("Duration (minutes)"), required=False, min_value=1, max_value=24 * 60)
     presenter = forms.CharField(label=_("Presenter"), max_length=150, required=False)
+    decision_needed = forms.BooleanField(label=_("Decision needed"), required=False)
 
     def clean(self):
         cleaned = super().clean()
-        if not cleaned.get("title") and (cleaned.get("duration_minutes") or cleaned.get("presenter")):
+        if not cleaned.get("title") and (cleaned.get("duration_minutes") or cleaned.get("presenter")
+                                         or cleaned.get("decision_needed")):
             self.add_error("title", _("Give the agenda item a title."))
         return cleaned
 
@@ -109,7 +111,8 @@ AgendaFormSet = forms.formset_factory(AgendaItemForm, extra=3, max_num=40)
 
 
 def agenda_initial(meeting: Meeting) -> list[dict]:
-    return [{"title": item.title, "duration_minutes": item.duration_minutes, "presenter": item.presenter}
+    return [{"title": item.title, "duration_minutes": item.duration_minutes, "presenter": item.presenter,
+             "decision_needed": item.decision_needed}
             for item in meeting.agenda_items.all()]
 
 

@@ -153,6 +153,9 @@ class AgendaItem(models.Model):
     duration_minutes = models.PositiveSmallIntegerField(
         _("duration (minutes)"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(24 * 60)])
     presenter = models.CharField(_("presenter"), max_length=150, blank=True)
+    decision_needed = models.BooleanField(
+        _("decision needed"), default=False,
+        help_text=_("The meeting is asked to decide on this item; politicians see it on their overview."))
 
     class Meta:
         ordering = ["meeting", "order", "id"]

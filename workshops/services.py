@@ -65,7 +65,8 @@ def _save_agenda(meeting: Meeting, agenda: list[dict] | None) -> None:
     for order, item in enumerate(agenda, start=1):
         agenda_item = AgendaItem(meeting=meeting, order=order, title=item["title"].strip(),
                                  duration_minutes=item.get("duration_minutes"),
-                                 presenter=(item.get("presenter") or "").strip())
+                                 presenter=(item.get("presenter") or "").strip(),
+                                 decision_needed=bool(item.get("decision_needed")))
         agenda_item.full_clean(exclude=["meeting"])
         items.append(agenda_item)
     AgendaItem.objects.bulk_create(items)
