@@ -319,6 +319,11 @@ def period_text(briefing: Briefing) -> str:
     return _("Everything up to %(end)s.") % {"end": _day(briefing.period_end)}
 
 
+def lights_as_of() -> str:
+    """The traffic lights and the overdue milestones are as they stand today, also in a past meeting's briefing."""
+    return _("Traffic lights and overdue milestones as of %(day)s.") % {"day": _day(timezone.localdate())}
+
+
 def headline_figures(briefing: Briefing) -> list[tuple[str, int]]:
     """The few numbers at the top of the page and the PDF."""
     return [
@@ -362,6 +367,7 @@ def briefing_document(briefing: Briefing, *, photo_reader=None) -> PdfDocument:
     doc.heading(_("At a glance"))
     doc.key_values([(label.label, str(count)) for label, count in briefing.light_counts]
                    + [(label, str(count)) for label, count in headline_figures(briefing)])
+    doc.paragraph(lights_as_of(), muted=True)
 
     doc.heading(_("Agenda"))
     if briefing.agenda:

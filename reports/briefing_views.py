@@ -22,6 +22,7 @@ from .briefing import (
     briefing_meeting_get_for_user_or_404,
     briefing_title,
     headline_figures,
+    lights_as_of,
     period_text,
 )
 from .cache import kept
@@ -58,7 +59,8 @@ def briefing(request, pk: int):
         # time (the figures at the top count them all); the PDF has every one of them.
         page = Paginator(data.municipalities, BRIEFING_PER_PAGE).get_page(request.GET.get("page"))
         return {"briefing": data, "programme": data.programme, "period": period_text(data),
-                "figures": headline_figures(data), "page": page, "municipalities": page.object_list}
+                "lights_as_of": lights_as_of(), "figures": headline_figures(data), "page": page,
+                "municipalities": page.object_list}
 
     return render_cached(request, "reports/briefing.html", context, build,
                          vary=(meeting.pk, briefing_viewer(request.user, meeting)))

@@ -74,6 +74,8 @@ def test_the_briefing_page_and_pdf_list_the_decisions(client, follow_group):
     text = " ".join(pdf_text(client.get(reverse("reports:briefing-pdf", args=[meeting.pk])).content).split())
     assert "Decisions needed at this meeting" in text
     assert "Scale up the reuse station (decision needed)" in text
+    today = f"as of {timezone.localdate():%d.%m.%Y}"  # the lights are today's, also for a past meeting
+    assert today in page and today in text
 
 
 def test_staff_do_not_see_decisions_of_meetings_they_may_not_see(client, follow_group):
