@@ -22,7 +22,7 @@ from circular_cities.datacache import cached_html, render_cached
 from circular_cities.utils import add_service_errors, paginate
 
 from . import dashboards, services
-from .display import build_budget_chart, build_timeline, elapsed_percent
+from .display import build_budget_chart, elapsed_percent
 from .forms import (
     BudgetLineForm,
     CohortDashboardFilterForm,
@@ -65,7 +65,6 @@ from .selectors import (
     programme_list_for_user,
     spending_get_for_user_or_404,
     spending_list,
-    timeline_for_user,
     visible_participations,
 )
 
@@ -645,18 +644,10 @@ def timeline(request, slug):
     def build() -> dict:
         page = paginate(request, visible_participations(user=request.user, programme=programme),
                         per_page=TIMELINE_PER_PAGE)
-        data = timeline_for_user(user=request.user, programme=programme, participations=page.object_list)
         today = timezone.localdate()
-        picture = None
-        if programme.starts_on and programme.ends_on:
-            picture = build_timeline(
-                starts_on=programme.starts_on, ends_on=programme.ends_on, phases=data["phases"],
-                programme_milestones=data["programme_milestones"],
-                municipality_rows=[(str(p.municipality), ms) for p, ms in data["participation_rows"]],
-                today=today,
-            )
-        return {**data, "picture": picture, "today": today, "today_in_range": programme.contains(today),
-                "page": page}
+        return {**dashboards.timeline_picture(user=request.user, programme=programme,
+                                              participations=page.object_list),
+                "today": today, "today_in_range": programme.contains(today), "page": page}
 
     return render_cached(request, "programmes/timeline.html", context, build,
                          vary=(programme.pk, programme_viewer(request.user, programme)))

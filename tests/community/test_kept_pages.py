@@ -3,15 +3,13 @@ data changes (circular_cities/datacache.py): members who may see different thing
 filled it first; a write shows on the next request; a warm page costs a fixed, small number of queries."""
 
 import pytest
-from django.db import connection
-from django.test import Client
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from community import services
 from community.models import LibraryItem, Thread, Visibility
 from tests.community.factories import LibraryItemFactory, PostFactory, ThreadFactory, cohort_item, solution_model
 from tests.factories import ParticipationFactory, staff_of
+from tests.kept import logged_in, queries_of, text
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("keep_page_parts")]
 
@@ -20,28 +18,6 @@ THREADS = reverse("community:threads")
 MEMBERS = reverse("community:members")
 MUNICIPALITIES = reverse("community:municipalities")
 SEARCH = reverse("community:search")
-
-
-def logged_in(*users) -> list[Client]:
-    """A client per person, all logged in before any page is asked for (a login saves the person, which
-    changes the data version and would hide whether anything was kept)."""
-    clients = []
-    for user in users:
-        clients.append(Client())
-        clients[-1].force_login(user)
-    return clients
-
-
-def text(client, url, **headers) -> str:
-    response = client.get(url, headers=headers)
-    assert response.status_code == 200, url
-    return response.content.decode()
-
-
-def queries_of(client, url) -> int:
-    with CaptureQueriesContext(connection) as queries:
-        assert client.get(url).status_code == 200
-    return len(queries)
 
 
 def item(title, **kwargs) -> LibraryItem:

@@ -4,7 +4,6 @@ shows on the next request, and a warm page costs a fixed, small number of querie
 
 import pytest
 from django.db import connection
-from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -12,19 +11,11 @@ from django.utils import timezone
 from notifications.models import Notification
 from notifications.services import notification_mark_read
 from tests.factories import staff_of
+from tests.kept import logged_in
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("keep_page_parts")]
 
 HOME = reverse("home")
-
-
-def logged_in(*users) -> list[Client]:
-    """A client per person, all logged in before any page is asked for (a login saves the person)."""
-    clients = []
-    for user in users:
-        clients.append(Client())
-        clients[-1].force_login(user)
-    return clients
 
 
 def text(client) -> str:

@@ -2,7 +2,6 @@
 (circular_cities/datacache.py): each viewer still gets what they may see, writes show at once, and a warm page
 costs a fixed, small number of queries."""
 
-import re
 from datetime import date
 
 import pytest
@@ -15,37 +14,12 @@ from accounts.models import RoleAssignment
 from municipalities import services
 from municipalities.models import ProgressEntry
 from tests.factories import MilestoneFactory, ParticipationFactory, advisor_of, facilitator_of, staff_of
+from tests.kept import logged_in, queries_of, text, token_of
 from tests.municipalities.factories_local import ProgressEntryFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("keep_page_parts")]
 
 DRAFT = "Udkast som kun holdet ser"
-
-
-def logged_in(*users) -> list[Client]:
-    """A client per person, all logged in before any page is asked for: a login saves the person (last_login),
-    which changes the data version, so logging in between requests would hide whether anything was kept."""
-    clients = []
-    for user in users:
-        clients.append(Client())
-        clients[-1].force_login(user)
-    return clients
-
-
-def text(client, url) -> str:
-    response = client.get(url)
-    assert response.status_code == 200, url
-    return response.content.decode()
-
-
-def queries_of(client, url) -> int:
-    with CaptureQueriesContext(connection) as queries:
-        assert client.get(url).status_code == 200
-    return len(queries)
-
-
-def token_of(html: str) -> str:
-    return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
 
 
 @pytest.fixture

@@ -2,7 +2,6 @@
 entirely personal: kept per person, never shown to anybody else; marking read shows on the next request; the
 forms in it carry the asking browser's CSRF token; a warm page costs a fixed, small number of queries."""
 
-import re
 
 import pytest
 from django.db import connection
@@ -13,6 +12,7 @@ from django.utils import timezone
 
 from notifications import services
 from tests.factories import build_side
+from tests.kept import logged_in, token_of
 from tests.notifications.factories import NotificationFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("keep_page_parts")]
@@ -25,23 +25,10 @@ def side():
     return build_side("a")
 
 
-def logged_in(*users) -> list[Client]:
-    """A client per person, all logged in before any page is asked for (a login saves the person)."""
-    clients = []
-    for user in users:
-        clients.append(Client())
-        clients[-1].force_login(user)
-    return clients
-
-
 def text(client, url=CENTRE, **headers) -> str:
     response = client.get(url, headers=headers)
     assert response.status_code == 200, url
     return response.content.decode()
-
-
-def token_of(html: str) -> str:
-    return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
 
 
 def test_nobody_sees_anybody_elses_kept_centre(side):

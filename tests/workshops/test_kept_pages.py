@@ -2,46 +2,19 @@
 (circular_cities/datacache.py): each person still sees their own answer and what they may see, writes show at
 once, and a warm page costs a fixed, small number of queries."""
 
-import re
 
 import pytest
 from django.db import connection
-from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tests.factories import ParticipationFactory, ProgrammeFactory, facilitator_of, observer_of, staff_of
+from tests.kept import logged_in, queries_of, text, token_of
 from tests.workshops.factories import InvitationFactory, MeetingFactory, PastMeetingFactory
 from workshops import services
 from workshops.models import MeetingInvitation
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("keep_page_parts")]
-
-
-def logged_in(*users, csrf: bool = False) -> list[Client]:
-    """A client per person, all logged in before any page is asked for: a login saves the person (last_login),
-    which changes the data version, so logging in between requests would hide whether anything was kept."""
-    clients = []
-    for user in users:
-        clients.append(Client(enforce_csrf_checks=csrf))
-        clients[-1].force_login(user)
-    return clients
-
-
-def text(client, url, **headers) -> str:
-    response = client.get(url, headers=headers)
-    assert response.status_code == 200, url
-    return response.content.decode()
-
-
-def token_of(html: str) -> str:
-    return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
-
-
-def queries_of(client, url) -> int:
-    with CaptureQueriesContext(connection) as queries:
-        assert client.get(url).status_code == 200
-    return len(queries)
 
 
 @pytest.fixture
