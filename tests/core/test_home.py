@@ -164,11 +164,13 @@ def _more_of_everything(world, n):
 
 
 @pytest.mark.parametrize("role", ["staff", "advisor"])
-def test_queries_do_not_grow_with_the_data(client, world, role, django_assert_num_queries):
+def test_queries_do_not_grow_with_the_data(client, world, role, django_assert_num_queries, settings):
     user = world.a.users[role]
     client.force_login(user)
     client.get(reverse("home"))  # warm up: the session, the site's caches
     expected = {"staff": QUERIES_STAFF, "advisor": QUERIES_ADVISOR}[role]
+    if settings.SESSION_ENGINE.endswith("cached_db"):  # with Redis (production, CI): the session from the cache
+        expected -= 1
     with django_assert_num_queries(expected):
         response = client.get(reverse("home"))
     assert response.status_code == 200
