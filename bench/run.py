@@ -180,6 +180,8 @@ def main(argv=None) -> int:
                     f"open({str(info_file)!r}, 'w').write(json.dumps(info))\n")
             subprocess.run([str(VENV_BIN / "python"), "-c", code], env=env, cwd=ROOT, check=True)
             print(f"   generated in {time.monotonic() - t:.0f} s", flush=True)
+        else:
+            manage(env, "migrate", "--noinput", "-v0")  # the kept database, brought up to this code's schema
         info = json.loads(info_file.read_text())
         manage(env, "collectstatic", "--noinput", "-v0")
         print(f"== gunicorn: {args.workers} workers × {args.threads} thread(s) on 127.0.0.1:{args.port}", flush=True)

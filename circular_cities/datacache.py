@@ -16,7 +16,8 @@ nothing to forget.
 * What is kept is keyed by what it depends on, and by who may see it (``vary``): a page part shown to every
   facilitator of a programme is kept once for all of them; one that depends on the person names the person.
 * The cache fails soft (circular_cities/cache.py): while Redis is down every read is a miss and the page is
-  computed as before.
+  computed as before. A write made while Redis was unreachable could not change the version, so what was kept
+  before the outage may show for up to the time to live once Redis answers again.
 
 ``cached_html`` keeps rendered HTML. A ``{% csrf_token %}`` in it is rendered as a placeholder and replaced
 with the asking request's token on the way out, so a stored form never carries somebody else's token.
