@@ -372,6 +372,17 @@ MILESTONE_QUERY = ("where", "status", "page")
 MILESTONES_PER_PAGE = 25
 
 
+def _page_with_neighbours(page) -> list:
+    """The page's milestones, each marked with whether the one before or after it is due the same day, also
+    across the page's edges (the last of one page and the first of the next can swap): one query, as the page's
+    own would be."""
+    low = max(page.start_index() - 2, 0)  # start_index() counts from 1; one more before the page
+    rows = list(page.paginator.object_list[low:page.end_index() + 1])
+    _mark_neighbours(rows)
+    first = max(page.start_index() - 1 - low, 0)
+    return rows[first:first + len(page)]
+
+
 def _mark_neighbours(milestones) -> None:
     """Milestones are ordered by due date; up/down decide the order among those due the same day."""
     for index, milestone in enumerate(milestones):
@@ -391,8 +402,7 @@ def _milestones_context(request, programme, **extra) -> dict:
         where, status = filters.cleaned_data["where"], filters.cleaned_data["status"]
     page = paginate(request, milestone_list_for_user(user=user, programme=programme, where=where, status=status),
                     per_page=MILESTONES_PER_PAGE)
-    items = list(page.object_list)
-    _mark_neighbours(items)
+    items = _page_with_neighbours(page)
     for milestone in items:
         milestone.can_complete = milestone.status in OPEN_STATUSES and can_complete_milestone(user, milestone)
     context = _programme_context(request, programme, "milestones")

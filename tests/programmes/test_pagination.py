@@ -146,3 +146,28 @@ def test_milestone_list_pages_and_counts_all(client, national):
     # The filter stays in the page links.
     mine = _get(client, facilitator, "milestones", programme, "?where=programme")
     assert mine.context["page"].paginator.count == 1
+
+
+def test_milestones_due_the_same_day_swap_across_a_page_edge(client, monkeypatch):
+    """Reorder arrows look past the page: the last milestone of page 1 and the first of page 2, due the same day,
+    each get the arrow towards the other, and moving one down puts it on page 2."""
+    monkeypatch.setattr(views, "MILESTONES_PER_PAGE", 2)
+    cohort = CohortFactory()
+    programme = cohort.programme
+    facilitator = facilitator_of(programme)
+    MilestoneFactory(programme=programme, title_en="Early", due_on=date(2030, 1, 1))
+    second = MilestoneFactory(programme=programme, title_en="Same day A", due_on=date(2030, 2, 1))
+    third = MilestoneFactory(programme=programme, title_en="Same day B", due_on=date(2030, 2, 1))
+    first_page = _get(client, facilitator, "milestones", programme, "")
+    items = first_page.context["milestones"]
+    assert [m.title for m in items] == ["Early", "Same day A"]
+    assert items[1].movable and items[1].same_day_after and not items[1].same_day_before
+    html = first_page.content.decode()
+    assert f'id="move-{second.pk}-down"' in html and f'id="move-{second.pk}-down" class="icon-button" aria' not in html
+    page_two = _get(client, facilitator, "milestones", programme, "?page=2")
+    assert [m.title for m in page_two.context["milestones"]] == ["Same day B"]
+    assert page_two.context["milestones"][0].same_day_before
+    assert f'id="move-{third.pk}-up"' in page_two.content.decode()
+    client.post(reverse("programmes:milestone-move", args=[second.pk]), {"direction": "down"})
+    moved = _get(client, facilitator, "milestones", programme, "?page=2")
+    assert [m.title for m in moved.context["milestones"]] == ["Same day A"]
