@@ -44,6 +44,7 @@ from .permissions import (
     can_view_budget,
     can_view_cohort_dashboard,
     can_view_history,
+    programme_meetings_viewer,
     programme_viewer,
 )
 from .selectors import (
@@ -709,7 +710,7 @@ def dashboard(request, slug):
     return render_cached(request, "programmes/dashboard_politician.html", context, lambda: (
         dashboards.politician_dashboard(user=request.user, programme=programme, light=light, cohort_id=cohort_id,
                                         page=request.GET.get("page"))),
-        vary=(programme.pk, programme_viewer(request.user, programme)))
+        vary=(programme.pk, programme_meetings_viewer(request.user, programme)))
 
 
 @login_required

@@ -12,9 +12,8 @@ from django.utils.text import slugify
 from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
-from accounts.permissions import scope_of
 from circular_cities.datacache import render_cached
-from programmes.permissions import programme_viewer
+from programmes.permissions import programme_meetings_viewer
 
 from .briefing import (
     briefing_document,
@@ -31,19 +30,10 @@ BRIEFING_PER_PAGE = 10  # municipalities per screen page
 
 
 def briefing_viewer(user, meeting) -> str:
-    """Whom a briefing is for, as far as what it shows depends on it (the ``vary`` of what is kept).
-
-    The briefing shows the municipalities and milestones the person may see (``programme_viewer``: everybody
-    who sees the whole programme with the same roles shares one copy) and the previous follow-group meeting's
-    decisions when the person may see that meeting and read its minutes. Admins, facilitators and politicians
-    see every follow-group meeting by their role (facilitators also read unpublished minutes: their roles are
-    part of ``programme_viewer``); anybody else sees one only when invited to it, so their briefing is their own.
-    """
-    programme = meeting.programme
-    scope = scope_of(user)
-    if not (scope.is_admin or programme.pk in scope.facilitator_programmes | scope.politician_programmes):
-        return f"person:{user.pk}"
-    return programme_viewer(user, programme)
+    """Whom a briefing is for (the ``vary`` of what is kept): the municipalities and milestones the person may
+    see, and the previous follow-group meeting's decisions when they may see that meeting and read its minutes
+    (facilitators also read unpublished minutes: their role is part of the key)."""
+    return programme_meetings_viewer(user, meeting.programme)
 
 
 @require_GET

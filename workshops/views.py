@@ -212,8 +212,10 @@ def meeting_detail_view(request, pk):
         context["cancel_form"] = CancelForm()
         return context
 
-    # What the body shows of the person: whether they organise the meeting, and their own answer (if invited).
-    vary = (meeting.pk, can_organise_meeting(request.user, meeting), my_answer(meeting=meeting, user=request.user))
+    # What the body shows of the person: whether they organise the meeting, and their own answer (if invited);
+    # and whether it has started (answer buttons, cancelling and draft minutes change at the start).
+    vary = (meeting.pk, can_organise_meeting(request.user, meeting), my_answer(meeting=meeting, user=request.user),
+            meeting.has_started)
     return render_cached(request, "workshops/meeting_detail.html", {"meeting": meeting}, build, vary=vary)
 
 

@@ -4,7 +4,7 @@ For each kept page: two people whose view differs never share a copy, whoever fi
 the services shows on the next request; a warm request makes a fixed, small number of queries whatever the
 data; a kept form carries the asking person's CSRF token."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.db import connection
@@ -12,6 +12,7 @@ from django.middleware.csrf import _unmask_cipher_token
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from circular_cities.datacache import data_changed
 from programmes import services
@@ -22,7 +23,10 @@ from tests.factories import (
     ParticipationFactory,
     build_world,
     facilitator_of,
+    observer_of,
 )
+from tests.workshops.factories import InvitationFactory, MeetingFactory
+from workshops.models import Meeting
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("keep_page_parts")]
 
@@ -327,3 +331,21 @@ def test_kept_forms_carry_the_askers_csrf_token(world, clients, name):
         assert response.status_code == 302
         milestone.refresh_from_db()
         assert milestone.status == Milestone.Status.DONE
+
+
+@pytest.mark.parametrize("invited_first", [True, False])
+def test_observers_never_share_the_follow_group_meetings_of_their_invitations(world, invited_first):
+    """Observers see a follow-group meeting only when invited to it: the politicians' overview lists those
+    meetings, so each observer gets their own copy, whoever filled the cache first (the briefing likewise)."""
+    programme = world.a.programme
+    invited, other = observer_of(programme), observer_of(programme)
+    start = timezone.now() + timedelta(days=5)
+    meeting = MeetingFactory(programme=programme, kind=Meeting.Kind.FOLLOW_GROUP, title_en="Closed follow-group",
+                             starts_at=start, ends_at=start + timedelta(hours=2))
+    InvitationFactory(meeting=meeting, user=invited)
+    invited_client, other_client = Client(), Client()
+    invited_client.force_login(invited)
+    other_client.force_login(other)
+    order = [(invited_client, True), (other_client, False)]
+    for client, sees in order if invited_first else order[::-1]:
+        assert ("Closed follow-group" in _page(client, "dashboard", programme)) is sees
