@@ -115,7 +115,7 @@ def participation_get_for_user_or_404(*, user, pk: int) -> Participation:
     return participation
 
 
-def participation_page_get_for_user_or_404(*, user, pk: int) -> Participation:
+def participation_kept_for_user_or_404(*, user, pk: int) -> Participation:
     """As :func:`participation_get_for_user_or_404`, for pages that only read: the row (with its municipality,
     programme and challenge) is kept until the data changes (circular_cities/datacache.py); whether the person
     may see it is decided on every request. Views that write use the uncached one."""

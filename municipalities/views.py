@@ -71,8 +71,8 @@ from .selectors import (
     participation_changes,
     participation_get_for_user_or_404,
     participation_indicators,
+    participation_kept_for_user_or_404,
     participation_milestones,
-    participation_page_get_for_user_or_404,
     participation_partners,
     photo_get_for_user_or_404,
     progress_entries_for,
@@ -191,7 +191,7 @@ def _participation_viewer(user, participation) -> tuple:
 
 @login_required
 def participation_detail(request, pk):
-    participation = participation_page_get_for_user_or_404(user=request.user, pk=pk)
+    participation = participation_kept_for_user_or_404(user=request.user, pk=pk)
     programme = participation.cohort.programme
     context = {"participation": participation, "programme": programme}
     return render_cached(request, "municipalities/participation_detail.html", context,
@@ -300,7 +300,7 @@ def _progress_form_context(request, participation, form, entry=None, notice="", 
 
 @login_required
 def progress_list(request, pk):
-    participation = participation_page_get_for_user_or_404(user=request.user, pk=pk)
+    participation = participation_kept_for_user_or_404(user=request.user, pk=pk)
     context = {"participation": participation, "programme": participation.cohort.programme}
     return render_cached(request, "municipalities/progress_list.html", context, lambda: {
         "page": paginate(request, progress_entries_for(user=request.user, participation=participation), per_page=10),

@@ -25,14 +25,13 @@ from django.utils.formats import date_format, number_format
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
-from circular_cities.datacache import cached_value
 from municipalities.models import Indicator, Measurement, ProgressEntry, ProgressPhoto
 from programmes.dashboards import MunicipalityCard, _light_counts, municipality_cards
 from programmes.models import Milestone
 from programmes.selectors import OPEN_STATUSES, milestone_list_for_user
 from workshops.models import ActionItem, AgendaItem, Decision, Meeting
 from workshops.permissions import can_organise_meeting, can_view_meeting
-from workshops.selectors import local_day_bounds
+from workshops.selectors import local_day_bounds, meeting_kept_for_user_or_404
 
 from .pdf import PAGE_WIDTH, PdfDocument
 
@@ -41,13 +40,10 @@ MILESTONES_PER_LIST = 10
 
 
 def briefing_meeting_get_for_user_or_404(*, user, pk: int) -> Meeting:
-    """A follow-group meeting the person may see; any other meeting has no briefing (404).
-
-    The row (with its programme: all the briefing reads of it) is kept until the data changes
-    (circular_cities/datacache.py); whether the person may see it is decided on every request."""
-    meeting = cached_value("briefing-meeting", pk, build=lambda: Meeting.objects.select_related("programme").filter(
-        pk=pk).first())
-    if meeting is None or not can_view_meeting(user, meeting) or meeting.kind != Meeting.Kind.FOLLOW_GROUP:
+    """A follow-group meeting the person may see (the kept row of the meeting page); any other meeting has no
+    briefing (404)."""
+    meeting = meeting_kept_for_user_or_404(user=user, pk=pk)
+    if meeting.kind != Meeting.Kind.FOLLOW_GROUP:
         raise Http404
     return meeting
 

@@ -21,10 +21,14 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from circular_cities.datacache import cached_value
 from programmes.models import Participation, Programme
-from programmes.permissions import can_view_programme
-from programmes.selectors import BudgetOverview, budget_overview, visible_participations
+from programmes.selectors import (
+    BudgetOverview,
+    budget_overview,
+    programme_kept_for_user_or_404,
+    programme_kept_or_404,
+    visible_participations,
+)
 
 from .permissions import can_download_open_data, can_view_funder_report
 
@@ -294,28 +298,17 @@ OPEN_DATA_SCHEMA = "https://circular-cities.example/schemas/open-data/v1"
 OPEN_DATA_VERSION = 1
 
 
-def programme_row_or_404(slug: str) -> Programme:
-    """The programme of ``slug``, kept until the data changes (circular_cities/datacache.py): a warm report
-    request reads no row. Whether the person may see it is for the caller to decide, on every request."""
-    programme = cached_value("report-programme-row", slug, build=lambda: Programme.objects.filter(slug=slug).first())
-    if programme is None:
-        raise Http404
-    return programme
-
-
 def funder_programme_or_404(*, user, slug: str) -> Programme:
     """The programme, once the person may read its funder report: 404 for who does not see the programme (as
     ``programmes.selectors.programme_get_for_user_or_404``), 403 for the others who may not read the report."""
-    programme = programme_row_or_404(slug)
-    if not can_view_programme(user, programme):
-        raise Http404
+    programme = programme_kept_for_user_or_404(user=user, slug=slug)
     if not can_view_funder_report(user, programme):
         raise PermissionDenied
     return programme
 
 
 def open_data_programme_or_404(*, user, slug: str) -> Programme:
-    programme = programme_row_or_404(slug)
+    programme = programme_kept_or_404(slug)
     if not can_download_open_data(user, programme):
         raise Http404
     return programme

@@ -83,7 +83,7 @@ def meeting_get_for_user_or_404(*, user, pk: int) -> Meeting:
     return meeting
 
 
-def meeting_page_get_for_user_or_404(*, user, pk: int) -> Meeting:
+def meeting_kept_for_user_or_404(*, user, pk: int) -> Meeting:
     """As :func:`meeting_get_for_user_or_404`, for the meeting page (which only reads): the row is kept until the
     data changes (circular_cities/datacache.py); whether the person may see it is decided on every request."""
     meeting = cached_value("meeting", pk, build=lambda: Meeting.objects.select_related(

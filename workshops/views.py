@@ -65,8 +65,8 @@ from .selectors import (
     meeting_detail,
     meeting_get_for_user_or_404,
     meeting_invitations,
+    meeting_kept_for_user_or_404,
     meeting_list,
-    meeting_page_get_for_user_or_404,
     meeting_people,
     month_grid,
     my_answer,
@@ -204,7 +204,7 @@ def calendar_month(request, slug):
 
 @login_required
 def meeting_detail_view(request, pk):
-    meeting = meeting_page_get_for_user_or_404(user=request.user, pk=pk)
+    meeting = meeting_kept_for_user_or_404(user=request.user, pk=pk)
 
     def build() -> dict:
         context = meeting_detail(user=request.user, meeting=meeting)
