@@ -24,8 +24,6 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from circular_cities.datacache import data_changed
-
 from .models import DeletionRequest, Invitation, Role, User
 from .sessions import DATABASE_SESSION_ENGINES, end_sessions
 
@@ -291,7 +289,6 @@ def erase_person(*, user: User, by: User | None = None, note: str = "") -> dict:
 
     DeletionRequest.objects.filter(user=user, outcome=DeletionRequest.Outcome.OPEN).update(
         outcome=DeletionRequest.Outcome.ERASED, handled_at=timezone.now(), handled_by=by, note=note)
-    data_changed()  # the scrubbed copies were updated in bulk
     person.refresh_from_db()
     return counts
 

@@ -62,16 +62,14 @@ def active_roles(user):
 
 
 def scope_of(user) -> Scope:
-    """The user's scope: two queries, kept on the user object for the request and in the cache until a row changes."""
+    """The user's scope: two queries, computed from the database once per request (kept on the user object, which
+    lives as long as the request). Never read from a cache shared between requests."""
     if user is None or not user.is_authenticated or not user.is_active:
         return EMPTY_SCOPE
     cached = getattr(user, "_cc_scope", None)
     if cached is not None:
         return cached
-    from circular_cities.datacache import cached_value
-
-    # kept between requests until a row changes (a role, a participation, the person): circular_cities/datacache.py
-    scope = cached_value("scope", user.pk, user.is_superuser, build=lambda: _compute_scope(user))
+    scope = _compute_scope(user)
     user._cc_scope = scope
     return scope
 

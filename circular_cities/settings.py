@@ -125,8 +125,6 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache, Celery ----------------------------------------------------------------------
 REDIS_URL = env.str("REDIS_URL", default="")
-# How long a kept page part or report may lag behind a write that sends no signal (circular_cities/datacache.py).
-DATA_CACHE_SECONDS = env.int("DATA_CACHE_SECONDS", default=5 * 60)
 if REDIS_URL:
     # Fails soft: while Redis is down the cache misses instead of failing every login (circular_cities/cache.py).
     CACHES = {"default": {"BACKEND": "circular_cities.cache.FailSoftRedisCache", "LOCATION": REDIS_URL}}
@@ -172,9 +170,9 @@ REMINDER_SWEEP_AFTER_SECONDS = env.int("REMINDER_SWEEP_AFTER_SECONDS", default=9
 # --- Accounts ---------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
-    # allauth's (e-mail or username and password), with the signed-in person kept between requests; first, so
+    # allauth's (e-mail or username and password); first, so
     # that logins record it in the session
-    "accounts.backends.KeptUserAuthenticationBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [

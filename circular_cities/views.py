@@ -7,7 +7,6 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
 from accounts.permissions import is_admin, scope_of
-from circular_cities.datacache import render_cached
 from circular_cities.home import home_sections
 from operations import health as health_checks
 
@@ -15,10 +14,9 @@ from operations import health as health_checks
 @login_required
 def home(request):
     """Each person's start page: what needs them now, for every role they hold. The sections are the
-    person's own (their milestones, invitations, notifications): kept for them alone until a row changes."""
+    person's own (their milestones, invitations, notifications)."""
     user = request.user
-    return render_cached(request, "home.html", {"scope": scope_of(user)},
-                         lambda: {"sections": home_sections(user=user)}, vary=(f"person:{user.pk}",))
+    return render(request, "home.html", {"scope": scope_of(user), "sections": home_sections(user=user)})
 
 
 @never_cache

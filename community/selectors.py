@@ -18,7 +18,6 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Role, RoleAssignment, User
 from accounts.permissions import scope_of
-from circular_cities.datacache import cached_value
 from municipalities.models import Municipality
 from programmes.models import LocalChallenge, Participation, Programme
 
@@ -77,48 +76,6 @@ def thread_visibility(user) -> Q:
     audience = Q(visibility=Visibility.COMMUNITY) | Q(visibility=Visibility.COHORT,
                                                       programme_id__in=scope.programme_ids)
     return (Q(hidden_at__isnull=True) & audience) | _moderated(scope)
-
-
-# --- Viewers: who shares a kept copy of a page (circular_cities/datacache.py) ----------------------------
-
-def _ids(ids) -> str:
-    return ",".join(str(pk) for pk in sorted(ids))
-
-
-def has_authored_items(*, user) -> bool:
-    """Whether the person wrote a library item (their own drafts and cohort items are visible to them alone);
-    kept until a row changes."""
-    return cached_value("community-author", user.pk,
-                        build=lambda: LibraryItem.objects.filter(author_id=user.pk).exists())
-
-
-def item_viewer(user) -> str:
-    """Everything :func:`item_visibility` depends on: members with the same programmes, municipalities and
-    moderation rights see the same items and share kept pages; authors see their own drafts, so they get their
-    own copy."""
-    if user is None or not is_member(user):
-        return "items:public"
-    scope = scope_of(user)
-    if scope.is_admin:
-        return "items:admin"
-    key = (f"items:p{_ids(scope.programme_ids)}:s{_ids(scope.staff_municipalities)}"
-           f":f{_ids(scope.facilitator_programmes)}")
-    return f"{key}:person:{user.pk}" if has_authored_items(user=user) else key
-
-
-def thread_viewer(user) -> str:
-    """Everything :func:`thread_visibility` depends on: programmes and moderation rights."""
-    if user is None or not is_member(user):
-        return "threads:none"
-    scope = scope_of(user)
-    if scope.is_admin:
-        return "threads:admin"
-    return f"threads:p{_ids(scope.programme_ids)}:f{_ids(scope.facilitator_programmes)}"
-
-
-def member_viewer(user) -> str:
-    """The directory is the same for every member (:func:`member_directory`)."""
-    return "members:member" if is_member(user) else "members:none"
 
 
 def moderates(user, programme_id) -> bool:

@@ -13,7 +13,6 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
-from circular_cities.datacache import data_changed
 from circular_cities.uploads import clean_document, clean_image
 
 from .markdown import markdown_to_text
@@ -312,7 +311,6 @@ def post_create(*, thread: Thread, by: User, body: str) -> Post:
     post.full_clean()
     post.save()
     Thread.objects.filter(pk=thread.pk).update(last_activity_at=post.created_at)
-    data_changed()  # the sparring list's order
     from .tasks import post_notify_task
 
     transaction.on_commit(lambda: post_notify_task.delay(post.pk))
@@ -424,7 +422,6 @@ def moderate(*, target, by: User, action: str, reason: str = "") -> ModerationAc
     entry.full_clean()
     entry.save()
     Report.objects.filter(resolved_at__isnull=True, **{kind: target}).update(resolved_at=now, resolved_by=by)
-    data_changed()
     return entry
 
 

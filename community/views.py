@@ -7,7 +7,7 @@ from functools import wraps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -18,7 +18,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import scope_of
-from circular_cities.datacache import cached_html, render_cached
 from circular_cities.utils import add_service_errors, paginate
 from municipalities.models import Municipality
 
@@ -78,14 +77,11 @@ def _filters(form_class, request):
     return form, (form.cleaned_data if form.is_valid() else {})
 
 
-def _kept_list(request, template_name: str, context: dict, build, *, vary):
-    """A list page whose filters and results are kept until the data changes (circular_cities/datacache.py);
-    an htmx request (the filter bar) gets the template's ``results`` partial, kept as well. ``build`` reads the
-    list (only on a miss); ``vary`` names who shares a copy."""
+def _list_page(request, template_name: str, context: dict, build):
+    """A list page with a filter bar: an htmx request (the filter bar) gets the template's ``results`` partial."""
     if request.htmx:
-        return HttpResponse(cached_html(request, f"{template_name}#results", lambda: {**context, **build()},
-                                        vary=vary))
-    return render_cached(request, template_name, context, build, vary=vary)
+        return render(request, f"{template_name}#results", {**context, **build()})
+    return render(request, template_name, {**context, **build()})
 
 
 # --- Overview ----------------------------------------------------------------------------------------
@@ -116,8 +112,7 @@ def library(request):
         return {"page": page, "filters": filters,
                 "query": _query(request, "kind", "material_stream", "strategy", "sdg", "programme")}
 
-    return _kept_list(request, "community/library.html", {"can_create": can_create_item(request.user)}, build,
-                      vary=(selectors.item_viewer(request.user),))
+    return _list_page(request, "community/library.html", {"can_create": can_create_item(request.user)}, build)
 
 
 def _item_form(request, *, item: LibraryItem | None = None, initial=None):
@@ -253,11 +248,8 @@ def threads(request):
             mine=bool(data.get("mine"))), per_page=20)
         return {"page": page, "query": _query(request, "kind", "material_stream", "mine")}
 
-    vary = (selectors.thread_viewer(request.user),)
-    if data.get("mine"):  # "only mine": the person's own questions
-        vary += (f"person:{request.user.pk}",)
-    return _kept_list(request, "community/threads.html", {"filters": filters, "can_ask": can_ask(request.user)},
-                      build, vary=vary)
+    return _list_page(request, "community/threads.html", {"filters": filters, "can_ask": can_ask(request.user)},
+                      build)
 
 
 def _staff_municipalities(user):
@@ -364,7 +356,7 @@ def members(request):
         page.object_list = [selectors.member_card(u, today) for u in page.object_list]
         return {"page": page, "filters": filters, "query": _query(request, "q", "role")}
 
-    return _kept_list(request, "community/members.html", {}, build, vary=(selectors.member_viewer(request.user),))
+    return _list_page(request, "community/members.html", {}, build)
 
 
 @member_required
@@ -397,9 +389,7 @@ def municipalities(request):
         page.object_list = selectors.municipality_entries(user=request.user, municipalities=page.object_list)
         return {"page": page, "filters": filters, "query": _query(request, "q")}
 
-    # The solution models shown are those the viewer may see.
-    return render_cached(request, "community/municipalities.html", {}, build,
-                         vary=(selectors.item_viewer(request.user),))
+    return render(request, "community/municipalities.html", build())
 
 
 # --- Search ------------------------------------------------------------------------------------------
@@ -438,9 +428,7 @@ def search(request):
 
     context = {"form": form, "q": query, "only": only, "query": urlencode({"q": query, "type": only})}
     # Library items, questions and people: each as the viewer may see them.
-    return render_cached(request, "community/search.html", context, build,
-                         vary=(selectors.item_viewer(user), selectors.thread_viewer(user),
-                               selectors.member_viewer(user)))
+    return render(request, "community/search.html", {**context, **build()})
 
 
 # --- Reports and moderation --------------------------------------------------------------------------

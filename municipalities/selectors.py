@@ -28,7 +28,6 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Role, RoleAssignment, User
 from accounts.permissions import scope_of
-from circular_cities.datacache import cached_value
 from programmes.models import Cohort, LocalChallenge, Milestone, Participation
 from programmes.permissions import can_view_participation, can_view_programme
 
@@ -111,17 +110,6 @@ def participation_get_for_user_or_404(*, user, pk: int) -> Participation:
         Participation.objects.select_related("municipality", "cohort__programme", "challenge"), pk=pk
     )
     if not can_view_participation(user, participation):
-        raise Http404
-    return participation
-
-
-def participation_kept_for_user_or_404(*, user, pk: int) -> Participation:
-    """As :func:`participation_get_for_user_or_404`, for pages that only read: the row (with its municipality,
-    programme and challenge) is kept until the data changes (circular_cities/datacache.py); whether the person
-    may see it is decided on every request. Views that write use the uncached one."""
-    participation = cached_value("participation", pk, build=lambda: Participation.objects.select_related(
-        "municipality", "cohort__programme", "challenge").filter(pk=pk).first())
-    if participation is None or not can_view_participation(user, participation):
         raise Http404
     return participation
 
@@ -509,15 +497,6 @@ def my_municipalities(*, user) -> QuerySet[Participation]:
         where = Q(pk__in=scope.advisor_participations) | Q(cohort__programme_id__in=scope.facilitator_programmes)
     return with_progress_status(Participation.objects.filter(where).select_related(
         "municipality", "cohort__programme")).order_by("-is_stalled", "municipality__name", "cohort__name")
-
-
-def my_municipalities_viewer(user) -> tuple:
-    """What :func:`my_municipalities` depends on besides the rows (the ``vary`` of its kept page): people who
-    advise the same municipalities and facilitate the same programmes see the same list."""
-    scope = scope_of(user)
-    if scope.is_admin:
-        return ("admin",)
-    return ("advises", *sorted(scope.advisor_participations), "facilitates", *sorted(scope.facilitator_programmes))
 
 
 def stalled_participations(*, user) -> QuerySet[Participation]:

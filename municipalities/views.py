@@ -14,9 +14,8 @@ from django.views.decorators.http import require_POST
 from accounts.models import Role, RoleAssignment, User
 from accounts.permissions import can_invite
 from accounts.views import team_context
-from circular_cities.datacache import render_cached
 from circular_cities.utils import add_service_errors, paginate
-from programmes.permissions import can_edit_participation, programme_viewer
+from programmes.permissions import can_edit_participation
 
 from . import selectors, services
 from .forms import (
@@ -71,7 +70,6 @@ from .selectors import (
     participation_changes,
     participation_get_for_user_or_404,
     participation_indicators,
-    participation_kept_for_user_or_404,
     participation_milestones,
     participation_partners,
     photo_get_for_user_or_404,
@@ -163,7 +161,7 @@ def _plan_context(user, participation) -> dict:
 
 
 def _participation_page(user, participation, programme) -> dict:
-    """What the participation page's kept body shows (computed on a miss only)."""
+    """What the participation page shows."""
     context = {
         **_challenge_context(user, participation), **_advisor_context(user, participation),
         **team_context(user, participation), **_plan_context(user, participation),
@@ -182,21 +180,12 @@ def _participation_page(user, participation, programme) -> dict:
     return context
 
 
-def _participation_viewer(user, participation) -> tuple:
-    """The ``vary`` of a participation page's kept body: the participation, and whom it is for. Its staff and
-    advisors get their own copy (drafts, edit and remove buttons, "you" in the team); everybody who sees the
-    whole programme with the same roles shares one (programmes.permissions.programme_viewer)."""
-    return participation.pk, programme_viewer(user, participation.cohort.programme)
-
-
 @login_required
 def participation_detail(request, pk):
-    participation = participation_kept_for_user_or_404(user=request.user, pk=pk)
+    participation = participation_get_for_user_or_404(user=request.user, pk=pk)
     programme = participation.cohort.programme
-    context = {"participation": participation, "programme": programme}
-    return render_cached(request, "municipalities/participation_detail.html", context,
-                         lambda: _participation_page(request.user, participation, programme),
-                         vary=_participation_viewer(request.user, participation))
+    return render(request, "municipalities/participation_detail.html",
+                  _participation_page(request.user, participation, programme))
 
 
 @login_required
@@ -300,12 +289,12 @@ def _progress_form_context(request, participation, form, entry=None, notice="", 
 
 @login_required
 def progress_list(request, pk):
-    participation = participation_kept_for_user_or_404(user=request.user, pk=pk)
-    context = {"participation": participation, "programme": participation.cohort.programme}
-    return render_cached(request, "municipalities/progress_list.html", context, lambda: {
+    participation = participation_get_for_user_or_404(user=request.user, pk=pk)
+    return render(request, "municipalities/progress_list.html", {
+        "participation": participation, "programme": participation.cohort.programme,
         "page": paginate(request, progress_entries_for(user=request.user, participation=participation), per_page=10),
         "can_write": can_write_progress(request.user, participation),
-    }, vary=_participation_viewer(request.user, participation))
+    })
 
 
 @login_required
@@ -606,6 +595,6 @@ def my_municipalities(request):
     """Advisors (and facilitators): the latest status of each municipality, with stalled tests first."""
     if not can_view_my_municipalities(request.user):
         raise PermissionDenied
-    return render_cached(request, "municipalities/my_municipalities.html", {}, lambda: {
+    return render(request, "municipalities/my_municipalities.html", {
         "page": paginate(request, selectors.my_municipalities(user=request.user), per_page=25),
-        "stalled_after_weeks": STALLED_AFTER_WEEKS}, vary=selectors.my_municipalities_viewer(request.user))
+        "stalled_after_weeks": STALLED_AFTER_WEEKS})

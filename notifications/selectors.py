@@ -7,7 +7,6 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from accounts.permissions import scope_of
-from circular_cities.datacache import cached_value
 from programmes.models import Programme
 from programmes.permissions import can_view_programme
 
@@ -15,9 +14,8 @@ from .models import KIND_ORDER, Category, Delivery, Frequency, Notification, Not
 
 
 def unread_count(*, user) -> int:
-    """Shown in every page's header: kept until a row changes (circular_cities/datacache.py)."""
-    return cached_value("unread", user.pk, build=lambda: Notification.objects.filter(
-        recipient=user, read_at__isnull=True).count())
+    """Shown in every page's header."""
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
 
 
 def notifications_for_user(*, user) -> QuerySet[Notification]:

@@ -25,8 +25,6 @@ from django.db.models import F
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from circular_cities.datacache import data_changed
-
 from . import engine
 from .models import (
     KIND_CATEGORY,
@@ -204,7 +202,6 @@ def digest_send(*, user_id: int, frequency: str, now: datetime) -> int:
         if user.is_active:
             send_digest_email(user=user, notifications=items, frequency=frequency)
         Notification.objects.filter(pk__in=[n.pk for n in items]).update(emailed_at=now)
-        data_changed()  # the centre says which notifications wait for the next digest
     return len(items)
 
 
@@ -219,7 +216,6 @@ def notification_mark_read(*, notification: Notification, now: datetime) -> Noti
 
 def notifications_mark_all_read(*, user, now: datetime) -> int:
     marked = Notification.objects.filter(recipient=user, read_at__isnull=True).update(read_at=now)
-    data_changed()
     return marked
 
 

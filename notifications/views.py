@@ -8,7 +8,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -18,7 +17,6 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import User
-from circular_cities.datacache import cached_html, render_cached
 from circular_cities.utils import add_service_errors, paginate
 
 from . import services
@@ -76,14 +74,11 @@ def _managed(user) -> list:
 
 @login_required
 def notification_list(request):
-    """The person's own notifications: kept for them alone until a row changes (marking read saves a row or
-    calls ``data_changed``)."""
-    vary = (f"person:{request.user.pk}",)
+    """The person's own notifications."""
     if request.htmx:
-        return HttpResponse(cached_html(request, "notifications/notification_list.html#notification-list",
-                                        lambda: _centre_context(request), vary=vary))
-    return render_cached(request, "notifications/notification_list.html", {},
-                         lambda: {**_centre_context(request), "managed": _managed(request.user)}, vary=vary)
+        return render(request, "notifications/notification_list.html#notification-list", _centre_context(request))
+    return render(request, "notifications/notification_list.html",
+                  {**_centre_context(request), "managed": _managed(request.user)})
 
 
 def _back_to_list(request):

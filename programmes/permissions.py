@@ -80,26 +80,3 @@ def can_view_cohort_dashboard(user, programme) -> bool:
     return is_facilitator_of(user, programme.pk)
 
 
-def programme_viewer(user, programme) -> str:
-    """Whom a programme page is for, as far as what it shows depends on it (the ``vary`` of a kept page part,
-    circular_cities/datacache.py): everybody who sees the whole programme with the same roles in it sees the
-    same page; an advisor or municipal staff member of the programme sees their own. It does not tell apart
-    meeting invitations: a page that lists meetings takes ``programme_meetings_viewer``."""
-    scope = scope_of(user)
-    if programme.pk in scope.advisor_programmes | scope.staff_programmes:
-        return f"person:{user.pk}"
-    if scope.is_admin:
-        return f"admin:{user.is_staff}"
-    roles = "".join(flag for flag, ids in (("f", scope.facilitator_programmes), ("o", scope.observer_programmes),
-                                            ("p", scope.politician_programmes)) if programme.pk in ids)
-    return f"whole:{roles}" if roles else f"person:{user.pk}"
-
-
-def programme_meetings_viewer(user, programme) -> str:
-    """``programme_viewer`` for a page that also lists follow-group meetings (the politicians' overview, the
-    briefing). Admins, facilitators and politicians see every follow-group meeting by their role; anybody else
-    (observers too) sees one only when invited to it, so their page is their own."""
-    scope = scope_of(user)
-    if not (scope.is_admin or programme.pk in scope.facilitator_programmes | scope.politician_programmes):
-        return f"person:{user.pk}"
-    return programme_viewer(user, programme)

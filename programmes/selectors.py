@@ -14,7 +14,6 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Role, RoleAssignment, User
 from accounts.permissions import scope_of
-from circular_cities.datacache import cached_value
 from municipalities.models import Municipality
 
 from .display import format_dkk
@@ -52,24 +51,6 @@ def programme_list_for_user(*, user, status: str | None = None) -> QuerySet[Prog
 
 def programme_get_for_user_or_404(*, user, slug: str) -> Programme:
     programme = get_object_or_404(Programme, slug=slug)
-    if not can_view_programme(user, programme):
-        raise Http404
-    return programme
-
-
-def programme_kept_or_404(slug: str) -> Programme:
-    """The programme of ``slug`` for pages that only read it, kept until the data changes
-    (circular_cities/datacache.py). Whether the person may see it is for the caller to decide, every request."""
-    programme = cached_value("programme", slug, build=lambda: Programme.objects.filter(slug=slug).first() or "")
-    if not programme:
-        raise Http404
-    return programme
-
-
-def programme_kept_for_user_or_404(*, user, slug: str) -> Programme:
-    """As :func:`programme_get_for_user_or_404` for pages that only read the programme (a kept row, see
-    :func:`programme_kept_or_404`); whether the person may see it is checked every time."""
-    programme = programme_kept_or_404(slug)
     if not can_view_programme(user, programme):
         raise Http404
     return programme

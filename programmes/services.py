@@ -18,7 +18,6 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Role
 from accounts.services import role_assign
-from circular_cities.datacache import data_changed
 
 from .models import (
     BudgetLine,
@@ -98,11 +97,10 @@ def _set_organisations(programme: Programme, organisations: dict | None) -> None
             organisation_id__in=chosen_ids).delete()
         existing = set(ProgrammeOrganisation.objects.filter(programme=programme, part=part).values_list(
             "organisation_id", flat=True))
-        if ProgrammeOrganisation.objects.bulk_create([
+        ProgrammeOrganisation.objects.bulk_create([
             ProgrammeOrganisation(programme=programme, organisation_id=pk, part=part)
             for pk in sorted(chosen_ids - existing)
-        ]):
-            data_changed()  # bulk_create sends no signal
+        ])
 
 
 def _set_objectives(programme: Programme, objectives: list[tuple[str, str]] | None) -> None:
@@ -215,7 +213,6 @@ def _move(obj, siblings, direction: str) -> bool:
     for order, item in enumerate(items, start=1):
         item.order = order
     type(obj).objects.bulk_update(items, ["order"])
-    data_changed()  # bulk_update sends no signal
     obj.order = next(item.order for item in items if item.pk == obj.pk)
     return True
 

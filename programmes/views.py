@@ -7,7 +7,6 @@ that changed, and a plain request with a redirect, so every screen also works wi
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -17,8 +16,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_htmx.http import reswap, retarget
 
-from accounts.permissions import scope_of
-from circular_cities.datacache import cached_html, render_cached
 from circular_cities.utils import add_service_errors, paginate
 
 from . import dashboards, services
@@ -44,8 +41,6 @@ from .permissions import (
     can_view_budget,
     can_view_cohort_dashboard,
     can_view_history,
-    programme_meetings_viewer,
-    programme_viewer,
 )
 from .selectors import (
     OPEN_STATUSES,
@@ -62,7 +57,6 @@ from .selectors import (
     phase_list,
     programme_detail_for_user_or_404,
     programme_get_for_user_or_404,
-    programme_kept_for_user_or_404,
     programme_list_for_user,
     spending_get_for_user_or_404,
     spending_list,
@@ -100,7 +94,7 @@ def _after_write(request, partial: str, context: dict, *, target: str, fallback:
     return redirect(fallback)
 
 
-# Pages whose content is their ``{% partialdef body %}`` (kept by render_cached on a plain GET).
+# Pages whose content is their ``{% partialdef body %}``.
 BODY_PAGES = frozenset({"programmes/programme_detail.html", "programmes/milestone_list.html"})
 
 
@@ -130,14 +124,9 @@ def programme_list(request):
             programme.elapsed = elapsed_percent(programme.starts_on, programme.ends_on, today)
         return {**context, "page": page, "filters": filters, "query": _query(request, "status")}
 
-    # The list is the programmes the person's roles let them see: everyone with the same ones shares it.
-    scope = scope_of(request.user)
-    vary = ("admin",) if scope.is_admin else ("programmes", *sorted(scope.programme_ids))
-    vary = (*vary, f"create:{can_create}")
     if request.htmx:
-        return HttpResponse(cached_html(request, "programmes/programme_list.html#programme-results", build,
-                                        vary=vary))
-    return render_cached(request, "programmes/programme_list.html", context, build, vary=vary)
+        return render(request, "programmes/programme_list.html#programme-results", build())
+    return render(request, "programmes/programme_list.html", {**context, **build()})
 
 
 def _programme_form_page(request, form, objectives, programme=None):
@@ -173,17 +162,16 @@ def programme_create(request):
 
 @login_required
 def programme_detail(request, slug):
-    programme = programme_kept_for_user_or_404(user=request.user, slug=slug)
+    programme = programme_get_for_user_or_404(user=request.user, slug=slug)
     context = _programme_context(request, programme, "overview")
 
     def build() -> dict:
         detailed = programme_detail_for_user_or_404(user=request.user, slug=slug)
         return _detail_context(request, detailed)
 
-    vary = (programme.pk, programme_viewer(request.user, programme))
     if request.htmx:  # "Cancel" in a cohort's edit form: the cohorts again
-        return HttpResponse(cached_html(request, "programmes/programme_detail.html#cohorts", build, vary=vary))
-    return render_cached(request, "programmes/programme_detail.html", context, build, vary=vary)
+        return render(request, "programmes/programme_detail.html#cohorts", build())
+    return render(request, "programmes/programme_detail.html", {**context, **build()})
 
 
 def _detail_context(request, programme, **extra) -> dict:
@@ -417,18 +405,15 @@ def _milestones_context(request, programme, **extra) -> dict:
 
 @login_required
 def milestones(request, slug):
-    programme = programme_kept_for_user_or_404(user=request.user, slug=slug)
+    programme = programme_get_for_user_or_404(user=request.user, slug=slug)
     context = _programme_context(request, programme, "milestones")
 
     def build() -> dict:
         return _milestones_context(request, programme)
 
-    # Who may complete, move and edit which milestone follows from the roles programme_viewer tells apart
-    # (staff, who complete their own municipality's, get their own copy).
-    vary = (programme.pk, programme_viewer(request.user, programme))
     if request.htmx:
-        return HttpResponse(cached_html(request, "programmes/milestone_list.html#milestone-list", build, vary=vary))
-    return render_cached(request, "programmes/milestone_list.html", context, build, vary=vary)
+        return render(request, "programmes/milestone_list.html#milestone-list", build())
+    return render(request, "programmes/milestone_list.html", {**context, **build()})
 
 
 def _milestones_after_write(request, programme, **extra):
@@ -649,7 +634,7 @@ TIMELINE_PER_PAGE = 20  # municipality rows; the phases and the whole programme'
 
 @login_required
 def timeline(request, slug):
-    programme = programme_kept_for_user_or_404(user=request.user, slug=slug)
+    programme = programme_get_for_user_or_404(user=request.user, slug=slug)
     context = _programme_context(request, programme, "timeline")
 
     def build() -> dict:
@@ -660,13 +645,12 @@ def timeline(request, slug):
                                               participations=page.object_list),
                 "today": today, "today_in_range": programme.contains(today), "page": page}
 
-    return render_cached(request, "programmes/timeline.html", context, build,
-                         vary=(programme.pk, programme_viewer(request.user, programme)))
+    return render(request, "programmes/timeline.html", {**context, **build()})
 
 
 @login_required
 def board(request, slug):
-    programme = programme_kept_for_user_or_404(user=request.user, slug=slug)
+    programme = programme_get_for_user_or_404(user=request.user, slug=slug)
     context = _programme_context(request, programme, "board")
 
     def build() -> dict:
@@ -674,8 +658,7 @@ def board(request, slug):
                                                   request.GET.get("page"))
         return {"cohorts": cohorts, "page": page}
 
-    return render_cached(request, "programmes/board.html", context, build,
-                         vary=(programme.pk, programme_viewer(request.user, programme)))
+    return render(request, "programmes/board.html", {**context, **build()})
 
 
 @login_required
@@ -695,7 +678,7 @@ def history(request, slug):
 @login_required
 def dashboard(request, slug):
     """The politicians' plain-language overview; read-only, for everyone who can see the programme."""
-    programme = programme_kept_for_user_or_404(user=request.user, slug=slug)
+    programme = programme_get_for_user_or_404(user=request.user, slug=slug)
     light = request.GET.get("light", "")
     if light not in dashboards.TRAFFIC_LIGHT_COLOURS:
         light = ""
@@ -707,15 +690,13 @@ def dashboard(request, slug):
             ("light", light), ("cohort", cohort_id or "")) if v}),
         "today": timezone.localdate(), "today_in_range": programme.contains(timezone.localdate()),
     }
-    return render_cached(request, "programmes/dashboard_politician.html", context, lambda: (
-        dashboards.politician_dashboard(user=request.user, programme=programme, light=light, cohort_id=cohort_id,
-                                        page=request.GET.get("page"))),
-        vary=(programme.pk, programme_meetings_viewer(request.user, programme)))
+    return render(request, "programmes/dashboard_politician.html", {**context, **dashboards.politician_dashboard(
+        user=request.user, programme=programme, light=light, cohort_id=cohort_id, page=request.GET.get("page"))})
 
 
 @login_required
 def cohort_dashboard(request, slug):
-    programme = programme_kept_for_user_or_404(user=request.user, slug=slug)
+    programme = programme_get_for_user_or_404(user=request.user, slug=slug)
     if not can_view_cohort_dashboard(request.user, programme):
         raise PermissionDenied
     context = _programme_context(request, programme, "cohort-dashboard")
@@ -730,8 +711,6 @@ def cohort_dashboard(request, slug):
             "query": _query(request, "cohort", "status"),
         }
 
-    vary = (programme.pk, programme_viewer(request.user, programme))
     if request.htmx and not request.htmx.history_restore_request:
-        return HttpResponse(cached_html(request, "programmes/dashboard_cohort.html#dashboard-body", build,
-                                        vary=vary))
-    return render_cached(request, "programmes/dashboard_cohort.html", context, build, vary=vary)
+        return render(request, "programmes/dashboard_cohort.html#dashboard-body", build())
+    return render(request, "programmes/dashboard_cohort.html", {**context, **build()})

@@ -31,7 +31,7 @@ from programmes.models import Milestone
 from programmes.selectors import OPEN_STATUSES, milestone_list_for_user
 from workshops.models import ActionItem, AgendaItem, Decision, Meeting
 from workshops.permissions import can_organise_meeting, can_view_meeting
-from workshops.selectors import local_day_bounds, meeting_kept_for_user_or_404
+from workshops.selectors import local_day_bounds, meeting_get_for_user_or_404
 
 from .pdf import PAGE_WIDTH, PdfDocument
 
@@ -40,9 +40,9 @@ MILESTONES_PER_LIST = 10
 
 
 def briefing_meeting_get_for_user_or_404(*, user, pk: int) -> Meeting:
-    """A follow-group meeting the person may see (the kept row of the meeting page); any other meeting has no
+    """A follow-group meeting the person may see ; any other meeting has no
     briefing (404)."""
-    meeting = meeting_kept_for_user_or_404(user=user, pk=pk)
+    meeting = meeting_get_for_user_or_404(user=user, pk=pk)
     if meeting.kind != Meeting.Kind.FOLLOW_GROUP:
         raise Http404
     return meeting

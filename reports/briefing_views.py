@@ -1,19 +1,14 @@
 """The follow-group meeting briefing: a printable page and the same as a PDF (issue 7). Read-only: whoever may
-see the meeting may read its briefing; any other meeting, or one the person may not see, answers 404.
-
-Both are kept until the data changes (circular_cities/datacache.py): the page's body and the PDF's bytes, per
-meeting and viewer (``briefing_viewer``). The permission check runs on every request, outside what is kept."""
+see the meeting may read its briefing; any other meeting, or one the person may not see, answers 404."""
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpResponse
+from django.shortcuts import render
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
-
-from circular_cities.datacache import render_cached
-from programmes.permissions import programme_meetings_viewer
 
 from .briefing import (
     briefing_document,
@@ -24,16 +19,8 @@ from .briefing import (
     lights_as_of,
     period_text,
 )
-from .cache import kept
 
 BRIEFING_PER_PAGE = 10  # municipalities per screen page
-
-
-def briefing_viewer(user, meeting) -> str:
-    """Whom a briefing is for (the ``vary`` of what is kept): the municipalities and milestones the person may
-    see, and the previous follow-group meeting's decisions when they may see that meeting and read its minutes
-    (facilitators also read unpublished minutes: their role is part of the key)."""
-    return programme_meetings_viewer(user, meeting.programme)
 
 
 @require_GET
@@ -52,8 +39,7 @@ def briefing(request, pk: int):
                 "lights_as_of": lights_as_of(), "figures": headline_figures(data), "page": page,
                 "municipalities": page.object_list}
 
-    return render_cached(request, "reports/briefing.html", context, build,
-                         vary=(meeting.pk, briefing_viewer(request.user, meeting)))
+    return render(request, "reports/briefing.html", {**context, **build()})
 
 
 @require_GET
@@ -61,15 +47,10 @@ def briefing(request, pk: int):
 def briefing_pdf(request, pk: int):
     meeting = briefing_meeting_get_for_user_or_404(user=request.user, pk=pk)
 
-    def build() -> bytes:
-        data = briefing_for_meeting(user=request.user, meeting=meeting)
-        # Whoever's briefing comes out the same (the same municipalities, milestones and minutes, the same
-        # language) gets the same file: rendering is kept under a digest of the content too (reports/pdf.py).
-        return briefing_document(data).cached_render()
-
-    # the whole file, per meeting, viewer, language and data version, kept in the process too (reports/cache.py):
-    # a warm request computes and fetches nothing but the data version
-    content = kept("briefing-pdf", meeting.pk, briefing_viewer(request.user, meeting), build=build, local=True)
+    data = briefing_for_meeting(user=request.user, meeting=meeting)
+    # Whoever's briefing comes out the same (the same municipalities, milestones and minutes, the same language)
+    # gets the same file: rendering is kept under a digest of the content (reports/pdf.py).
+    content = briefing_document(data).cached_render()
     day = timezone.localtime(meeting.starts_at).date().isoformat()
     filename = f"briefing-{day}-{slugify(meeting.title)[:40] or meeting.pk}-{get_language() or 'da'}.pdf"
     response = HttpResponse(content, content_type="application/pdf")

@@ -18,6 +18,7 @@ from decimal import Decimal
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Max, Q
 from django.http import Http404
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -25,8 +26,7 @@ from programmes.models import Participation, Programme
 from programmes.selectors import (
     BudgetOverview,
     budget_overview,
-    programme_kept_for_user_or_404,
-    programme_kept_or_404,
+    programme_get_for_user_or_404,
     visible_participations,
 )
 
@@ -301,14 +301,14 @@ OPEN_DATA_VERSION = 1
 def funder_programme_or_404(*, user, slug: str) -> Programme:
     """The programme, once the person may read its funder report: 404 for who does not see the programme (as
     ``programmes.selectors.programme_get_for_user_or_404``), 403 for the others who may not read the report."""
-    programme = programme_kept_for_user_or_404(user=user, slug=slug)
+    programme = programme_get_for_user_or_404(user=user, slug=slug)
     if not can_view_funder_report(user, programme):
         raise PermissionDenied
     return programme
 
 
 def open_data_programme_or_404(*, user, slug: str) -> Programme:
-    programme = programme_kept_or_404(slug)
+    programme = get_object_or_404(Programme, slug=slug)
     if not can_download_open_data(user, programme):
         raise Http404
     return programme

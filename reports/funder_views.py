@@ -12,16 +12,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpResponse
 from django.shortcuts import render
-from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from programmes.display import format_dkk
 from programmes.permissions import can_edit_programme, can_view_history
 
-from .cache import cached, kept
 from .funder import (
     display,
     funder_programme_or_404,
@@ -68,26 +65,12 @@ def funder_report_page(request, slug):
     # what _programme_head.html needs to show the programme's navigation: all that depends on the person
     can_edit, can_history = can_edit_programme(request.user, programme), can_view_history(request.user, programme)
 
-    def body() -> str:
-        report, tables = _report(request, programme)
-        return render_to_string("reports/_funder_body.html", {
-            "programme": programme, "report": report, "tables": tables,
-            "sections": [tables[key] for key in SECTION_ORDER], "charts": report_charts(report),
-            "key_figures": [(key, label, display(value, kind)) for key, label, value, kind in report.key_figures()],
-        })
-
-    def content() -> str:
-        # the report's body is the same for every reader: kept once, whatever the navigation above it shows
-        return render_to_string("reports/funder.html#content", {
-            "programme": programme, "section": "funder", "body": mark_safe(cached("funder-page", programme, body)),  # noqa: S308 - our own template's output
-            "can_edit": can_edit, "can_view_budget": True, "can_view_history": can_history,
-        }, request=request)
-
-    # the navigation and the body together, per navigation, kept in the process too: a warm request reads
-    # the data version and nothing else (reports/cache.py)
-    content_html = kept("funder-content", programme.pk, can_edit, can_history, build=content, local=True)
+    report, tables = _report(request, programme)
     return render(request, "reports/funder.html", {
-        "programme": programme, "content": mark_safe(content_html),  # noqa: S308 - our own template's output
+        "programme": programme, "section": "funder", "report": report, "tables": tables,
+        "sections": [tables[key] for key in SECTION_ORDER], "charts": report_charts(report),
+        "key_figures": [(key, label, display(value, kind)) for key, label, value, kind in report.key_figures()],
+        "can_edit": can_edit, "can_view_budget": True, "can_view_history": can_history,
     })
 
 
@@ -137,7 +120,7 @@ def _file(content: bytes, content_type: str, filename: str) -> HttpResponse:
 @login_required
 def funder_report_pdf(request, slug):
     programme = _programme(request, slug)
-    content = cached("funder-pdf", programme, lambda: _pdf(request, programme))
+    content = _pdf(request, programme)
     return _file(content, "application/pdf", _filename(programme, "funder-report", "pdf"))
 
 
@@ -145,7 +128,7 @@ def funder_report_pdf(request, slug):
 @login_required
 def funder_report_csv(request, slug):
     programme = _programme(request, slug)
-    content = cached("funder-csv", programme, lambda: csv_bytes(_sections(_report(request, programme)[1])))
+    content = csv_bytes(_sections(_report(request, programme)[1]))
     return _file(content, "text/csv; charset=utf-8", _filename(programme, "funder-report", "csv"))
 
 
@@ -158,7 +141,7 @@ def funder_report_xlsx(request, slug):
         return xlsx_bytes(_sections(_report(request, programme)[1]),
                           title=_("Funder report: %(programme)s") % {"programme": programme.name})
 
-    return _file(cached("funder-xlsx", programme, build), XLSX_TYPE, _filename(programme, "funder-report", "xlsx"))
+    return _file(build(), XLSX_TYPE, _filename(programme, "funder-report", "xlsx"))
 
 
 # --- Open data (no login) -----------------------------------------------------------------------------------
@@ -208,8 +191,7 @@ def open_data_csv(request, slug):
         section = Section(title="", header=OPEN_DATA_CSV_COLUMNS, rows=open_data_rows(open_data(programme=programme)))
         return csv_bytes([section], spreadsheet=False)
 
-    # the same for every visitor and every language: cached per programme and data version (reports/cache.py)
-    content = cached("open-data-csv", programme, build, per_language=False, local=True)
+    content = build()
     return _open(_file(content, "text/csv; charset=utf-8", _filename(programme, "open-data", "csv")))
 
 
@@ -221,7 +203,7 @@ def open_data_json(request, slug):
         return json.dumps(open_data(programme=programme), cls=DjangoJSONEncoder, ensure_ascii=False,
                           indent=2).encode("utf-8")
 
-    response = HttpResponse(cached("open-data-json", programme, build, per_language=False, local=True),
+    response = HttpResponse(build(),
                             content_type="application/json")
     response["Content-Disposition"] = f'inline; filename="{_filename(programme, "open-data", "json")}"'
     return _open(response)

@@ -11,7 +11,6 @@ import hashlib
 from io import BytesIO
 from xml.sax.saxutils import escape
 
-from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
 from django.utils import timezone, translation
@@ -265,12 +264,13 @@ class PdfDocument:
         return buffer.getvalue()
 
     def cached_render(self) -> bytes:
-        """``render()`` once per fingerprint (the same time to live as every kept page part)."""
+        """``render()`` once per fingerprint: the key is a digest of everything the file shows, so a kept copy is
+        never out of date; it expires after a day only to free the space."""
         key = f"reports:pdf:{self.fingerprint()}"
         content = cache.get(key)
         if content is None:
             content = self.render()
-            cache.set(key, content, timeout=settings.DATA_CACHE_SECONDS)
+            cache.set(key, content, timeout=24 * 60 * 60)
         return content
 
     def response(self, filename: str, *, inline: bool = False, cache_by_content: bool = False) -> HttpResponse:

@@ -76,16 +76,7 @@ def _no_shared_rate_limit_state(settings, _private_cache_dir):
     if settings.CACHES["default"]["BACKEND"].endswith("FileBasedCache"):
         settings.CACHES = {"default": {**settings.CACHES["default"], "LOCATION": _private_cache_dir}}
     cache.clear()
-    # Nothing computed is kept between requests (circular_cities/datacache.py), so a query count never depends
-    # on what an earlier request of the test left; the tests of keeping turn it on with ``keep_page_parts``.
-    settings.DATA_CACHE_SECONDS = 0
     yield
-
-
-@pytest.fixture
-def keep_page_parts(settings):
-    """Pages keep what they compute (as in production) for this test."""
-    settings.DATA_CACHE_SECONDS = 300
 
 
 @pytest.fixture

@@ -15,7 +15,6 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Role, RoleAssignment, User
 from accounts.permissions import scope_of
-from circular_cities.datacache import cached_value
 from programmes.models import Cohort, Participation, Programme
 from programmes.selectors import programme_people, visible_participations
 
@@ -83,24 +82,12 @@ def meeting_get_for_user_or_404(*, user, pk: int) -> Meeting:
     return meeting
 
 
-def meeting_kept_for_user_or_404(*, user, pk: int) -> Meeting:
-    """As :func:`meeting_get_for_user_or_404`, for the meeting page (which only reads): the row is kept until the
-    data changes (circular_cities/datacache.py); whether the person may see it is decided on every request."""
-    meeting = cached_value("meeting", pk, build=lambda: Meeting.objects.select_related(
-        "programme", "cohort", "participation__municipality", "participation__cohort", "organiser",
-    ).filter(pk=pk).first())
-    if meeting is None or not can_view_meeting(user, meeting):
-        raise Http404
-    return meeting
-
-
 def my_answer(*, meeting: Meeting, user) -> str:
-    """The person's answer to their invitation to the meeting ("" when not invited), kept until the data
-    changes: with whether they organise it, all the meeting page shows that depends on the person."""
+    """The person's answer to their invitation to the meeting ("" when not invited)."""
     if not user.is_authenticated:
         return ""
-    return cached_value("meeting-answer", meeting.pk, user.pk, build=lambda: MeetingInvitation.objects.filter(
-        meeting=meeting, user=user).values_list("response", flat=True).first() or "")
+    return MeetingInvitation.objects.filter(meeting=meeting, user=user).values_list(
+        "response", flat=True).first() or ""
 
 
 # --- Lists and the month calendar -------------------------------------------------------------------------

@@ -19,7 +19,6 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from circular_cities.datacache import data_changed
 from circular_cities.uploads import clean_file
 from programmes.models import Milestone
 
@@ -70,7 +69,6 @@ def _save_agenda(meeting: Meeting, agenda: list[dict] | None) -> None:
         agenda_item.full_clean(exclude=["meeting"])
         items.append(agenda_item)
     AgendaItem.objects.bulk_create(items)
-    data_changed()  # bulk_create sends no signal
 
 
 # --- Meetings ---------------------------------------------------------------------------------------------
@@ -155,7 +153,6 @@ def meeting_invite(*, meeting: Meeting, by, roles=(), participations=(), cohorts
                              invited_by=by)
            for user_id, entry in chosen.items() if user_id not in already]
     created = MeetingInvitation.objects.bulk_create(new)
-    data_changed()
     if created and not meeting.has_started:
         from .tasks import send_meeting_invitations_task
 
@@ -239,7 +236,6 @@ def attendance_record(*, meeting: Meeting, by, attended_user_ids, walk_ins=()) -
             for p in extra])
     meeting.invitations.filter(user_id__in=attended).update(attended=True)
     meeting.invitations.exclude(user_id__in=attended).update(attended=False)
-    data_changed()
     return meeting.invitations.filter(attended=True).count()
 
 

@@ -19,10 +19,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from circular_cities.datacache import cached_html, render_cached
 from circular_cities.utils import add_service_errors, paginate
 from programmes.models import Participation
-from programmes.selectors import programme_get_for_user_or_404, programme_kept_for_user_or_404
+from programmes.selectors import programme_get_for_user_or_404
 
 from . import services
 from .forms import (
@@ -65,11 +64,9 @@ from .selectors import (
     meeting_detail,
     meeting_get_for_user_or_404,
     meeting_invitations,
-    meeting_kept_for_user_or_404,
     meeting_list,
     meeting_people,
     month_grid,
-    my_answer,
     my_invitations_by_meeting,
     my_meetings,
     own_assessments,
@@ -154,7 +151,7 @@ def feed(request, token):
 
 @login_required
 def meeting_list_view(request, slug):
-    programme = programme_kept_for_user_or_404(user=request.user, slug=slug)
+    programme = programme_get_for_user_or_404(user=request.user, slug=slug)
     filters = MeetingFilterForm(request.GET or None)
     kind = when = ""
     if filters.is_valid():
@@ -166,11 +163,9 @@ def meeting_list_view(request, slug):
         return {**context, "page": paginate(
             request, meeting_list(user=request.user, programme=programme, kind=kind, when=when), 20)}
 
-    # Kept per programme and person: the list shows the person's own answer to each meeting.
-    vary = (programme.pk, f"person:{request.user.pk}")
     if request.htmx:
-        return HttpResponse(cached_html(request, "workshops/meeting_list.html#results", build, vary=vary))
-    return render_cached(request, "workshops/meeting_list.html", context, build, vary=vary)
+        return render(request, "workshops/meeting_list.html#results", build())
+    return render(request, "workshops/meeting_list.html", {**context, **build()})
 
 
 def _shift(month: date, delta: int) -> date:
@@ -204,7 +199,7 @@ def calendar_month(request, slug):
 
 @login_required
 def meeting_detail_view(request, pk):
-    meeting = meeting_kept_for_user_or_404(user=request.user, pk=pk)
+    meeting = meeting_get_for_user_or_404(user=request.user, pk=pk)
 
     def build() -> dict:
         context = meeting_detail(user=request.user, meeting=meeting)
@@ -212,11 +207,7 @@ def meeting_detail_view(request, pk):
         context["cancel_form"] = CancelForm()
         return context
 
-    # What the body shows of the person: whether they organise the meeting, and their own answer (if invited);
-    # and whether it has started (answer buttons, cancelling and draft minutes change at the start).
-    vary = (meeting.pk, can_organise_meeting(request.user, meeting), my_answer(meeting=meeting, user=request.user),
-            meeting.has_started)
-    return render_cached(request, "workshops/meeting_detail.html", {"meeting": meeting}, build, vary=vary)
+    return render(request, "workshops/meeting_detail.html", {"meeting": meeting, **build()})
 
 
 def _meeting_form_page(request, programme, form, agenda, meeting=None):

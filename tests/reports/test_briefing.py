@@ -354,7 +354,7 @@ def test_meeting_page_and_politician_overview_link_to_the_briefing(client, scene
     assert "/briefing" not in client.get(sparring.get_absolute_url()).content.decode()
 
 
-def test_the_pdf_is_cached_by_its_content_never_across_what_people_may_see(client, scene, keep_page_parts):
+def test_the_pdf_is_cached_by_its_content_never_across_what_people_may_see(client, scene):
     """Readers whose briefing comes out the same share one rendered file (reports/pdf.py ``cached_render``); a
     reader who sees less gets their own, and a newly published entry is in the next download."""
     meeting = scene["meeting"]

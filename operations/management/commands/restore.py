@@ -29,9 +29,6 @@ class Command(BaseCommand):
                                     force=force, include_media=not no_media)
         except BackupError as error:
             raise CommandError(str(error)) from error
-        from circular_cities.datacache import bump_data_version
-
-        bump_data_version()  # pages kept from the replaced data are out of date (circular_cities/datacache.py)
         manifest = report.manifest
         made = f"made {manifest.get('created_at')}"
         if manifest.get("app_version") or manifest.get("git_commit"):
