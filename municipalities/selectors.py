@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.db.models import (
     BooleanField,
     Case,
     CharField,
     Count,
-    Exists,
+    F,
     OuterRef,
     Prefetch,
     Q,
@@ -303,7 +303,6 @@ _DESCRIBERS = {"participation": _describe_participation, "challenge": _describe_
 
 # --- Local tests ------------------------------------------------------------------------------------------------
 
-STALLED_AFTER_WEEKS = 4  # no published progress for this long (or an overdue milestone): the test is stalled
 
 
 def progress_entries_for(*, user, participation: Participation) -> QuerySet[ProgressEntry]:
@@ -467,25 +466,16 @@ def agreed_action_get_for_user_or_404(*, user, pk: int) -> AgreedAction:
 
 
 def with_progress_status(queryset: QuerySet[Participation], *, today=None) -> QuerySet[Participation]:
-    """Annotate the latest published entry (date, status) and whether the test is stalled: no published
-    entry for STALLED_AFTER_WEEKS (counted from joining when there is none yet), or an overdue milestone,
-    while the programme runs."""
-    today = today or timezone.localdate()
-    latest = ProgressEntry.objects.filter(participation=OuterRef("pk"), state=ProgressEntry.State.PUBLISHED,
-                                          happened_on__lte=today).order_by("-happened_on", "-id")
-    overdue = Milestone.objects.filter(participation=OuterRef("pk"), due_on__lt=today,
-                                       status__in=[Milestone.Status.PLANNED, Milestone.Status.IN_PROGRESS])
-    stale_before = today - timedelta(weeks=STALLED_AFTER_WEEKS)
+    """The latest published entry (date, status) and whether the test is stalled, from the participation's
+    status row (programmes/status.py: no published entry for STALLED_AFTER_WEEKS, counted from joining when
+    there is none yet, or an overdue milestone, while the programme runs)."""
     return queryset.annotate(
-        last_progress_on=Subquery(latest.values("happened_on")[:1]),
-        last_progress_status=Subquery(latest.values("status")[:1]),
-        has_overdue_milestone=Exists(overdue),
-    ).annotate(is_stalled=Case(
-        When(cohort__programme__ends_on__lt=today, then=Value(False)),  # a finished programme stalls nothing
-        When(has_overdue_milestone=True, then=Value(True)),
-        When(last_progress_on__isnull=True, joined_on__lt=stale_before, then=Value(True)),
-        When(last_progress_on__lt=stale_before, then=Value(True)),
-        default=Value(False), output_field=BooleanField()))
+        last_progress_on=F("status_row__latest_entry_on"),
+        last_progress_status=F("status_row__latest_status"),
+        has_overdue_milestone=Case(When(status_row__overdue_milestones__gt=0, then=Value(True)), default=Value(False),
+                                   output_field=BooleanField()),
+        is_stalled=Coalesce(F("status_row__is_stalled"), Value(False)),
+    )
 
 
 def my_municipalities(*, user) -> QuerySet[Participation]:

@@ -15,6 +15,7 @@ from accounts.permissions import forget_scope
 from accounts.services import role_assign
 from circular_cities.uploads import clean_image
 from programmes.models import Cohort, LocalChallenge, Milestone, Organisation, Participation
+from programmes.status import status_refresh
 
 from .models import (
     REQUIRED_OUTPUTS,
@@ -64,6 +65,7 @@ def participation_enrol(*, cohort: Cohort, municipality: Municipality, joined_on
             participation.save()
     except IntegrityError:  # enrolled by someone else a moment ago
         raise _already_enrolled(cohort, municipality) from None
+    status_refresh(participation_ids=[participation.pk])
     return participation
 
 
@@ -241,6 +243,7 @@ def progress_entry_save(*, participation: Participation, by, entry: ProgressEntr
                 organisation = organisation_get_or_create(name=name, kind=SECTOR_ORGANISATION_KIND[sector])
                 partner_involvement_add(participation=participation, organisation=organisation, sector=sector,
                                         role=role, starts_on=entry.happened_on, entry=entry)
+            status_refresh(participation_ids=[participation.pk])
     except Exception:
         _delete_files(written)
         if entry is not None and entry.pk and not ProgressEntry.objects.filter(pk=entry.pk).exists():
@@ -257,6 +260,7 @@ def progress_entry_publish(*, entry: ProgressEntry, by) -> ProgressEntry:
     entry.published_at = timezone.now()
     entry.full_clean()
     entry.save(update_fields=["state", "published_at", "updated_at"])
+    status_refresh(participation_ids=[entry.participation_id])
     return entry
 
 
@@ -392,6 +396,7 @@ def agreed_action_to_milestone(*, action: AgreedAction) -> Milestone:
                           title_da=action.text, owner=action.owner, due_on=action.due_on)
     milestone.full_clean()
     milestone.save()
+    status_refresh(participation_ids=[participation.pk])
     action.milestone = milestone
     action.save(update_fields=["milestone"])
     return milestone

@@ -16,6 +16,7 @@ from accounts.permissions import can_invite
 from accounts.views import team_context
 from circular_cities.utils import add_service_errors, paginate
 from programmes.permissions import can_edit_participation
+from programmes.status import STALLED_AFTER_WEEKS
 
 from . import selectors, services
 from .forms import (
@@ -51,7 +52,6 @@ from .permissions import (
     can_write_progress,
 )
 from .selectors import (
-    STALLED_AFTER_WEEKS,
     active_q,
     advisor_pool,
     advisory_session_get_for_user_or_404,

@@ -9,6 +9,7 @@ from .models import (
     Objective,
     Organisation,
     Participation,
+    ParticipationStatus,
     Phase,
     Programme,
     ProgrammeOrganisation,
@@ -118,3 +119,20 @@ class ProgrammeOrganisationAdmin(admin.ModelAdmin):
     list_display = ["programme", "organisation", "part"]
     list_filter = ["part", "programme"]
     search_fields = ["organisation__name"]
+
+
+@admin.register(ParticipationStatus)
+class ParticipationStatusAdmin(admin.ModelAdmin):
+    """Read-only: the rows are made by the services and the nightly task (programmes/status.py)."""
+
+    list_display = ["participation", "programme", "light", "overdue_milestones", "is_stalled", "latest_entry_on",
+                    "as_of"]
+    list_filter = ["light", "is_stalled", "programme"]
+    search_fields = ["participation__municipality__name"]
+    list_select_related = ["participation__municipality", "participation__cohort", "programme"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

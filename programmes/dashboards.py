@@ -4,19 +4,29 @@ visibility rules stay in one place. Every function makes a fixed number of queri
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass
 
 from django.apps import apps
 from django.core.paginator import Paginator
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from accounts.models import Role, RoleAssignment, User
+
 from .display import build_timeline
-from .models import Participation, Programme
-from .selectors import OPEN_STATUSES, board_for_user, milestone_list_for_user, timeline_for_user
+from .models import Cohort, Participation, Programme
+from .selectors import (
+    OPEN_STATUSES,
+    board_for_user,
+    light_counts,
+    milestone_list_for_user,
+    stage_counts,
+    status_participations,
+    timeline_for_user,
+    visible_participations,
+)
 
 UPCOMING_LIMIT = 8
 CARDS_PER_PAGE = 24  # municipality cards per page of the politicians' overview
@@ -76,18 +86,14 @@ def _progress_model():
         return None
 
 
-def latest_published_progress(participation_ids, fields=None) -> dict[int, object]:
-    """Each municipality's latest published progress entry, by participation id (one query); ``fields``: load
-    only these columns (and the keys)."""
+def latest_entries(entry_ids, fields=None) -> dict[int, object]:
+    """The progress entries of these ids (the status rows' latest published ones), by participation id (one
+    query); ``fields``: load only these columns (and the keys)."""
     model = _progress_model()
-    ids = list(participation_ids)
+    ids = [pk for pk in entry_ids if pk]
     if model is None or not ids:
         return {}
-    published = model.State.PUBLISHED
-    latest = Subquery(model.objects.filter(participation=OuterRef("pk"), state=published)
-                      .order_by("-happened_on", "-published_at", "-id").values("pk")[:1])
-    latest_ids = Participation.objects.filter(pk__in=ids).annotate(latest_id=latest).values("latest_id")
-    entries = model.objects.filter(pk__in=latest_ids)
+    entries = model.objects.filter(pk__in=ids)
     if fields:
         entries = entries.only("participation_id", *fields)
     return {entry.participation_id: entry for entry in entries}
@@ -112,7 +118,8 @@ CARD_FIELDS = ("status", "happened_on", "what_happened")  # what a dashboard car
 
 def municipality_cards(*, user, programme: Programme, board: list[dict] | None = None,
                        latest_fields=None, with_advisors: bool = True) -> list[MunicipalityCard]:
-    """A card per municipality the person may see, with its traffic light: the board's reads plus one.
+    """A card per municipality of ``board`` (default: every one the person may see), with its traffic light from
+    the participation's status row: the board's reads plus one for the latest entries.
 
     Each board row gets its card as ``row["card"]``, so a page can show the board and the lights together.
     ``latest_fields``: load only these columns of the latest progress entries (e.g. ``CARD_FIELDS``);
@@ -120,7 +127,7 @@ def municipality_cards(*, user, programme: Programme, board: list[dict] | None =
     if board is None:
         board = board_for_user(user=user, programme=programme, with_advisors=with_advisors)
     rows = [(group["cohort"], row) for group in board for row in group["rows"]]
-    latest = latest_published_progress((row["participation"].pk for _cohort, row in rows), fields=latest_fields)
+    latest = latest_entries((row["participation"].latest_entry_id for _cohort, row in rows), fields=latest_fields)
     cards = []
     for cohort, row in rows:
         participation = row["participation"]
@@ -128,8 +135,7 @@ def municipality_cards(*, user, programme: Programme, board: list[dict] | None =
         row["card"] = MunicipalityCard(
             participation=participation, cohort=cohort, advisors=row["advisors"],
             overdue=participation.overdue_count, latest=entry,
-            light=traffic_light(overdue=participation.overdue_count,
-                                latest_status=entry.status if entry is not None else None),
+            light=traffic_light(overdue=participation.overdue_count, latest_status=participation.latest_status or None),
         )
         cards.append(row["card"])
     return cards
@@ -158,15 +164,16 @@ def _meeting_selectors():
     return selectors
 
 
-def page_of_groups(groups: list[dict], number, per_page: int | None = None):
-    """One page of board rows across the cohorts, regrouped: (page, the groups with rows on it). Each group
-    keeps its ``columns`` (counts per stage over the whole cohort, not only this page)."""
-    rows = [(group, row) for group in groups for row in group["rows"]]
-    page = Paginator(rows, per_page or BOARD_PER_PAGE).get_page(number)
-    shown: dict[int, dict] = {}
-    for group, row in page.object_list:
-        shown.setdefault(id(group), {**group, "rows": []})["rows"].append(row)
-    return page, list(shown.values())
+def board_page(*, user, programme: Programme, light: str = "", cohort_id: int | None = None, page=None,
+               per_page: int | None = None, with_advisors: bool = True):
+    """One page of board rows of the municipalities that match (traffic-light colour, cohort), grouped by
+    cohort: (page, groups, matching). Filtered, counted and paginated in SQL on the status rows; each group's
+    ``columns`` count the matching municipalities per stage over the whole cohort, not only this page."""
+    matching = status_participations(user=user, programme=programme, light=light, cohort_id=cohort_id)
+    board_page = Paginator(matching, per_page or BOARD_PER_PAGE).get_page(page)
+    groups = board_for_user(user=user, programme=programme, with_advisors=with_advisors,
+                            participations=board_page.object_list, columns=stage_counts(matching))
+    return board_page, groups, matching
 
 
 def politician_dashboard(*, user, programme: Programme, light: str = "", cohort_id: int | None = None,
@@ -183,29 +190,28 @@ def politician_dashboard(*, user, programme: Programme, light: str = "", cohort_
                  to_attr="decisions_needed"))
     minutes = meetings.meetings_for_user(user=user, programme=programme).filter(
         minutes_published_at__isnull=False).order_by("-minutes_published_at", "-pk")
-    all_cards = municipality_cards(user=user, programme=programme, latest_fields=CARD_FIELDS, with_advisors=False)
-    cohorts = list({card.cohort.pk: card.cohort for card in all_cards}.values())
-    matching = [card for card in all_cards if (not light or card.light.colour == light)
-                and (cohort_id is None or card.cohort.pk == cohort_id)]
-    card_page = Paginator(matching, CARDS_PER_PAGE).get_page(page)
-    cards = list(card_page.object_list)
+    visible = status_participations(user=user, programme=programme)
+    counts = light_counts(visible)
+    cohorts = list(Cohort.objects.filter(pk__in=visible.values("cohort_id")).order_by("starts_on", "name"))
+    card_page, groups, _matching = board_page(user=user, programme=programme, light=light, cohort_id=cohort_id,
+                                              page=page, per_page=CARDS_PER_PAGE, with_advisors=False)
+    cards = municipality_cards(user=user, programme=programme, board=groups, latest_fields=CARD_FIELDS)
     return {
         **timeline_picture(user=user, programme=programme, participations=[c.participation for c in cards]),
         "cards": cards,
         "page": card_page,
-        "municipality_count": len(all_cards),
-        "matching_count": len(matching),
+        "municipality_count": sum(counts.values()),
+        "matching_count": card_page.paginator.count,
         "card_cohorts": cohorts,
-        "light_counts": _light_counts(all_cards),
+        "light_counts": lights_with_counts(counts),
         "upcoming_meetings": list(upcoming[:UPCOMING_LIMIT]),
         "minutes_meetings": list(minutes[:MINUTES_LIMIT]),
         "has_progress": _progress_model() is not None,
     }
 
 
-def _light_counts(cards) -> list[tuple[TrafficLight, int]]:
-    """How many cards show each colour, green first, each with a light to draw."""
-    counts = Counter(card.light.colour for card in cards)
+def lights_with_counts(counts: dict[str, int]) -> list[tuple[TrafficLight, int]]:
+    """How many municipalities show each colour (``light_counts``), green first, each with a light to draw."""
     return [(TrafficLight(colour, label, shape, ""), counts.get(colour, 0)) for colour, label, shape in (
         ("green", _("On track"), "circle"), ("amber", _("Watch"), "triangle"),
         ("red", _("Needs attention"), "square"))]
@@ -230,31 +236,14 @@ def cohort_dashboard(*, user, programme: Programme, cohort_id: int | None = None
 
     meetings = _meeting_selectors()
     today = timezone.localdate()
-    board = board_for_user(user=user, programme=programme)
-    cards = municipality_cards(user=user, programme=programme, board=board, latest_fields=("status",))
-    workload = Counter()
-    advisors = {}
-    for card in cards:
-        for advisor in card.advisors:
-            workload[advisor.pk] += 1
-            advisors[advisor.pk] = advisor
-    groups = []
-    for group in board:
-        if cohort_id is not None and group["cohort"].pk != cohort_id:
-            continue
-        rows = [row for row in group["rows"] if not status or row["card"].light.colour == status]
-        if rows:
-            counts = Counter(row["participation"].stage for row in rows)
-            groups.append({**group, "rows": rows, "columns": [(stage.label, counts.get(stage.value, 0))
-                                                              for stage in Participation.Stage]})
-    shown = [row["card"] for group in groups for row in group["rows"]]
-    shown_ids = {card.participation.pk for card in shown}
-    board_page, page_groups = page_of_groups(groups, page)
-    page_cards = [row["card"] for group in page_groups for row in group["rows"]]
+    board_pages, page_groups, matching = board_page(user=user, programme=programme, light=status,
+                                                    cohort_id=cohort_id, page=page)
+    page_cards = municipality_cards(user=user, programme=programme, board=page_groups, latest_fields=("status",))
+    counts = light_counts(matching)
 
     overdue = milestone_list_for_user(user=user, programme=programme).filter(
         status__in=OPEN_STATUSES, due_on__lt=today).filter(
-        Q(participation__isnull=True) | Q(participation_id__in=shown_ids))
+        Q(participation__isnull=True) | Q(participation_id__in=matching.values("pk")))
     overdue = list(overdue[:OVERDUE_LIMIT + 1])
 
     upcoming = meetings.meeting_list(user=user, programme=programme, when="upcoming").exclude(
@@ -276,16 +265,23 @@ def cohort_dashboard(*, user, programme: Programme, cohort_id: int | None = None
         "attended", 0), "invited": attendance.get(card.participation.municipality_id, {}).get("invited", 0)}
         for card in page_cards]
 
+    visible = visible_participations(user=user, programme=programme)
+    advisor_roles = RoleAssignment.objects.filter(role=Role.ADVISOR, participation__in=visible.values("pk")).filter(
+        Q(ends_on__isnull=True) | Q(ends_on__gte=today))
+    workload = {row["user"]: row["n"] for row in advisor_roles.order_by().values("user").annotate(
+        n=Count("participation", distinct=True))}
+    advisors = User.objects.filter(pk__in=workload).only("full_name", "email", "erased_at")
     return {
         "cohorts": page_groups,
-        "page": board_page,
-        "cards": shown,
-        "light_counts": _light_counts(shown),
+        "page": board_pages,
+        "cards": page_cards,
+        "shown_count": board_pages.paginator.count,
+        "light_counts": lights_with_counts(counts),
         "overdue_milestones": overdue[:OVERDUE_LIMIT],
         "overdue_more": len(overdue) > OVERDUE_LIMIT,
         "upcoming_meetings": list(upcoming[:UPCOMING_LIMIT]),
         "attendance": attendance_rows,
-        "workload": sorted(((advisors[pk], n) for pk, n in workload.items()),
+        "workload": sorted(((advisor, workload[advisor.pk]) for advisor in advisors),
                            key=lambda item: (-item[1], str(item[0]))),
-        "unadvised": sum(1 for card in cards if not card.advisors),
+        "unadvised": visible.exclude(Exists(advisor_roles.filter(participation=OuterRef("pk")))).count(),
     }

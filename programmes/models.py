@@ -415,3 +415,38 @@ class Milestone(Bilingual, models.Model):
             raise ValidationError({"participation": _("The municipality does not take part in this programme.")})
         if self.phase_id and programme and self.phase.programme_id != programme.pk:
             raise ValidationError({"phase": _("The phase belongs to another programme.")})
+
+
+class ParticipationStatus(models.Model):
+    """How a municipality's local test stands, kept ready for the pages that list many of them (dashboards,
+    board, homes, reports): one row per participation, written by the services that change what it summarises
+    (programmes/status.py) and refreshed every night for what changes with the date alone. Never edited by
+    hand; ``manage.py rebuild_status`` makes every row afresh."""
+
+    class Light(models.TextChoices):
+        GREEN = "green", _("On track")
+        AMBER = "amber", _("Watch")
+        RED = "red", _("Needs attention")
+
+    participation = models.OneToOneField(Participation, verbose_name=_("participation"), primary_key=True,
+                                         related_name="status_row", on_delete=models.CASCADE)
+    programme = models.ForeignKey(Programme, verbose_name=_("programme"), related_name="participation_statuses",
+                                  on_delete=models.CASCADE)
+    light = models.CharField(_("traffic light"), max_length=10, choices=Light.choices, default=Light.GREEN)
+    overdue_milestones = models.PositiveIntegerField(_("overdue milestones"), default=0)
+    next_due_on = models.DateField(_("next milestone due"), null=True, blank=True)
+    latest_entry_id = models.BigIntegerField(_("latest published progress entry"), null=True, blank=True)
+    latest_entry_on = models.DateField(_("latest published progress"), null=True, blank=True)
+    latest_status = models.CharField(_("latest progress status"), max_length=20, blank=True)
+    is_stalled = models.BooleanField(_("stalled"), default=False)
+    last_activity_on = models.DateField(_("last activity"), null=True, blank=True)
+    as_of = models.DateField(_("as of"), help_text=_("The day the overdue and stalled figures were counted for."))
+    refreshed_at = models.DateTimeField(_("refreshed"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("participation status")
+        verbose_name_plural = _("participation statuses")
+        indexes = [models.Index(fields=["programme", "light"]), models.Index(fields=["programme", "is_stalled"])]
+
+    def __str__(self):
+        return f"{self.participation_id}: {self.light}"

@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db.models import CharField, Count, DecimalField, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value
+from django.db.models import CharField, Count, DecimalField, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -22,6 +22,7 @@ from .models import (
     Cohort,
     Milestone,
     Participation,
+    ParticipationStatus,
     Phase,
     Programme,
     ProgrammeOrganisation,
@@ -251,14 +252,51 @@ def timeline_for_user(*, user, programme: Programme, participations=None) -> dic
             "milestones": milestones}
 
 
-def board_for_user(*, user, programme: Programme, with_advisors: bool = True) -> list[dict]:
-    """Per cohort, the municipalities the person may see with their stage, advisors and overdue milestones
-    (``with_advisors=False``: no advisors, one query less, for a page that does not show them)."""
-    today = timezone.localdate()
-    participations = visible_participations(user=user, programme=programme).annotate(
-        overdue_count=Count("milestones", filter=Q(milestones__status__in=OPEN_STATUSES,
-                                                   milestones__due_on__lt=today)),
+def with_status(participations: QuerySet[Participation]) -> QuerySet[Participation]:
+    """Participations with their status row's figures (programmes/status.py) as ``overdue_count``, ``light``,
+    ``latest_entry_id``, ``latest_status``: read from the kept row, not counted per request."""
+    return participations.annotate(
+        overdue_count=Coalesce(F("status_row__overdue_milestones"), 0),
+        light=Coalesce(F("status_row__light"), Value(ParticipationStatus.Light.GREEN)),
+        latest_entry_id=F("status_row__latest_entry_id"),
+        latest_status=Coalesce(F("status_row__latest_status"), Value("")),
     )
+
+
+def status_participations(*, user, programme: Programme, light: str = "",
+                          cohort_id: int | None = None) -> QuerySet[Participation]:
+    """The municipalities of the programme the person may see, with their status, of one traffic-light colour
+    and/or cohort (or all): filtered, counted and paginated in SQL."""
+    participations = with_status(visible_participations(user=user, programme=programme))
+    if light:
+        participations = participations.filter(light=light)
+    if cohort_id is not None:
+        participations = participations.filter(cohort_id=cohort_id)
+    return participations
+
+
+def light_counts(participations: QuerySet[Participation]) -> dict[str, int]:
+    """How many of these participations show each colour (one query)."""
+    return {row["light"]: row["n"] for row in participations.order_by().values("light").annotate(n=Count("pk"))}
+
+
+def stage_counts(participations: QuerySet[Participation]) -> dict[int, dict[str, int]]:
+    """Per cohort, how many of these participations are in each stage (one query)."""
+    counts: dict[int, dict[str, int]] = {}
+    for row in participations.order_by().values("cohort_id", "stage").annotate(n=Count("pk")):
+        counts.setdefault(row["cohort_id"], {})[row["stage"]] = row["n"]
+    return counts
+
+
+def board_for_user(*, user, programme: Programme, with_advisors: bool = True, participations=None,
+                   columns: dict[int, dict[str, int]] | None = None) -> list[dict]:
+    """Per cohort, the municipalities the person may see with their stage, advisors and overdue milestones
+    (``with_advisors=False``: no advisors, one query less, for a page that does not show them).
+    ``participations``: only these (e.g. one page of ``status_participations``); ``columns``: the per-stage
+    counts to show above each cohort (``stage_counts`` of all that match), else those of the rows shown."""
+    today = timezone.localdate()
+    if participations is None:
+        participations = with_status(visible_participations(user=user, programme=programme))
     if with_advisors:
         advisors = RoleAssignment.objects.filter(role=Role.ADVISOR).filter(
             Q(ends_on__isnull=True) | Q(ends_on__gte=today)).select_related("user").only(
@@ -276,8 +314,11 @@ def board_for_user(*, user, programme: Programme, with_advisors: bool = True) ->
             "cells": [{"stage": stage, "state": "current" if i == current else "passed" if i < current else "ahead"}
                       for i, stage in enumerate(stages)],
         })
-    for group in cohorts.values():
-        counts = [sum(1 for row in group["rows"] if row["participation"].stage == stage) for stage in stages]
+    for cohort_id, group in cohorts.items():
+        if columns is not None:
+            counts = [columns.get(cohort_id, {}).get(stage.value, 0) for stage in stages]
+        else:
+            counts = [sum(1 for row in group["rows"] if row["participation"].stage == stage) for stage in stages]
         group["columns"] = list(zip([stage.label for stage in stages], counts, strict=True))
     return list(cohorts.values())
 

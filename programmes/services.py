@@ -24,11 +24,13 @@ from .models import (
     Cohort,
     Milestone,
     Objective,
+    Participation,
     Phase,
     Programme,
     ProgrammeOrganisation,
     Spending,
 )
+from .status import status_refresh
 
 RESERVED_SLUGS = {"new"}  # path segments of programmes/urls.py
 PROGRAMME_FIELDS = ("name_da", "name_en", "description_da", "description_en", "starts_on", "ends_on", "status",
@@ -159,6 +161,9 @@ def programme_update(*, programme: Programme, by=None, organisations: dict | Non
     _check_children_within(programme)
     if changed:
         _by(programme, by).save()
+    if {"starts_on", "ends_on"} & set(changed):  # a finished programme stalls nothing
+        status_refresh(participation_ids=Participation.objects.filter(cohort__programme=programme).values_list(
+            "pk", flat=True))
     _set_organisations(programme, organisations)
     _set_objectives(programme, objectives)
     return programme
@@ -280,7 +285,15 @@ def milestone_create(*, programme: Programme, title_da: str, due_on, by=None, ti
     milestone.full_clean()
     _check_milestone_people(milestone)
     _by(milestone, by).save()
+    _refresh_status(milestone.participation_id)
     return milestone
+
+
+def _refresh_status(*participation_ids) -> None:
+    """The status rows of the municipalities whose milestones changed (programmes/status.py)."""
+    ids = {pk for pk in participation_ids if pk}
+    if ids:
+        status_refresh(participation_ids=ids)
 
 
 MILESTONE_FIELDS = ("title_da", "title_en", "description", "participation", "phase", "owner", "due_on", "status")
@@ -291,12 +304,14 @@ def milestone_update(*, milestone: Milestone, by=None, **fields) -> Milestone:
     unknown = set(fields) - set(MILESTONE_FIELDS)
     if unknown:
         raise TypeError(f"milestone_update() got unexpected fields {sorted(unknown)}")
+    before = Milestone.objects.filter(pk=milestone.pk).values_list("participation_id", flat=True).first()
     for name, value in fields.items():
         setattr(milestone, name, value.strip() if name in ("title_da", "title_en") else value)
     _status_dates(milestone)
     milestone.full_clean()
     _check_milestone_people(milestone)
     _by(milestone, by).save()
+    _refresh_status(before, milestone.participation_id)
     return milestone
 
 
@@ -308,12 +323,15 @@ def milestone_complete(*, milestone: Milestone, by=None, when=None) -> Milestone
     milestone.completed_at = when or timezone.now()
     milestone.full_clean()
     _by(milestone, by).save(update_fields=["status", "completed_at", "updated_at"])
+    _refresh_status(milestone.participation_id)
     return milestone
 
 
 @transaction.atomic
 def milestone_delete(*, milestone: Milestone, by=None) -> None:
+    participation_id = milestone.participation_id
     _by(milestone, by).delete()
+    _refresh_status(participation_id)
 
 
 @transaction.atomic

@@ -44,7 +44,6 @@ from .permissions import (
 )
 from .selectors import (
     OPEN_STATUSES,
-    board_for_user,
     budget_line_get_for_user_or_404,
     budget_overview,
     cohort_get_for_user_or_404,
@@ -654,8 +653,8 @@ def board(request, slug):
     context = _programme_context(request, programme, "board")
 
     def build() -> dict:
-        page, cohorts = dashboards.page_of_groups(board_for_user(user=request.user, programme=programme),
-                                                  request.GET.get("page"))
+        page, cohorts, _matching = dashboards.board_page(user=request.user, programme=programme,
+                                                         page=request.GET.get("page"))
         return {"cohorts": cohorts, "page": page}
 
     return render(request, "programmes/board.html", {**context, **build()})

@@ -13,6 +13,7 @@ shown; drafts stay with the municipality.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
@@ -26,7 +27,7 @@ from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
 from municipalities.models import Indicator, Measurement, ProgressEntry, ProgressPhoto
-from programmes.dashboards import MunicipalityCard, _light_counts, municipality_cards
+from programmes.dashboards import MunicipalityCard, lights_with_counts, municipality_cards
 from programmes.models import Milestone
 from programmes.selectors import OPEN_STATUSES, milestone_list_for_user
 from workshops.models import ActionItem, AgendaItem, Decision, Meeting
@@ -277,7 +278,8 @@ def briefing_for_meeting(*, user, meeting: Meeting) -> Briefing:
 
     return Briefing(
         meeting=meeting, programme=programme, previous=previous, period_start=period_start, period_end=period_end,
-        agenda=agenda, municipalities=list(rows.values()), light_counts=_light_counts(cards),
+        agenda=agenda, municipalities=list(rows.values()),
+        light_counts=lights_with_counts(Counter(card.light.colour for card in cards)),
         programme_completed=programme_completed[:MILESTONES_PER_LIST],
         programme_overdue=programme_overdue[:MILESTONES_PER_LIST],
         previous_decisions=decisions, previous_actions=actions, previous_minutes_published=minutes_published,

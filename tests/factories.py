@@ -9,6 +9,7 @@ from allauth.account.models import EmailAddress
 from accounts.models import Role, RoleAssignment, User
 from municipalities.models import Municipality, Region
 from programmes.models import Cohort, Milestone, Participation, Phase, Programme
+from programmes.status import status_refresh
 
 DEMO_PASSWORD = "correct-horse-battery-staple"
 
@@ -70,7 +71,19 @@ class CohortFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Hold {n}")
 
 
-class ParticipationFactory(factory.django.DjangoModelFactory):
+class RefreshesStatus:
+    """A factory that writes what a participation's status row summarises refreshes that row, as the services
+    do (programmes/status.py); tests that change such rows by other means call ``status_refresh`` themselves."""
+
+    @classmethod
+    def _after_postgeneration(cls, instance, create, results=None):
+        super()._after_postgeneration(instance, create, results)
+        participation_id = instance.pk if isinstance(instance, Participation) else instance.participation_id
+        if create and participation_id:
+            status_refresh(participation_ids=[participation_id])
+
+
+class ParticipationFactory(RefreshesStatus, factory.django.DjangoModelFactory):
     class Meta:
         model = Participation
 
@@ -90,7 +103,7 @@ class PhaseFactory(factory.django.DjangoModelFactory):
     ends_on = date(2022, 3, 1)
 
 
-class MilestoneFactory(factory.django.DjangoModelFactory):
+class MilestoneFactory(RefreshesStatus, factory.django.DjangoModelFactory):
     class Meta:
         model = Milestone
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 from municipalities.models import AdvisorySession, ProgressEntry, StageGateOutput
 from notifications.models import Notification
 from programmes.models import Milestone, Programme
+from programmes.status import status_refresh
 from tests.factories import MilestoneFactory, build_world
 from tests.workshops.factories import InvitationFactory, MeetingFactory, PastMeetingFactory
 from workshops.models import MeetingInvitation
@@ -142,6 +143,7 @@ def test_advisor_on_track_municipality_shows_on_track(client, world):
     ProgressEntry.objects.create(participation=world.a.participation, happened_on=_today() - timedelta(days=2),
                                  what_happened="Workshop", state=ProgressEntry.State.PUBLISHED,
                                  published_at=timezone.now())
+    status_refresh(participation_ids=[world.a.participation.pk])  # as the services do (programmes/status.py)
     client.force_login(advisor)
     response = client.get(reverse("home"))
     assert _section(response, "advisor")["stalled"] == 0

@@ -18,10 +18,10 @@ from municipalities.models import (
     StageGateOutput,
 )
 from programmes.models import Organisation
-from tests.factories import ParticipationFactory
+from tests.factories import ParticipationFactory, RefreshesStatus
 
 
-class ProgressEntryFactory(factory.django.DjangoModelFactory):
+class ProgressEntryFactory(RefreshesStatus, factory.django.DjangoModelFactory):
     class Meta:
         model = ProgressEntry
         skip_postgeneration_save = True
