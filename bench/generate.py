@@ -469,6 +469,9 @@ def generate(*, programmes: int = 12, municipalities_per_programme: int | None =
                     for t in threads for m in rng.sample(municipalities, 4)])
         log(f"{len(items)} library items, {len(threads)} threads")
 
+    from programmes.status import status_refresh_all
+
+    counts["participation statuses"] = status_refresh_all()  # bulk_create wrote no status rows
     counts["seconds"] = round(time.perf_counter() - started, 1)
     main = progs[0]
     first_part = next(x for x in parts_of[main.pk] if x.municipality_id == first_municipality.pk)

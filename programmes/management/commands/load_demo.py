@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 
 from programmes.demo import demo_logins, load_demo
+from programmes.status import status_refresh_all
 
 
 class Command(BaseCommand):
@@ -12,6 +13,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, reset=False, quiet_logins=False, **options):
         result = load_demo(reset=reset)
+        status_refresh_all()  # the demo's rows are written directly: their status rows afresh (programmes/status.py)
         self.stdout.write(self.style.SUCCESS(f"Demo data loaded: {result['programme'].name_en}."))
         if quiet_logins:
             return
