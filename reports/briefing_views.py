@@ -6,13 +6,13 @@ meeting and viewer (``briefing_viewer``). The permission check runs on every req
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpResponse
 from django.utils import timezone
-from django.utils.text import slugify
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from circular_cities.datacache import render_cached
+from circular_cities.downloads import download_filename, download_response
 from programmes.permissions import programme_meetings_viewer
 
 from .briefing import (
@@ -71,7 +71,6 @@ def briefing_pdf(request, pk: int):
     # a warm request computes and fetches nothing but the data version
     content = kept("briefing-pdf", meeting.pk, briefing_viewer(request.user, meeting), build=build, local=True)
     day = timezone.localtime(meeting.starts_at).date().isoformat()
-    filename = f"briefing-{day}-{slugify(meeting.title)[:40] or meeting.pk}-{get_language() or 'da'}.pdf"
-    response = HttpResponse(content, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    filename = download_filename(_("Briefing"), day, meeting.title[:60] or meeting.pk, get_language() or "da",
+                                 extension="pdf")
+    return download_response(content, filename=filename, content_type="application/pdf")

@@ -10,7 +10,6 @@ import json
 
 from django.contrib.auth.decorators import login_required
 from django.core.serializers.json import DjangoJSONEncoder
-from django.http import HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -18,6 +17,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from circular_cities.downloads import CSV_TYPE, MACHINE, download_filename, download_response
 from programmes.display import format_dkk
 from programmes.permissions import can_edit_programme, can_view_history
 
@@ -48,7 +48,13 @@ def _report(request, programme):
 
 
 def _filename(programme, kind: str, extension: str) -> str:
-    return f"{programme.slug}-{kind}-{timezone.localdate():%Y-%m-%d}.{extension}"
+    """``cirkulære-byer-rapport-til-bevillingsgiver-2024-01-31.pdf``: the programme's name as the reader sees it."""
+    return download_filename(programme.name or programme.slug, kind, f"{timezone.localdate():%Y-%m-%d}",
+                             extension=extension)
+
+
+def _report_filename(programme, extension: str) -> str:
+    return _filename(programme, _("Funder report"), extension)
 
 
 def _sections(tables) -> list[Section]:
@@ -127,18 +133,12 @@ def _pdf(request, programme) -> bytes:
     return document.render()
 
 
-def _file(content: bytes, content_type: str, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
 @require_GET
 @login_required
 def funder_report_pdf(request, slug):
     programme = _programme(request, slug)
     content = cached("funder-pdf", programme, lambda: _pdf(request, programme))
-    return _file(content, "application/pdf", _filename(programme, "funder-report", "pdf"))
+    return download_response(content, filename=_report_filename(programme, "pdf"), content_type="application/pdf")
 
 
 @require_GET
@@ -146,7 +146,7 @@ def funder_report_pdf(request, slug):
 def funder_report_csv(request, slug):
     programme = _programme(request, slug)
     content = cached("funder-csv", programme, lambda: csv_bytes(_sections(_report(request, programme)[1])))
-    return _file(content, "text/csv; charset=utf-8", _filename(programme, "funder-report", "csv"))
+    return download_response(content, filename=_report_filename(programme, "csv"), content_type=CSV_TYPE)
 
 
 @require_GET
@@ -158,7 +158,8 @@ def funder_report_xlsx(request, slug):
         return xlsx_bytes(_sections(_report(request, programme)[1]),
                           title=_("Funder report: %(programme)s") % {"programme": programme.name})
 
-    return _file(cached("funder-xlsx", programme, build), XLSX_TYPE, _filename(programme, "funder-report", "xlsx"))
+    return download_response(cached("funder-xlsx", programme, build), filename=_report_filename(programme, "xlsx"),
+                             content_type=XLSX_TYPE)
 
 
 # --- Open data (no login) -----------------------------------------------------------------------------------
@@ -206,11 +207,11 @@ def open_data_csv(request, slug):
 
     def build():
         section = Section(title="", header=OPEN_DATA_CSV_COLUMNS, rows=open_data_rows(open_data(programme=programme)))
-        return csv_bytes([section], spreadsheet=False)
+        return csv_bytes([section], csv_format=MACHINE)
 
     # the same for every visitor and every language: cached per programme and data version (reports/cache.py)
     content = cached("open-data-csv", programme, build, per_language=False, local=True)
-    return _open(_file(content, "text/csv; charset=utf-8", _filename(programme, "open-data", "csv")))
+    return _open(download_response(content, filename=_filename(programme, "open-data", "csv"), content_type=CSV_TYPE))
 
 
 @require_GET
@@ -221,7 +222,6 @@ def open_data_json(request, slug):
         return json.dumps(open_data(programme=programme), cls=DjangoJSONEncoder, ensure_ascii=False,
                           indent=2).encode("utf-8")
 
-    response = HttpResponse(cached("open-data-json", programme, build, per_language=False, local=True),
-                            content_type="application/json")
-    response["Content-Disposition"] = f'inline; filename="{_filename(programme, "open-data", "json")}"'
-    return _open(response)
+    return _open(download_response(cached("open-data-json", programme, build, per_language=False, local=True),
+                                   filename=_filename(programme, "open-data", "json"),
+                                   content_type="application/json", attachment=False))
