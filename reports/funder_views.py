@@ -203,6 +203,8 @@ def _open(response):
 
 @require_GET
 def open_data_csv(request, slug):
+    """One long table for programs: ``,`` and a decimal point whatever the language, with a byte-order mark so a
+    spreadsheet shows æ, ø and å (CSV readers skip it); text never starts a formula (circular_cities/downloads.py)."""
     programme = open_data_programme_or_404(user=request.user, slug=slug)
 
     def build():
