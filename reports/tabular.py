@@ -59,9 +59,10 @@ def _shorten_at_word(text: str, limit: int) -> str:
     """At most ``limit`` characters, cut after the last whole word that fits (one long word is cut)."""
     if len(text) <= limit:
         return text
-    cut = text[:limit + 1]
-    space = cut.rstrip().rfind(" ")
-    shortened = cut[:space] if space > 0 else text[:limit]
+    if text[limit] == " ":  # the last word fits exactly
+        return text[:limit].rstrip()
+    space = text[:limit].rfind(" ")
+    shortened = text[:space] if space > 0 else text[:limit]
     return shortened.rstrip(" ,;–-") or text[:limit]
 
 
