@@ -144,8 +144,8 @@ def feed(request, token):
         raise Http404
     with translation.override(user.language or "da"):
         body = feed_ics(feed_meetings(user=user), name=_("Circular Cities — %(name)s") % {"name": user})
-    response = download_response(body, filename=download_filename(_("Circular Cities"), extension="ics"),
-                                 content_type=ICS_TYPE, attachment=False)
+        filename = download_filename(_("Circular Cities"), extension="ics")
+    response = download_response(body, filename=filename, content_type=ICS_TYPE, attachment=False)
     response["X-Robots-Tag"] = "noindex"
     return response
 
