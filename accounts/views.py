@@ -16,6 +16,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from circular_cities.downloads import download_filename, name_download
 from circular_cities.utils import add_service_errors, paginate
 from municipalities.permissions import can_manage_follow_group, can_manage_team, can_view_follow_group
 from municipalities.selectors import participation_get_for_user_or_404
@@ -373,7 +374,7 @@ def my_data(request):
                "open_request": gdpr.open_deletion_request(request.user), "download": "download" in request.GET}
     response = render(request, "accounts/my_data.html", context)
     if context["download"]:
-        response["Content-Disposition"] = 'attachment; filename="my-data-circular-cities.html"'
+        name_download(response, _my_data_filename("html"))
     return response
 
 
@@ -388,8 +389,12 @@ def _readable(value):
 @login_required
 def my_data_json(request):
     response = JsonResponse(gdpr.personal_data(request.user), json_dumps_params={"ensure_ascii": False, "indent": 2})
-    response["Content-Disposition"] = 'attachment; filename="my-data-circular-cities.json"'
-    return response
+    return name_download(response, _my_data_filename("json"))
+
+
+def _my_data_filename(extension: str) -> str:
+    """``mine-data-cirkulære-byer.json`` in Danish, ``my-data-circular-cities.json`` in English."""
+    return download_filename(_("My data"), _("Circular Cities"), extension=extension)
 
 
 @login_required

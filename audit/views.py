@@ -1,5 +1,3 @@
-import csv
-
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import StreamingHttpResponse
@@ -9,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET
 
+from circular_cities.downloads import CSV_TYPE, CsvFormat, download_filename, name_download
 from circular_cities.utils import paginate
 
 from .forms import AuditFilterForm
@@ -40,17 +39,6 @@ def audit_list(request):
     return render(request, template, context)
 
 
-class _Echo:
-    def write(self, value):
-        return value
-
-
-def _cell(value) -> str:
-    """Plain text, and never a formula when the file is opened in a spreadsheet."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 @require_GET
 @login_required
 def audit_export(request):
@@ -59,15 +47,14 @@ def audit_export(request):
     header = [_("When"), _("Who"), _("Programme"), _("Kind of record"), _("What"), pgettext("audit", "Action"),
               pgettext("audit", "Changes")]
 
-    def lines():
-        writer = csv.writer(_Echo(), lineterminator="\r\n")
-        yield "\ufeff" + writer.writerow(header)  # the BOM makes spreadsheets read UTF-8
+    def table():
+        yield header
         for entry in iter_audit_entries(rows=rows):
-            yield writer.writerow([_cell(v) for v in (
-                formats.date_format(timezone.localtime(entry.when), "d.m.Y H:i"),
-                str(entry.who) if entry.who else _("The system"), entry.programme, entry.kind_label, entry.subject,
-                entry.action, entry.changes_text())])
+            yield [formats.date_format(timezone.localtime(entry.when), "d.m.Y H:i"),
+                   str(entry.who) if entry.who else _("The system"), entry.programme, entry.kind_label,
+                   entry.subject, entry.action, entry.changes_text()]
 
-    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="audit-{timezone.localdate():%Y-%m-%d}.csv"'
-    return response
+    # streamed a line at a time, in the reader's CSV format (circular_cities/downloads.py)
+    response = StreamingHttpResponse(CsvFormat.for_language().lines(table()), content_type=CSV_TYPE)
+    return name_download(response, download_filename("audit",
+                                                     f"{timezone.localdate():%Y-%m-%d}", extension="csv"))

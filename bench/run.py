@@ -268,8 +268,8 @@ def main(argv=None) -> int:
                f"dataset: {sum(v for k, v in info['counts'].items() if k != 'seconds')} rows "
                f"(generated in {info['counts']['seconds']} s). Pass: p95 ÷ anonymous trivial p95 within the "
                "target and no non-2xx answer."
-               + (" COLD RUN: nothing kept between requests (DATA_CACHE_SECONDS=0)." if args.cold else
-                  " Page parts kept between requests until the data changes (circular_cities/datacache.py)."))
+               + (" COLD RUN (nothing is kept between requests in any run now)." if args.cold else
+                  " No page is cached: pages read the status rows kept by the services (programmes/status.py)."))
     print("\n" + table + "\n\n" + summary)
     print(f"\n{failed} page(s) missed the target or answered non-2xx. Total {time.monotonic() - started:.0f} s.")
     print("\nMachine:\n" + machine())

@@ -1,11 +1,12 @@
 """Django's Redis cache, failing soft: while Redis is down it behaves like Django's DummyCache (every read a
 miss, every write accepted and forgotten, ``add`` succeeds as on an empty cache).
 
-The cache holds nothing that must survive (login rate-limit counters, and reports computed from the database:
-reports/cache.py), so an outage of Redis should not turn pages into errors: without this, every login fails with
-a 500 until Redis is back (allauth's rate limits take a lock with ``add`` and read and write a history). The
-price is that login rate limits are not enforced while Redis is unreachable. Each failure is logged as a
-warning. It also keeps one Redis client per connection pool instead of making one per call.
+The cache holds nothing that must survive (login rate-limit counters, sessions written through to the
+database, rendered PDFs keyed by a digest of their content), so an outage of Redis should not turn pages into
+errors: without this, every login fails with a 500 until Redis is back (allauth's rate limits take a lock with
+``add`` and read and write a history). The price is that login rate limits are not enforced while Redis is
+unreachable. Each failure is logged as a warning. It also keeps one Redis client per connection pool instead of
+making one per call.
 """
 
 import logging

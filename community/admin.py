@@ -1,6 +1,12 @@
+from django import forms
 from django.contrib import admin
+from django.db import transaction
+from django.urls import reverse
+
+from circular_cities.admin_files import PrivateFileWidget, checked_upload
 
 from .models import Adoption, LibraryItem, ModerationAction, Post, Profile, Report, Thread
+from .services import clean_attachment
 
 
 @admin.register(Profile)
@@ -17,8 +23,21 @@ class AdoptionInline(admin.TabularInline):
     raw_id_fields = ("municipality", "adopted_by")
 
 
+class LibraryItemAdminForm(forms.ModelForm):
+    class Meta:
+        model = LibraryItem
+        fields = "__all__"  # noqa: DJ007 - the admin decides which fields it shows
+        widgets = {"attachment": PrivateFileWidget(
+            download_url=lambda item: reverse("community:item-file", args=[item.pk]))}
+
+    def clean_attachment(self):
+        # the same check as the library's own form: by content, re-encoded, under a generated name
+        return checked_upload(self, "attachment", clean_attachment)
+
+
 @admin.register(LibraryItem)
 class LibraryItemAdmin(admin.ModelAdmin):
+    form = LibraryItemAdminForm
     list_display = ("title_da", "kind", "visibility", "programme", "municipality", "published_at", "hidden_at")
     list_filter = ("kind", "visibility", "material_stream", "strategy", "programme",
                    ("published_at", admin.EmptyFieldListFilter), ("hidden_at", admin.EmptyFieldListFilter))
@@ -27,6 +46,23 @@ class LibraryItemAdmin(admin.ModelAdmin):
     readonly_fields = ("attachment_type", "attachment_size", "created_at", "updated_at")
     date_hierarchy = "created_at"
     inlines = [AdoptionInline]
+
+    def save_model(self, request, obj, form, change):
+        if "attachment" in form.changed_data:
+            previous = LibraryItem.objects.filter(pk=obj.pk).values_list("attachment", flat=True).first() if change \
+                else None
+            checked = getattr(form, "checked_uploads", {}).get("attachment")
+            if checked:
+                content, obj.attachment_type = checked
+                obj.attachment_size = content.size
+            else:  # cleared
+                obj.attachment, obj.attachment_type, obj.attachment_size = "", "", None
+            super().save_model(request, obj, form, change)
+            if previous and previous != obj.attachment.name:
+                storage = obj.attachment.storage  # the replaced file goes, as in the app
+                transaction.on_commit(lambda: storage.delete(previous))
+            return
+        super().save_model(request, obj, form, change)
 
 
 @admin.register(Adoption)

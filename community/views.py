@@ -13,11 +13,11 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.cache import patch_vary_headers
 from django.utils.http import urlencode
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import scope_of
+from circular_cities.downloads import download_filename, name_download
 from circular_cities.utils import add_service_errors, paginate
 from municipalities.models import Municipality
 
@@ -192,9 +192,12 @@ def item_file(request, pk):
     if not item.attachment:
         raise Http404
     extension = item.attachment.name.rsplit(".", 1)[-1]
-    response = FileResponse(item.attachment.open("rb"), as_attachment=True,
-                            filename=f"{slugify(item.title_da) or 'file'}.{extension}",
-                            content_type=item.attachment_type or "application/octet-stream")
+    try:
+        handle = item.attachment.open("rb")
+    except FileNotFoundError as missing:  # gone from disk (a restore without media): as for photos and materials
+        raise Http404 from missing
+    response = FileResponse(handle, content_type=item.attachment_type or "application/octet-stream")
+    name_download(response, download_filename(item.title[:100] or _("file"), extension=extension))
     response.headers["Cache-Control"] = "private, no-store" if not item.is_public else "public, max-age=3600"
     return response
 

@@ -1,6 +1,12 @@
+from django import forms
 from django.contrib import admin
+from django.db import transaction
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from circular_cities.admin_files import checked_upload, private_file_link
+from circular_cities.uploads import clean_image
 from programmes.models import LocalChallenge
 
 from .models import (
@@ -69,17 +75,56 @@ class ProgressEntryAdmin(SimpleHistoryAdmin):
     inlines = [ProgressPhotoInline]
 
 
+class ProgressPhotoAdminForm(forms.ModelForm):
+    replace_image = forms.FileField(
+        label=_("Replace the photo"), required=False,
+        help_text=_("A JPEG, PNG or WebP image. It is checked and re-encoded without metadata, as on the site."))
+
+    class Meta:
+        model = ProgressPhoto
+        fields = ["entry", "caption"]
+
+    def clean_replace_image(self):
+        return checked_upload(self, "replace_image", clean_image)
+
+
 @admin.register(ProgressPhoto)
 class ProgressPhotoAdmin(admin.ModelAdmin):
+    """Photos are added on the site; here an admin opens one, edits its caption, replaces or deletes it."""
+
+    form = ProgressPhotoAdminForm
     list_display = ["entry", "caption", "content_type", "width", "height"]
     list_filter = ["content_type"]
     search_fields = ["caption", "entry__participation__municipality__name"]
     list_select_related = ["entry__participation__municipality"]
-    readonly_fields = ["image", "thumbnail", "content_type", "width", "height", "uploaded_by"]
+    fields = ["entry", "caption", "image_file", "thumbnail_file", "replace_image", "content_type", "width", "height",
+              "uploaded_by"]
+    readonly_fields = ["image_file", "thumbnail_file", "content_type", "width", "height", "uploaded_by"]
     raw_id_fields = ["entry"]
 
     def has_add_permission(self, request):
         return False
+
+    @admin.display(description=_("image"))
+    def image_file(self, photo):
+        return private_file_link(photo.image, reverse("municipalities:photo", args=[photo.pk]))
+
+    @admin.display(description=_("thumbnail"))
+    def thumbnail_file(self, photo):
+        return private_file_link(photo.thumbnail, reverse("municipalities:photo-thumbnail", args=[photo.pk]))
+
+    def save_model(self, request, obj, form, change):
+        checked = getattr(form, "checked_uploads", {}).get("replace_image")
+        if checked is None:
+            return super().save_model(request, obj, form, change)
+        old = [name for name in (obj.image.name, obj.thumbnail.name) if name]
+        storage = obj.image.storage
+        obj.image.save(checked.image.name, checked.image, save=False)
+        obj.thumbnail.save(checked.thumbnail.name, checked.thumbnail, save=False)
+        obj.content_type, obj.width, obj.height = checked.content_type, checked.width, checked.height
+        super().save_model(request, obj, form, change)
+        transaction.on_commit(lambda: [storage.delete(name) for name in old])
+        return None
 
 
 class MeasurementInline(admin.TabularInline):

@@ -3,12 +3,13 @@ see the meeting may read its briefing; any other meeting, or one the person may 
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.text import slugify
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
+
+from circular_cities.downloads import download_filename, download_response
 
 from .briefing import (
     briefing_document,
@@ -52,7 +53,6 @@ def briefing_pdf(request, pk: int):
     # gets the same file: rendering is kept under a digest of the content (reports/pdf.py).
     content = briefing_document(data).cached_render()
     day = timezone.localtime(meeting.starts_at).date().isoformat()
-    filename = f"briefing-{day}-{slugify(meeting.title)[:40] or meeting.pk}-{get_language() or 'da'}.pdf"
-    response = HttpResponse(content, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    filename = download_filename(_("Briefing"), day, meeting.title[:60] or meeting.pk, get_language() or "da",
+                                 extension="pdf")
+    return download_response(content, filename=filename, content_type="application/pdf")

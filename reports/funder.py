@@ -269,7 +269,7 @@ def funder_report(*, user, programme: Programme) -> FunderReport:
     """The whole report: budget against spending per work package, the outputs of the local tests, partners per
     sector, the change in skills and the indicator results. Call only for someone allowed to read it
     (``reports.permissions.can_view_funder_report``): they see the whole programme, so the report is the same
-    for every reader (reports/cache.py caches it). Solution models: every live one of the programme, whatever its
+    for every reader. Solution models: every live one of the programme, whatever its
     audience (cohort, community, public): every reader belongs to the programme or is an admin."""
     participations = list(visible_participations(user=user, programme=programme))
     ids = [p.pk for p in participations]

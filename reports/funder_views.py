@@ -10,12 +10,12 @@ import json
 
 from django.contrib.auth.decorators import login_required
 from django.core.serializers.json import DjangoJSONEncoder
-from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from circular_cities.downloads import CSV_TYPE, MACHINE, download_filename, download_response
 from programmes.display import format_dkk
 from programmes.permissions import can_edit_programme, can_view_history
 
@@ -45,7 +45,13 @@ def _report(request, programme):
 
 
 def _filename(programme, kind: str, extension: str) -> str:
-    return f"{programme.slug}-{kind}-{timezone.localdate():%Y-%m-%d}.{extension}"
+    """``cirkulære-byer-rapport-til-bevillingsgiver-2024-01-31.pdf``: the programme's name as the reader sees it."""
+    return download_filename(programme.name or programme.slug, kind, f"{timezone.localdate():%Y-%m-%d}",
+                             extension=extension)
+
+
+def _report_filename(programme, extension: str) -> str:
+    return _filename(programme, _("Funder report"), extension)
 
 
 def _sections(tables) -> list[Section]:
@@ -110,18 +116,12 @@ def _pdf(request, programme) -> bytes:
     return document.render()
 
 
-def _file(content: bytes, content_type: str, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
 @require_GET
 @login_required
 def funder_report_pdf(request, slug):
     programme = _programme(request, slug)
     content = _pdf(request, programme)
-    return _file(content, "application/pdf", _filename(programme, "funder-report", "pdf"))
+    return download_response(content, filename=_report_filename(programme, "pdf"), content_type="application/pdf")
 
 
 @require_GET
@@ -129,7 +129,7 @@ def funder_report_pdf(request, slug):
 def funder_report_csv(request, slug):
     programme = _programme(request, slug)
     content = csv_bytes(_sections(_report(request, programme)[1]))
-    return _file(content, "text/csv; charset=utf-8", _filename(programme, "funder-report", "csv"))
+    return download_response(content, filename=_report_filename(programme, "csv"), content_type=CSV_TYPE)
 
 
 @require_GET
@@ -141,7 +141,8 @@ def funder_report_xlsx(request, slug):
         return xlsx_bytes(_sections(_report(request, programme)[1]),
                           title=_("Funder report: %(programme)s") % {"programme": programme.name})
 
-    return _file(build(), XLSX_TYPE, _filename(programme, "funder-report", "xlsx"))
+    return download_response(build(), filename=_report_filename(programme, "xlsx"),
+                             content_type=XLSX_TYPE)
 
 
 # --- Open data (no login) -----------------------------------------------------------------------------------
@@ -185,14 +186,16 @@ def _open(response):
 
 @require_GET
 def open_data_csv(request, slug):
+    """One long table for programs: ``,`` and a decimal point whatever the language, with a byte-order mark so a
+    spreadsheet shows æ, ø and å (CSV readers skip it); text never starts a formula (circular_cities/downloads.py)."""
     programme = open_data_programme_or_404(user=request.user, slug=slug)
 
     def build():
         section = Section(title="", header=OPEN_DATA_CSV_COLUMNS, rows=open_data_rows(open_data(programme=programme)))
-        return csv_bytes([section], spreadsheet=False)
+        return csv_bytes([section], csv_format=MACHINE)
 
     content = build()
-    return _open(_file(content, "text/csv; charset=utf-8", _filename(programme, "open-data", "csv")))
+    return _open(download_response(content, filename=_filename(programme, "open-data", "csv"), content_type=CSV_TYPE))
 
 
 @require_GET
@@ -203,7 +206,6 @@ def open_data_json(request, slug):
         return json.dumps(open_data(programme=programme), cls=DjangoJSONEncoder, ensure_ascii=False,
                           indent=2).encode("utf-8")
 
-    response = HttpResponse(build(),
-                            content_type="application/json")
-    response["Content-Disposition"] = f'inline; filename="{_filename(programme, "open-data", "json")}"'
-    return _open(response)
+    return _open(download_response(build(),
+                                   filename=_filename(programme, "open-data", "json"),
+                                   content_type="application/json", attachment=False))

@@ -24,6 +24,8 @@ from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
 from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from circular_cities.downloads import download_response
+
 INK = colors.HexColor("#1f2a24")
 MUTED = colors.HexColor("#4b5a52")
 ACCENT = colors.HexColor("#1d6b46")
@@ -275,10 +277,7 @@ class PdfDocument:
 
     def response(self, filename: str, *, inline: bool = False, cache_by_content: bool = False) -> HttpResponse:
         content = self.cached_render() if cache_by_content else self.render()
-        response = HttpResponse(content, content_type="application/pdf")
-        disposition = "inline" if inline else "attachment"
-        response["Content-Disposition"] = f'{disposition}; filename="{filename}"'
-        return response
+        return download_response(content, filename=filename, content_type="application/pdf", attachment=not inline)
 
 
 def _plain(value) -> str:

@@ -1,12 +1,12 @@
 """CSV and XLSX files built from sections: a title, a header row and rows of plain values.
 
 Numbers stay numbers (``Decimal``, ``int``, ``float``): in XLSX they are real numbers a funder can sum, in CSV
-they are written without grouping and with a decimal point, so every program reads them. Dates are ISO dates in
-CSV and real dates in XLSX. Text meant for a spreadsheet never starts a formula (CSV/XLSX injection)."""
+they are written without grouping, with the decimal mark of the file's format (circular_cities/downloads.py:
+Danish ``;`` and decimal comma, English ``,`` and decimal point, open data always the latter). Dates are ISO
+dates in CSV and real dates in XLSX. Text never starts a formula in either (CSV/XLSX injection)."""
 
 from __future__ import annotations
 
-import csv
 import io
 import re
 from dataclasses import dataclass, field
@@ -15,8 +15,10 @@ from decimal import Decimal
 
 from django.http import HttpResponse
 
+from circular_cities.downloads import CSV_TYPE, FORMULA_START, CsvFormat, download_response
+
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+SHEET_TITLE_LENGTH = 31  # Excel's limit
 
 
 @dataclass
@@ -33,57 +35,56 @@ def _plain_number(value):
     return value
 
 
-def _safe_text(value: str) -> str:
-    return "'" + value if value.startswith(FORMULA_START) else value
-
-
-def csv_value(value, *, spreadsheet: bool = True):
-    if value is None:
-        return ""
-    if type(value) is str:  # the common case first: most cells of a long export are text
-        return _safe_text(value) if spreadsheet else value
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, (int, float, Decimal)):
-        return str(_plain_number(value))
-    if isinstance(value, (date, datetime)):
-        return value.isoformat()
-    text = str(value)
-    return _safe_text(text) if spreadsheet else text
-
-
-def csv_bytes(sections: list[Section], *, spreadsheet: bool = True) -> bytes:
-    """One section after another: its title, header and rows, a blank line between sections. A byte-order mark
-    lets spreadsheet programs read Danish letters; ``spreadsheet=False`` (open data) writes text as it is."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
+def _section_rows(sections: list[Section]):
     for index, section in enumerate(sections):
         if index:
-            writer.writerow([])
+            yield []
         if section.title:
-            writer.writerow([csv_value(section.title, spreadsheet=spreadsheet)])
-        writer.writerow([csv_value(h, spreadsheet=spreadsheet) for h in section.header])
-        for row in section.rows:
-            writer.writerow([csv_value(v, spreadsheet=spreadsheet) for v in row])
-    text = buffer.getvalue()
-    return ("\ufeff" + text if spreadsheet else text).encode("utf-8")
+            yield [section.title]
+        yield section.header
+        yield from section.rows
 
 
-def csv_response(filename: str, sections: list[Section], *, spreadsheet: bool = True) -> HttpResponse:
-    response = HttpResponse(csv_bytes(sections, spreadsheet=spreadsheet), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+def csv_bytes(sections: list[Section], *, csv_format: CsvFormat | None = None) -> bytes:
+    """One section after another: its title, header and rows, a blank line between sections, in the format of
+    the active language unless ``csv_format`` says otherwise."""
+    return (csv_format or CsvFormat.for_language()).encoded(_section_rows(sections))
+
+
+def csv_response(filename: str, sections: list[Section], *, csv_format: CsvFormat | None = None) -> HttpResponse:
+    return download_response(csv_bytes(sections, csv_format=csv_format), filename=filename, content_type=CSV_TYPE)
+
+
+def _shorten_at_word(text: str, limit: int) -> str:
+    """At most ``limit`` characters, cut after the last whole word that fits (one long word is cut)."""
+    if len(text) <= limit:
+        return text
+    if text[limit] == " ":  # the last word fits exactly
+        return text[:limit].rstrip()
+    space = text[:limit].rfind(" ")
+    shortened = text[:space] if space > 0 else text[:limit]
+    return shortened.rstrip(" ,;–-") or text[:limit]
 
 
 def sheet_title(title: str, used: set[str]) -> str:
-    """A valid, unique worksheet name: at most 31 characters, none of []:*?/\\."""
-    base = re.sub(r"[\[\]:*?/\\]", " ", str(title)).strip()[:31] or "Sheet"
-    name, number = base, 2
+    """A valid, unique worksheet name: at most 31 characters, cut between words, none of []:*?/\\, and not
+    starting or ending with an apostrophe (Excel refuses those)."""
+    base = re.sub(r"[\[\]:*?/\\]", " ", str(title))
+    base = re.sub(r"\s+", " ", base).strip().strip("'").strip() or "Sheet"
+    name, number = _shorten_at_word(base, SHEET_TITLE_LENGTH), 2
     while name.lower() in used:
         suffix = f" ({number})"
-        name, number = base[: 31 - len(suffix)] + suffix, number + 1
+        name, number = _shorten_at_word(base, SHEET_TITLE_LENGTH - len(suffix)) + suffix, number + 1
     used.add(name.lower())
     return name
+
+
+def _text_cell(cell) -> None:
+    """Text is text, even when it looks like a formula: a string cell, marked as quoted (as typing ' first in
+    Excel does), so editing it later does not turn it into a formula either."""
+    cell.data_type = "s"
+    if isinstance(cell.value, str) and cell.value.startswith(FORMULA_START):
+        cell.quotePrefix = True
 
 
 def xlsx_bytes(sections: list[Section], *, title: str = "") -> bytes:
@@ -103,14 +104,16 @@ def xlsx_bytes(sections: list[Section], *, title: str = "") -> bytes:
         sheet.append([str(h) for h in section.header])
         for cell in sheet[1]:
             cell.font = bold
+            _text_cell(cell)
         for row in section.rows:
             sheet.append([_xlsx_value(v) for v in row])
         widths = [len(str(h)) for h in section.header]
         for row_number, row in enumerate(section.rows, start=2):
             for column, value in enumerate(row):
                 cell = sheet.cell(row=row_number, column=column + 1)
-                if isinstance(value, str):
-                    cell.data_type = "s"  # text is text, even when it looks like a formula
+                if isinstance(value, str) or (value is not None and not isinstance(
+                        value, (bool, int, float, Decimal, date))):
+                    _text_cell(cell)
                 if column in section.money_columns and isinstance(value, (int, float, Decimal)):
                     cell.number_format = "#,##0.00" if _plain_number(value) != int(value) else "#,##0"
                 if isinstance(value, date):
@@ -138,6 +141,4 @@ def _xlsx_value(value):
 
 
 def xlsx_response(filename: str, sections: list[Section], *, title: str = "") -> HttpResponse:
-    response = HttpResponse(xlsx_bytes(sections, title=title), content_type=XLSX_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return download_response(xlsx_bytes(sections, title=title), filename=filename, content_type=XLSX_TYPE)

@@ -1,5 +1,15 @@
+import uuid
+
+from django import forms
 from django.contrib import admin
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
+
+from circular_cities.admin_files import checked_upload, private_file_link
+from circular_cities.uploads import accepted_types_text, clean_file
 
 from .models import (
     ActionItem,
@@ -48,17 +58,56 @@ class MeetingInvitationAdmin(admin.ModelAdmin):
     raw_id_fields = ["meeting", "user", "invited_by"]
 
 
+class MaterialAdminForm(forms.ModelForm):
+    replace_file = forms.FileField(label=_("Replace the file"), required=False, help_text=accepted_types_text)
+
+    class Meta:
+        model = Material
+        fields = ["meeting", "title", "uploaded_by"]
+
+    def clean_replace_file(self):
+        # the meeting page's check: by content, and the name must say what the file is (people download it again)
+        upload = self.cleaned_data.get("replace_file")
+        checked = checked_upload(self, "replace_file",
+                                 lambda file: clean_file(file, match_name=True, display_size=None))
+        if upload and checked:
+            self.replaced_name = (upload.name or "file").rsplit("/", 1)[-1][:255]
+        return checked
+
+
 @admin.register(Material)
 class MaterialAdmin(admin.ModelAdmin):
+    """Materials are added on the meeting page; here an admin opens one, edits it, replaces or deletes it."""
+
+    form = MaterialAdminForm
     list_display = ["title", "meeting", "kind", "size", "uploaded_at"]
     list_filter = ["kind"]
     search_fields = ["title", "original_name", "meeting__title_da"]
     raw_id_fields = ["meeting", "uploaded_by"]
-    # Files arrive only through the checked upload on the meeting page.
-    readonly_fields = ["file", "original_name", "content_type", "size", "kind"]
+    fields = ["meeting", "title", "stored_file", "replace_file", "original_name", "content_type", "size", "kind",
+              "uploaded_by"]
+    readonly_fields = ["stored_file", "original_name", "content_type", "size", "kind"]
 
     def has_add_permission(self, request):
         return False
+
+    @admin.display(description=_("file"))
+    def stored_file(self, material):
+        return private_file_link(material.file, reverse("workshops:material-download", args=[material.pk]))
+
+    def save_model(self, request, obj, form, change):
+        checked = getattr(form, "checked_uploads", {}).get("replace_file")
+        if checked is None:
+            return super().save_model(request, obj, form, change)
+        old, storage = obj.file.name, obj.file.storage
+        content = checked.file.read()
+        obj.file.save(f"meetings/{uuid.uuid4().hex}.{checked.extension}", ContentFile(content), save=False)
+        obj.original_name, obj.content_type = form.replaced_name, checked.content_type
+        obj.size, obj.kind = len(content), checked.kind
+        super().save_model(request, obj, form, change)
+        if old:
+            transaction.on_commit(lambda: storage.delete(old))
+        return None
 
 
 @admin.register(AgendaItem)

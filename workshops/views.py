@@ -9,16 +9,16 @@ from datetime import date
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from circular_cities.downloads import download_filename, download_response, name_download
 from circular_cities.utils import add_service_errors, paginate
 from programmes.models import Participation
 from programmes.selectors import programme_get_for_user_or_404
@@ -141,8 +141,8 @@ def feed(request, token):
         raise Http404
     with translation.override(user.language or "da"):
         body = feed_ics(feed_meetings(user=user), name=_("Circular Cities — %(name)s") % {"name": user})
-    response = HttpResponse(body, content_type=ICS_TYPE)
-    response["Content-Disposition"] = 'inline; filename="circular-cities.ics"'
+        filename = download_filename(_("Circular Cities"), extension="ics")
+    response = download_response(body, filename=filename, content_type=ICS_TYPE, attachment=False)
     response["X-Robots-Tag"] = "noindex"
     return response
 
@@ -282,10 +282,9 @@ def meeting_cancel(request, pk):
 @login_required
 def meeting_ics_view(request, pk):
     meeting = meeting_get_for_user_or_404(user=request.user, pk=pk)
-    response = HttpResponse(meeting_ics(meeting, attendee=request.user), content_type=ICS_TYPE)
-    name = slugify(meeting.title_da)[:60] or "meeting"
-    response["Content-Disposition"] = f'attachment; filename="{name}.ics"'
-    return response
+    day = timezone.localtime(meeting.starts_at).date().isoformat()
+    return download_response(meeting_ics(meeting, attendee=request.user), content_type=ICS_TYPE,
+                             filename=download_filename(meeting.title[:60] or _("meeting"), day, extension="ics"))
 
 
 # --- Invitations and answers --------------------------------------------------------------------------------
@@ -558,8 +557,9 @@ def material_download(request, pk):
         handle = material.file.open("rb")
     except FileNotFoundError as missing:
         raise Http404 from missing
-    response = FileResponse(handle, content_type=material.content_type,
-                            as_attachment=material.kind != Material.Kind.IMAGE, filename=material.original_name)
+    response = FileResponse(handle, content_type=material.content_type)
+    # the name it was uploaded with, æøå kept, with an ASCII fallback (circular_cities/downloads.py)
+    name_download(response, material.original_name, attachment=material.kind != Material.Kind.IMAGE)
     response["Cache-Control"] = "private, max-age=300"
     response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; sandbox"
     return response

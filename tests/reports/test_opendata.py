@@ -93,7 +93,10 @@ def test_csv_has_a_stable_header_and_the_same_records(client):
     programme = build_programme()
     response = client.get(reverse("reports:open-data-csv", args=[programme.slug]))
     assert response["Content-Type"].startswith("text/csv")
-    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8"))))
+    # comma-separated with a decimal point in every language (a file for programs), with the byte-order mark
+    # that lets a spreadsheet show æ, ø and å; CSV readers skip it (utf-8-sig)
+    assert response.content.startswith("\ufeff".encode())
+    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert list(rows[0]) == OPEN_DATA_CSV_COLUMNS == [
         "record", "municipality_code", "municipality", "cohort", "date", "stage", "status", "indicator", "unit",
         "value", "baseline", "target", "sector", "title", "what_happened", "learnings"]
