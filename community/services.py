@@ -51,8 +51,9 @@ def _notify_each(users, *, kind: str, build, url: str, actor: User | None, categ
     for user in users:
         with translation.override(user.language or "da"):
             title, body = build()
-            count += deliver_notification(recipient=user, kind=kind, title=str(title), body=str(body), url=url,
-                                          actor=actor, category=category)
+            delivered = deliver_notification(recipient=user, kind=kind, title=str(title), body=str(body), url=url,
+                                             actor=actor, category=category)
+            count += bool(delivered)
     return count
 
 
