@@ -76,6 +76,7 @@ def test_the_settings_page_offers_the_new_categories_and_keeps_choices_a_stale_p
     saved = dict(NotificationPreference.objects.filter(user=person).values_list("category", "frequency"))
     assert saved["community"] == "daily" and saved["moderation"] == "weekly" and saved["stage_gates"] == "immediately"
     # a bad value is still refused, and nothing is saved
-    response = client.post(reverse("notifications:preferences"), {**data, "community": "weekly", "stage_gates": "hourly"})
+    bad = {**data, "community": "weekly", "stage_gates": "hourly"}
+    response = client.post(reverse("notifications:preferences"), bad)
     assert response.status_code == 200
     assert NotificationPreference.objects.get(user=person, category="community").frequency == "daily"
