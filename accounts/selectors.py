@@ -80,3 +80,19 @@ def follow_group_invitations(*, programme) -> QuerySet[Invitation]:
 
 def follow_group_member_get_or_404(*, programme, pk: int) -> RoleAssignment:
     return get_object_or_404(follow_group_members(programme=programme), pk=pk)
+
+
+# --- Who to tell ------------------------------------------------------------------------------------------
+
+def facilitators_of(*, programme_id: int | None = None) -> QuerySet[User]:
+    """The active people who facilitate the programme now (``None``: any programme), for notifications."""
+    roles = RoleAssignment.objects.filter(_current(), role=Role.FACILITATOR)
+    if programme_id is not None:
+        roles = roles.filter(programme_id=programme_id)
+    return User.objects.filter(is_active=True, pk__in=roles.values("user_id")).order_by("pk")
+
+
+def administrators() -> QuerySet[User]:
+    """The active administrators (superusers and the admin role)."""
+    admin_roles = RoleAssignment.objects.filter(_current(), role=Role.ADMIN).values("user_id")
+    return User.objects.filter(Q(is_superuser=True) | Q(pk__in=admin_roles), is_active=True).order_by("pk")

@@ -4,6 +4,7 @@ from django.utils.translation import gettext as _
 
 from accounts.permissions import can_invite, scope_of
 from audit.permissions import can_view_audit
+from community.permissions import can_view_moderation
 from community.permissions import is_member as is_community_member
 
 
@@ -11,6 +12,7 @@ def navigation(request):
     """The navigation shows only what the person may use."""
     user = getattr(request, "user", None)
     items = []
+    moderates = False
     if user is not None and user.is_authenticated:
         scope = scope_of(user)
         items.append({"url": reverse("home"), "label": _("Home")})
@@ -19,6 +21,7 @@ def navigation(request):
             items.append({"url": reverse("workshops:mine"), "label": _("Meetings")})
         if is_community_member(user):  # alumni too: membership outlives a programme
             items.append({"url": reverse("community:index"), "label": _("Community")})
+            moderates = can_view_moderation(user)  # the community's own navigation links to moderation
         if can_invite(user):
             items.append({"url": reverse("accounts:invitation-list"), "label": _("Invitations")})
         if can_view_audit(user):
@@ -27,5 +30,5 @@ def navigation(request):
             items.append({"url": reverse("admin:index"), "label": _("Administration")})
     else:
         items.append({"url": reverse("community:showcase"), "label": _("Showcase")})
-    return {"nav_items": items, "LANGUAGES_AVAILABLE": settings.LANGUAGES,
+    return {"nav_items": items, "nav_moderation": moderates, "LANGUAGES_AVAILABLE": settings.LANGUAGES,
             "ACCESSIBILITY_STATEMENT_URL": settings.ACCESSIBILITY_STATEMENT_URL}

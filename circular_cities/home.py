@@ -42,6 +42,20 @@ def returned_stage_outputs(*, participation_ids) -> tuple[list, int]:
     return _counted(queryset, SHOWN)
 
 
+def outputs_waiting_for_review(*, programme_ids, everywhere: bool = False) -> tuple[list, int]:
+    """Stage-gate outputs submitted in the facilitator's programmes (``everywhere``: all, for admins) and not
+    reviewed yet, the longest waiting first; an output submitted again counts once, as its newest version."""
+    newer = StageGateOutput.objects.filter(participation=OuterRef("participation"), stage=OuterRef("stage"),
+                                           kind=OuterRef("kind"), pk__gt=OuterRef("pk"))
+    queryset = StageGateOutput.objects.filter(state=StageGateOutput.State.SUBMITTED).filter(~Exists(newer))
+    if not everywhere:
+        queryset = queryset.filter(participation__cohort__programme_id__in=programme_ids)
+    queryset = (queryset.select_related("participation__municipality", "participation__cohort__programme",
+                                        "submitted_by")
+                .order_by("submitted_at", "id"))
+    return _counted(queryset, SHOWN)
+
+
 def meetings_to_answer(*, user) -> tuple[list, int]:
     """Invitations to meetings ahead that the person has not answered yet."""
     queryset = (MeetingInvitation.objects.filter(user=user, response=MeetingInvitation.Response.PENDING,
@@ -104,6 +118,19 @@ def home_sections(*, user) -> list[dict]:
             "empty": _("You have read all your notifications."),
         })
     if scope.is_admin or scope.facilitator_programmes:
+        outputs, count = outputs_waiting_for_review(programme_ids=scope.facilitator_programmes,
+                                                    everywhere=scope.is_admin)
+        sections.append({
+            "key": "review", "title": _("Waiting for your review"), "outputs": outputs, "count": count,
+            "empty": _("No stage-gate output is waiting for your review."),
+        })
+        if not any(section["key"] == "notifications" for section in sections):
+            notifications, count = unread_notifications(user=user)
+            sections.append({
+                "key": "notifications", "title": _("Unread reminders and notifications"),
+                "notifications": notifications, "count": count,
+                "empty": _("You have read all your notifications."),
+            })
         pending = Invitation.objects.filter(accepted_at__isnull=True, revoked_at__isnull=True,
                                             expires_at__gt=timezone.now())
         if not scope.is_admin:

@@ -205,6 +205,18 @@ def thread_get_for_user_or_404(*, user, pk: int) -> Thread:
         Thread.objects.filter(thread_visibility(user)).select_related("author", "municipality", "programme"), pk=pk)
 
 
+def own_hidden_thread(*, user, pk: int) -> Thread | None:
+    """A thread a moderator hid, when ``user`` asked it: its author is told so instead of a 404. ``reason`` is
+    set to why the moderator hid it (the latest hiding), or ""."""
+    if user is None or not user.is_authenticated:
+        return None
+    thread = Thread.objects.filter(pk=pk, author=user, hidden_at__isnull=False).first()
+    if thread is not None:
+        thread.reason = (ModerationAction.objects.filter(thread=thread, action=ModerationAction.Action.HIDE)
+                         .order_by("-created_at", "-id").values_list("reason", flat=True).first()) or ""
+    return thread
+
+
 def thread_posts(*, thread: Thread) -> QuerySet[Post]:
     return thread.posts.select_related("author", "municipality").order_by("created_at", "id")
 

@@ -1,6 +1,7 @@
 """Every write in the community: profiles, library items and files, adoptions, threads and answers,
 reports and moderation. Notifications go out through :func:`deliver_notification` (the one place that talks
-to the notification centre), always after the transaction commits, from a Celery task that gets ids."""
+to the notifications app, which e-mails them as each person chose), always after the transaction commits,
+from a Celery task that gets ids."""
 
 from __future__ import annotations
 
@@ -26,38 +27,32 @@ MAX_NOTIFIED = 50
 
 # --- Notifications (adapter) --------------------------------------------------------------------------
 
-# The notification centre's category for the community. The notifications app has no such category (yet):
-# the value is stored as it is and shown in the centre's list like any other notification.
-NOTIFICATION_CATEGORY = "community"
-
-
 def deliver_notification(*, recipient: User, kind: str, title: str, body: str = "", url: str = "",
-                         actor: User | None = None) -> None:
-    """Put one notification in the person's notification centre (the ``notifications`` app).
+                         actor: User | None = None, category: str = "community") -> bool:
+    """Tell one person through the notification centre: in the centre, and by e-mail at once or in a digest as
+    they chose for the community (``notifications.services.notify``). Never the actor of their own action.
 
-    The one place that knows how: change it here if that app gains a service for it (or e-mail for the
-    community category). Called from the tasks, after commit, with the recipient's language active.
-    ``kind`` (community.answer / .mention / .adoption) and ``actor`` are for such a service; the centre's
-    model has no fields for them."""
-    from django.apps import apps
+    The one place that talks to the notifications app; called from the tasks, after commit, with the
+    recipient's language active. ``kind`` (community.answer / .mention / .adoption / .report) says what
+    happened, for the logs and the tests."""
+    from notifications.services import notify
 
-    try:
-        notification = apps.get_model("notifications", "Notification")
-    except LookupError:  # the centre is not installed: nothing to deliver to
-        logger.info("No notification centre; %s not delivered to user %s", kind, recipient.pk)
-        return
-    notification.objects.create(recipient=recipient, category=NOTIFICATION_CATEGORY, title=title[:300],
-                                body=body, url=url[:500])
+    delivered = notify(recipients=[recipient], category=category, build=lambda: (title, body), url=url,
+                       actor=actor)
+    if not delivered:
+        logger.debug("%s not delivered to user %s (the actor, or inactive)", kind, recipient.pk)
+    return bool(delivered)
 
 
-def _notify_each(users, *, kind: str, build, url: str, actor: User | None) -> int:
+def _notify_each(users, *, kind: str, build, url: str, actor: User | None, category: str = "community") -> int:
     """Build and deliver a notification per person, in that person's language."""
     count = 0
     for user in users:
         with translation.override(user.language or "da"):
             title, body = build()
-            deliver_notification(recipient=user, kind=kind, title=str(title), body=str(body), url=url, actor=actor)
-        count += 1
+            delivered = deliver_notification(recipient=user, kind=kind, title=str(title), body=str(body), url=url,
+                                             actor=actor, category=category)
+            count += bool(delivered)
     return count
 
 
@@ -400,7 +395,43 @@ def report_create(*, by: User, target, reason: str) -> Report:
     report = Report(reporter=by, reason=reason, **{target_kind(target): target})
     report.full_clean()
     report.save()
+    from .tasks import report_notify_task
+
+    transaction.on_commit(lambda: report_notify_task.delay(report.pk))
     return report
+
+
+def moderators_of(target) -> list[User]:
+    """Who moderates ``target`` (``permissions.can_moderate``): the facilitators of its programme, every
+    facilitator for community-wide content; the administrators when no facilitator does, so that a report is
+    never left unheard."""
+    from accounts.selectors import administrators, facilitators_of
+
+    moderators = list(facilitators_of(programme_id=target.programme_id))
+    return moderators or list(administrators())
+
+
+def report_notify(*, report_id: int) -> int:
+    """Tell the moderators that something was reported (not the reporter, even when a moderator)."""
+    report = Report.objects.select_related("item", "thread", "post__thread", "reporter").filter(
+        pk=report_id, resolved_at__isnull=True).first()
+    if report is None:
+        return 0  # resolved (or gone) before the task ran: nothing to do
+    target = report.target
+    from django.urls import reverse
+
+    def build():
+        if report.post_id:
+            what = _("An answer in “%(title)s” was reported") % {"title": target.thread.title}
+        elif report.thread_id:
+            what = _("The thread “%(title)s” was reported") % {"title": target.title}
+        else:
+            what = _("The library item “%(title)s” was reported") % {"title": target.title}
+        return what, _("Reason: %(reason)s") % {"reason": report.reason}
+
+    return _notify_each(moderators_of(target), kind="community.report", build=build,
+                        url=reverse("community:moderation") + f"#report-{report.pk}", actor=report.reporter,
+                        category="moderation")
 
 
 @transaction.atomic

@@ -22,3 +22,10 @@ def post_notify_task(post_id: int) -> int:
     from .services import post_notify
 
     return post_notify(post_id=post_id)
+
+
+@shared_task(acks_late=True)
+def report_notify_task(report_id: int) -> int:
+    from .services import report_notify
+
+    return report_notify(report_id=report_id)

@@ -318,7 +318,14 @@ def _thread_context(request, thread, *, form=None) -> dict:
 
 @member_required
 def thread_detail(request, pk):
-    thread = selectors.thread_get_for_user_or_404(user=request.user, pk=pk)
+    try:
+        thread = selectors.thread_get_for_user_or_404(user=request.user, pk=pk)
+    except Http404:
+        # Its author is told that a moderator hid it (and why), not that it does not exist; others get the 404.
+        hidden = selectors.own_hidden_thread(user=request.user, pk=pk)
+        if hidden is None:
+            raise
+        return render(request, "community/thread_hidden.html", {"thread": hidden})
     return render(request, "community/thread_detail.html", _thread_context(request, thread))
 
 

@@ -331,6 +331,9 @@ def stage_output_submit(*, participation: Participation, by, stage: str, kind: s
         raise ValidationError({"kind": _("This output is not required in the chosen stage.")})
     output.full_clean()
     output.save()
+    from .tasks import stage_output_submitted_notify_task
+
+    transaction.on_commit(lambda: stage_output_submitted_notify_task.delay(output.pk))
     return output
 
 
@@ -351,7 +354,87 @@ def stage_output_review(*, output: StageGateOutput, by, accept: bool, comment: s
     if accept:
         participation = Participation.objects.select_for_update().get(pk=output.participation_id)
         _advance_stage(participation)
+    from .tasks import stage_output_reviewed_notify_task
+
+    transaction.on_commit(lambda: stage_output_reviewed_notify_task.delay(output.pk))
     return output
+
+
+# --- Who hears about stage gates (from the tasks, after commit) ---------------------------------------------
+
+def _stage_output(output_id: int) -> StageGateOutput | None:
+    return (StageGateOutput.objects.select_related("participation__municipality", "participation__cohort__programme",
+                                                   "submitted_by", "reviewed_by")
+            .filter(pk=output_id).first())
+
+
+def _stages_url(output: StageGateOutput) -> str:
+    from django.urls import reverse
+
+    return reverse("municipalities:stages", args=[output.participation_id]) + f"#output-{output.pk}"
+
+
+def stage_output_submitted_notify(*, output_id: int) -> int:
+    """The facilitators of the output's programme (only that programme's) hear that it waits for their review;
+    not the person who submitted it, even when they facilitate."""
+    from accounts.selectors import facilitators_of
+    from notifications.models import Category
+    from notifications.services import notify
+
+    output = _stage_output(output_id)
+    if output is None or output.state != StageGateOutput.State.SUBMITTED:
+        return 0  # gone, or reviewed before the task ran
+    participation = output.participation
+
+    def build():
+        title = _("%(municipality)s submitted “%(title)s” for review") % {
+            "municipality": participation.municipality, "title": output.title}
+        facts = _("Output: %(output)s. Stage: %(stage)s. Programme: %(programme)s.") % {
+            "output": output.get_kind_display(), "stage": output.get_stage_display(),
+            "programme": participation.cohort.programme.name}
+        ask = _("It waits for your review: accept it, or send it back with a comment.")
+        return title, "\n\n".join(part for part in (facts, output.body[:500], ask) if part)
+
+    return len(notify(recipients=facilitators_of(programme_id=participation.cohort.programme_id),
+                      category=Category.STAGE_GATES, build=build, url=_stages_url(output),
+                      actor=output.submitted_by))
+
+
+def stage_output_reviewed_notify(*, output_id: int) -> int:
+    """The person who submitted the output hears that it was accepted or sent back (with the comment), if they
+    still take part in the local test; not when they reviewed it themselves."""
+    from notifications.models import Category
+    from notifications.services import notify
+    from programmes.permissions import can_view_participation
+
+    output = _stage_output(output_id)
+    if output is None or output.state == StageGateOutput.State.SUBMITTED or output.submitted_by is None:
+        return 0
+    submitter, participation = output.submitted_by, output.participation
+    if not can_view_participation(submitter, participation):
+        return 0  # left the team since: the municipality's page is no longer theirs
+    accepted = output.state == StageGateOutput.State.ACCEPTED
+    reviewer = output.reviewed_by.get_full_name() if output.reviewed_by else ""
+
+    def build():
+        values = {"title": output.title, "output": output.get_kind_display(), "stage": output.get_stage_display(),
+                  "reviewer": reviewer or _("A facilitator")}
+        if accepted:
+            title = _("Accepted: “%(title)s”") % values
+            paragraphs = [_("%(reviewer)s accepted it (%(output)s, stage: %(stage)s).") % values]
+            if participation.stage != output.stage:
+                paragraphs.append(_("%(municipality)s has moved on to the next stage: %(stage)s.") % {
+                    "municipality": participation.municipality, "stage": participation.get_stage_display()})
+        else:
+            title = _("Sent back for changes: “%(title)s”") % values
+            paragraphs = [_("%(reviewer)s sent it back for changes (%(output)s, stage: %(stage)s). Submit it "
+                            "again when it is ready.") % values]
+        if output.review_comment:
+            paragraphs.append(_("Comment: %(comment)s") % {"comment": output.review_comment})
+        return title, "\n\n".join(paragraphs)
+
+    return len(notify(recipients=[submitter], category=Category.STAGE_GATES, build=build, url=_stages_url(output),
+                      actor=output.reviewed_by))
 
 
 def _advance_stage(participation: Participation) -> None:

@@ -77,6 +77,32 @@ def send_reminder_email(*, delivery, target, user, content: Content) -> None:
     message.send()
 
 
+def send_notification_email(*, notification) -> None:
+    """One notification (not a reminder) by e-mail at once, in the recipient's language, with the reminders'
+    templates: its title, its text and a link to what it is about."""
+    from django.utils.translation import gettext as _
+
+    user = notification.recipient
+    category = notification.category
+    with translation.override(_language(user)):
+        paragraphs = [p for p in notification.body.split("\n\n") if p.strip()]
+        content = Content(title=notification.title, paragraphs=paragraphs, url=notification.url or "/",
+                          action=_("Open it on the platform"))
+        url = unsubscribe_url(user, category)
+        context = {
+            "user": user, "content": content, "url": absolute(content.url), "unsubscribe_url": url,
+            "category": Category(category).label, "mandatory": category in MANDATORY_CATEGORIES, "notice": True,
+            "preferences_url": absolute(reverse("notifications:preferences")), "language": _language(user),
+        }
+        subject = " ".join(render_to_string("notifications/email/reminder_subject.txt", context).split())
+        text = render_to_string("notifications/email/reminder.txt", context)
+        html = render_to_string("notifications/email/reminder.html", context)
+    message = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, [user.email],
+                                     headers=_headers(url, one_click=category not in MANDATORY_CATEGORIES))
+    message.attach_alternative(html, "text/html")
+    message.send()
+
+
 def send_digest_email(*, user, notifications, frequency: str) -> None:
     with translation.override(_language(user)):
         categories = sorted({n.category for n in notifications if n.category not in MANDATORY_CATEGORIES})

@@ -21,11 +21,20 @@ class PreferencesForm(forms.Form):
         for category in Category:
             choices = [(value, label) for value, label in Frequency.choices
                        if not (category in MANDATORY_CATEGORIES and value == Frequency.OFF)]
+            # Not required: a category the posted page did not show yet (a page opened before a new category
+            # came) keeps the person's current choice.
             self.fields[category.value] = forms.ChoiceField(
-                label=category.label, choices=choices, widget=forms.RadioSelect,
+                label=category.label, choices=choices, widget=forms.RadioSelect, required=False,
                 initial=initial_choices.get(category.value, Frequency.IMMEDIATELY),
                 help_text=_("Cannot be switched off.") if category in MANDATORY_CATEGORIES else "",
             )
+
+    def clean(self):
+        cleaned = super().clean()
+        for name, field in self.fields.items():
+            if not cleaned.get(name) and name not in self.errors:
+                cleaned[name] = field.initial
+        return cleaned
 
 
 class RuleForm(forms.ModelForm):

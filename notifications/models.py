@@ -35,6 +35,8 @@ class Category(models.TextChoices):
     BRIEFINGS = "briefings", _("Follow-group briefings")
     PROGRESS = "progress", _("Local tests without progress")
     COMMUNITY = "community", _("Community: answers, mentions and adoptions")
+    STAGE_GATES = "stage_gates", _("Stage gates: submissions and reviews")
+    MODERATION = "moderation", _("Community reports for moderators")
 
 
 # Escalations and follow-group briefings are part of how the programme is governed: they cannot be turned off

@@ -174,6 +174,79 @@ def delivery_retry(*, delivery: Delivery, now: datetime) -> Delivery:
     return delivery
 
 
+# --- Notifications about what someone did (not reminders) ------------------------------------------------------
+
+@transaction.atomic
+def notify(*, recipients, category: str, build, url: str = "", actor=None, now: datetime | None = None
+           ) -> list[Notification]:
+    """Tell each person about something that happened (a stage-gate output submitted, an answer, a report):
+    a notification in their centre, and an e-mail at once or in their digest as they chose for ``category``.
+
+    ``build()`` returns (title, body); it is called once per person with that person's language active. The
+    actor never hears about their own action, and nor does a deactivated person. The e-mails go out from a
+    task per notification after the transaction commits (``notification_email_send``)."""
+    from django.utils import timezone
+
+    if category not in Category.values:
+        raise ValueError(f"Unknown notification category: {category!r}")
+    now = now or timezone.now()
+    actor_id = getattr(actor, "pk", None)
+    created, to_mail, seen = [], [], set()
+    for user in recipients:
+        if user.pk in seen or user.pk == actor_id or not user.is_active:
+            continue
+        seen.add(user.pk)
+        frequency = frequency_for(user, category)
+        with translation.override(user.language or settings.LANGUAGE_CODE):
+            title, body = build()
+        notification = Notification.objects.create(
+            recipient=user, category=category, title=str(title)[:300], body=str(body or ""), url=(url or "")[:500],
+            created_at=now, digest=frequency if frequency in DIGESTS else "")
+        created.append(notification)
+        if frequency == Frequency.IMMEDIATELY:
+            to_mail.append(notification.pk)
+    if to_mail:
+        transaction.on_commit(lambda: publish_notification_emails(to_mail), robust=True)
+    return created
+
+
+def publish_notification_emails(notification_ids: list[int]) -> int:
+    """Queue one e-mail task per notification. A broker that is down loses only the e-mail: the notification
+    itself is stored and shown in the centre."""
+    from kombu.exceptions import OperationalError as BrokerError
+
+    from .tasks import send_notification_email_task
+
+    published = 0
+    for pk in notification_ids:
+        try:
+            send_notification_email_task.apply_async((pk,), retry=False)
+        except (BrokerError, OSError) as exc:
+            logger.warning("Notifications: could not queue the e-mail of notification %s (%s).", pk, exc)
+            continue
+        published += 1
+    return published
+
+
+def notification_email_send(*, notification_id: int, now: datetime) -> bool:
+    """E-mail one notification at once, at most once: the row is locked while the mail goes out and marked
+    e-mailed in the same transaction. Returns whether a mail went out."""
+    from .emails import send_notification_email
+
+    with transaction.atomic():
+        notification = (Notification.objects.select_for_update(of=("self",)).select_related("recipient")
+                        .filter(pk=notification_id).first())
+        if notification is None or notification.emailed_at is not None or notification.digest:
+            return False
+        user = notification.recipient
+        if not user.is_active or frequency_for(user, notification.category) != Frequency.IMMEDIATELY:
+            return False  # left the platform, or switched the category off since
+        send_notification_email(notification=notification)
+        notification.emailed_at = now
+        notification.save(update_fields=["emailed_at"])
+    return True
+
+
 # --- Digests --------------------------------------------------------------------------------------------------
 
 def digest_dispatch(*, frequency: str) -> list[int]:

@@ -49,3 +49,12 @@ def send_digest_task(user_id: int, frequency: str) -> int:
     from .services import digest_send
 
     return digest_send(user_id=user_id, frequency=frequency, now=timezone.now())
+
+
+@shared_task(acks_late=True, autoretry_for=(SMTPException, OSError), retry_backoff=True, retry_backoff_max=600,
+             retry_jitter=True, max_retries=5, ignore_result=True)
+def send_notification_email_task(notification_id: int) -> bool:
+    """Idempotent: a notification is e-mailed at most once (see services.notification_email_send)."""
+    from .services import notification_email_send
+
+    return notification_email_send(notification_id=notification_id, now=timezone.now())
