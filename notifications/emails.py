@@ -51,6 +51,11 @@ def _language(user) -> str:
 
 
 def send_reminder_email(*, delivery, target, user, content: Content) -> None:
+    reminder_email(delivery=delivery, target=target, user=user, content=content).send()
+
+
+def reminder_email(*, delivery, target, user, content: Content) -> EmailMultiAlternatives:
+    """The reminder e-mail, ready to send (rendering it touches no mail server)."""
     category = KIND_CATEGORY[delivery.kind]
     with translation.override(_language(user)):
         url = unsubscribe_url(user, category)
@@ -77,7 +82,7 @@ def send_reminder_email(*, delivery, target, user, content: Content) -> None:
     message.attach_alternative(html, "text/html")
     if ics is not None:
         message.attach("meeting.ics", ics.decode(), "text/calendar; method=PUBLISH; charset=utf-8")
-    message.send()
+    return message
 
 
 def send_digest_email(*, user, notifications, frequency: str) -> None:

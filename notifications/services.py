@@ -147,7 +147,7 @@ def delivery_send(*, delivery_id: int, now: datetime, final_attempt: bool = Fals
     (digest or notification centre only) there is no mail server and everything happens in step 1.
 
     ``slow`` (seconds) lets the tests kill a worker after the attempt started, before the mail server."""
-    from .emails import send_reminder_email
+    from .emails import reminder_email
 
     try:
         with transaction.atomic():
@@ -178,14 +178,16 @@ def delivery_send(*, delivery_id: int, now: datetime, final_attempt: bool = Fals
                     frequency, Delivery.Channel.APP)
                 _mark_sent(delivery, channel=channel, subject=content.title, now=now)
                 return delivery.state
+            # rendered before the attempt is recorded: a template error undoes this step, as it always did
+            content = _content(delivery, target)
+            message = reminder_email(delivery=delivery, target=target, user=delivery.recipient, content=content)
             delivery.attempt_started_at = now
             delivery.save(update_fields=["attempts", "attempt_started_at", "unknown_outcomes", "updated_at"])
 
-        # Step 2: no transaction, no lock.
-        content = _content(delivery, target)
+        # Step 2: only the SMTP conversation; no transaction, no lock.
         if slow:
             time.sleep(slow)
-        send_reminder_email(delivery=delivery, target=target, user=delivery.recipient, content=content)
+        message.send()
     except (SMTPException, OSError) as exc:
         Delivery.objects.filter(pk=delivery_id, state=Delivery.State.CLAIMED).update(
             attempt_started_at=None, last_error=f"{type(exc).__name__}: {exc}"[:2000], published_at=now,
