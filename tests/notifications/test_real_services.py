@@ -354,13 +354,15 @@ def test_worker_killed_right_after_the_mail_server_accepted_never_sends_a_differ
         clock += timedelta(minutes=16)
         return run_sweep(now=clock)
 
+    # one task at a time: each kill cuts off exactly one send, and no two attempts of one delivery overlap
+    current = {}
     for kill in range(KILLS):
-        worker = celery.worker(concurrency=1, **lease)
-        smtp.arm("data" if kill % 2 == 0 else "quit", lambda worker=worker: celery.kill(worker))
+        smtp.arm("data" if kill % 2 == 0 else "quit", lambda: celery.kill(current["worker"]))
+        current["worker"] = celery.worker(concurrency=1, **lease)
         assert smtp.fired.wait(60), f"kill {kill + 1}: no message reached the mail server\n{celery.output()}"
-        assert worker.poll() is not None
+        assert current["worker"].poll() is not None
         sweep()  # what the killed worker held is queued again (the broker keeps it unacked for an hour)
-    celery.worker(**lease)
+    celery.worker(concurrency=1, **lease)
     deadline = time.monotonic() + 60
     while Delivery.objects.filter(state=Delivery.State.CLAIMED).exists() and time.monotonic() < deadline:
         time.sleep(2)
