@@ -48,9 +48,10 @@ bench-reminders: $(STAMP)
 bench: $(STAMP)
 	$(PY) -m bench.run $(BENCH_OPTS)
 
-# 50 users for 5 minutes on gunicorn with a PostgreSQL cluster and a Redis of its own (under var/loadtest), which it
-# restarts and stops during the run; then checks that no reminder was lost or sent twice (bench/loadtest.py;
-# docs/reliability.md). LOADTEST_OPTS="--seconds 600" etc.
+# 50 users for 5 minutes on gunicorn with a PostgreSQL cluster, a Redis and an SMTP server of its own (under
+# var/loadtest); it restarts PostgreSQL, SIGKILLs the worker as the SMTP server accepts a reminder, stops Redis;
+# then checks that no reminder was lost or delivered twice and that each e-mail has one Message-ID
+# (bench/loadtest.py; docs/reliability.md). LOADTEST_OPTS="--seconds 600" etc.
 loadtest: $(STAMP)
 	$(PY) -m bench.loadtest $(LOADTEST_OPTS)
 

@@ -14,11 +14,15 @@ The machine's PostgreSQL and Redis are never touched.
    library; facilitators: programme, cohort dashboard, board, meeting; politicians: dashboard, follow-group
    meeting; advisors: their municipalities), with 1–4 s of thinking between requests; now and then anyone
    logs out and in again. No request is ever retried: every error a person would have seen is counted.
-3. Faults during the run: PostgreSQL ``pg_ctl restart -m fast``; later Redis stopped, then started again.
-   Worker and beat are supervised as compose's ``restart: unless-stopped`` would (restarts are reported).
+3. Faults during the run: PostgreSQL ``pg_ctl restart -m fast``; the Celery worker SIGKILLed twice at the
+   moment the mail server (an SMTP server in this process) has accepted a reminder, once before its 250 reply
+   and once while the worker waits for the answer to QUIT; later Redis stopped, then started again. Worker and
+   beat are supervised as compose's ``restart: unless-stopped`` would (restarts are reported).
 4. Prints errors per window (steady state / each fault window / after), latency, and the reminders: expected,
-   sent, missing, duplicated (deliveries, notifications and e-mails). Exit status 1 on any error, missing or
-   duplicated reminder.
+   sent, missing, duplicated deliveries and notifications, and the e-mails counted by Message-ID: a reminder
+   may arrive twice only with the same Message-ID and flagged in the delivery log. Exit status 1 on any error,
+   missing reminder, duplicated delivery or notification, two different e-mails for one reminder, or a
+   repeated e-mail the log does not flag.
 """
 
 from __future__ import annotations
@@ -29,6 +33,7 @@ import json
 import os
 import random
 import re
+import signal
 import statistics
 import subprocess
 import sys
@@ -76,6 +81,55 @@ class Run:
     def event(self, text: str) -> None:
         self.events.append((self.now(), text))
         print(f"  t={self.now():6.1f}s  {text}", flush=True)
+
+
+class MailServer:
+    """The load test's SMTP server (aiosmtpd, in this process): stores every message it accepts under
+    ``folder``, and can run an action (SIGKILL the worker) once, on the next message, at the moment it has
+    accepted it: ``"data"`` before the 250 reply goes out, ``"quit"`` after it, before the answer to QUIT."""
+
+    def __init__(self, folder: Path, port: int):
+        self.folder, self.port = folder, port
+        self.count = 0
+        self.lock = threading.Lock()
+        self.armed: tuple[str, object] | None = None
+        self.pending: dict[int, object] = {}
+        self.controller = None
+
+    def start(self) -> None:
+        import logging
+
+        from aiosmtpd.controller import Controller
+
+        logging.getLogger("mail.log").setLevel(logging.WARNING)  # aiosmtpd logs every SMTP command at INFO
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
+        self.controller.start()
+
+    def stop(self) -> None:
+        if self.controller is not None:
+            self.controller.stop()
+            self.controller = None
+
+    def arm(self, moment: str, action) -> None:
+        self.armed = (moment, action)
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802  (aiosmtpd's hook name)
+        with self.lock:
+            self.count += 1
+            (self.folder / f"{self.count:06d}.eml").write_bytes(envelope.original_content or envelope.content)
+            armed, self.armed = self.armed, None
+        if armed and armed[0] == "data":
+            armed[1]()
+        elif armed:
+            self.pending[id(session)] = armed[1]
+        return "250 Message accepted for delivery"
+
+    async def handle_QUIT(self, server, session, envelope):  # noqa: N802
+        action = self.pending.pop(id(session), None)
+        if action is not None:
+            action()
+        return "221 Bye"
 
 
 # --- preparing the database (in this process, before any server starts) -------------------------------------
@@ -324,6 +378,13 @@ class Supervisor(threading.Thread):
     def run_event(self, text):
         self.load.event(text)
 
+    def kill_worker(self, why: str) -> None:
+        """SIGKILL the worker and its pool processes at once (the supervisor starts it again)."""
+        process = self.processes.get("worker")
+        if process is not None and process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+            self.run_event(f"Celery worker SIGKILLed {why}")
+
     def stop_all(self):
         self.quit.set()
         for process in self.processes.values():
@@ -331,7 +392,8 @@ class Supervisor(threading.Thread):
 
 
 def faults(run: Run, pg: Postgres, redis: Redis, *, pg_at: float, redis_at: float, redis_down: float,
-           windows: list):
+           windows: list, mail: MailServer | None = None, supervisor: Supervisor | None = None,
+           kills: tuple[tuple[float, str], ...] = ()):
     def until(t):
         while run.now() < t and not run.stop.is_set():
             time.sleep(0.05)
@@ -345,6 +407,14 @@ def faults(run: Run, pg: Postgres, redis: Redis, *, pg_at: float, redis_at: floa
     back = run.now()
     run.event(f"PostgreSQL: accepting connections again ({back - begin:.1f} s)")
     windows.append(("PostgreSQL restart", begin, back))
+    for at, moment in kills:
+        until(at)
+        if run.stop.is_set() or mail is None or supervisor is None:
+            return
+        what = ("after the mail server accepted a reminder, before its 250 reply" if moment == "data"
+                else "after the mail server accepted a reminder, waiting for the answer to QUIT")
+        run.event(f"Celery worker: armed to be SIGKILLed on the next e-mail ({moment})")
+        mail.arm(moment, lambda what=what: supervisor.kill_worker(what))
     until(redis_at)
     if run.stop.is_set():
         return
@@ -382,19 +452,20 @@ def check_reminders(info: dict, mail_dir: Path, *, wait: float) -> dict:
     notifications = Counter(Notification.objects.filter(delivery__target_id__in=milestone_ids,
                                                         delivery__programme__slug__startswith="loadtest-")
                             .values_list("delivery__target_id", "recipient_id"))
-    mails = Counter()
-    separator = "\n" + "-" * 79 + "\n"
-    for path in sorted(mail_dir.glob("*.log")):
-        for chunk in path.read_text(errors="replace").split(separator):
-            if not chunk.strip():
-                continue
-            message = email.message_from_string(chunk.strip() + "\n", policy=policy.default)
-            found = re.search(MARK + r"\d\dx\d+", str(message.get("Subject", "")) + " " + str(message.get_body(
-                ("plain",)).get_content() if message.get_body(("plain",)) else ""))
-            if found:
-                mails[found.group(0)] += 1
+    # every e-mail the mail server accepted, by reminder (the mark in its subject) and Message-ID
+    copies: dict[str, Counter] = defaultdict(Counter)
+    for path in sorted(mail_dir.glob("*.eml")):
+        message = email.message_from_bytes(path.read_bytes(), policy=policy.default)
+        plain = message.get_body(("plain",))
+        found = re.search(MARK + r"\d\dx\d+", str(message.get("Subject", "")) + " " + (
+            plain.get_content() if plain is not None else ""))
+        if found:
+            copies[found.group(0)][str(message.get("Message-ID", ""))] += 1
     by_title = {t: (m, u) for m, u, _e, t in info["expected"]}
-    mail_counts = Counter({by_title[key]: n for key, n in mails.items() if key in by_title})
+    mail_counts = Counter({by_title[key]: sum(ids.values()) for key, ids in copies.items() if key in by_title})
+    flagged = set(Delivery.objects.filter(target_id__in=milestone_ids, programme__slug__startswith="loadtest-",
+                                          unknown_outcomes__gt=0).values_list("target_id", "recipient_id"))
+    repeated = {by_title[key] for key, ids in copies.items() if key in by_title and sum(ids.values()) > 1}
     return {
         "expected": len(expected),
         "deliveries": len(rows), "states": dict(states),
@@ -404,7 +475,13 @@ def check_reminders(info: dict, mail_dir: Path, *, wait: float) -> dict:
         "notifications": sum(notifications.values()),
         "duplicate_notifications": sum(n - 1 for n in notifications.values() if n > 1),
         "emails": sum(mail_counts.values()),
-        "duplicate_emails": sum(n - 1 for n in mail_counts.values() if n > 1),
+        "message_ids": sum(len(ids) for key, ids in copies.items() if key in by_title),
+        # a second, different e-mail for one reminder: what must never happen
+        "different_emails": sum(len(ids) - 1 for key, ids in copies.items() if key in by_title and len(ids) > 1),
+        "repeated_emails": sum(n - 1 for n in mail_counts.values() if n > 1),
+        "repeated_flagged": len(repeated & flagged),
+        "repeated_unflagged": len(repeated - flagged),
+        "flagged": len(flagged),
         "missing_emails": len(expected - set(mail_counts)),
     }
 
@@ -460,6 +537,11 @@ def main(argv=None) -> int:
     parser.add_argument("--pg-restart-at", type=float, default=None, help="seconds into the run (default 30%%)")
     parser.add_argument("--redis-stop-at", type=float, default=None, help="seconds into the run (default 60%%)")
     parser.add_argument("--redis-down", type=float, default=15)
+    parser.add_argument("--worker-kill-at", type=float, nargs="*", default=None,
+                        help="seconds into the run at which the next accepted e-mail SIGKILLs the worker "
+                             "(default 40%% and 50%%; none: no kill)")
+    parser.add_argument("--smtp-port", type=int, default=8825)
+    parser.add_argument("--database", default=DATABASE, help="the database's name in the load test's own cluster")
     parser.add_argument("--recovery", type=float, default=10, help="seconds after a fault still counted with it")
     parser.add_argument("--port", type=int, default=8766)
     parser.add_argument("--pg-port", type=int, default=5499)
@@ -470,7 +552,9 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     pg_at = args.pg_restart_at if args.pg_restart_at is not None else args.seconds * 0.3
     redis_at = args.redis_stop_at if args.redis_stop_at is not None else args.seconds * 0.6
-    for port in (args.port, args.pg_port, args.redis_port):
+    kill_at = args.worker_kill_at if args.worker_kill_at is not None else [args.seconds * 0.4, args.seconds * 0.5]
+    kills = tuple((at, "data" if i % 2 == 0 else "quit") for i, at in enumerate(kill_at))
+    for port in (args.port, args.pg_port, args.redis_port, args.smtp_port):
         if not port_free(port):
             sys.exit(f"Port {port} is in use (another load test?).")
     began = time.monotonic()
@@ -479,6 +563,7 @@ def main(argv=None) -> int:
     if mail_dir.exists():
         for old in mail_dir.glob("*"):
             old.unlink()
+    mail = MailServer(mail_dir, args.smtp_port)
     for log in VAR.glob("*.log"):
         log.unlink()
 
@@ -486,20 +571,23 @@ def main(argv=None) -> int:
 
     pg = Postgres(args.pg_port, VAR / "pg")
     redis = Redis(args.redis_port, VAR / "redis")
-    env = server_env(f"postgres://postgres@127.0.0.1:{args.pg_port}/{DATABASE}",
+    env = server_env(f"postgres://postgres@127.0.0.1:{args.pg_port}/{args.database}",
                      f"redis://127.0.0.1:{args.redis_port}/0")
-    env.update({"EMAIL_URL": f"filemail:///{mail_dir}",  # environ drops one leading slash
+    env.update({"EMAIL_URL": f"smtp://127.0.0.1:{args.smtp_port}", "EMAIL_TIMEOUT": "10",
                 "STATIC_ROOT": str(VAR / "static"),
                 "MEDIA_ROOT": str(VAR / "media"), "REMINDER_SCAN_EVERY_SECONDS": "10",
-                "REMINDER_SWEEP_EVERY_SECONDS": "15", "REMINDER_SWEEP_AFTER_SECONDS": "30", "LOG_LEVEL": "INFO"})
+                "REMINDER_SWEEP_EVERY_SECONDS": "15", "REMINDER_SWEEP_AFTER_SECONDS": "30",
+                # an attempt cut off by the kill counts as dead after 20 s (a send takes well under a second)
+                "REMINDER_SEND_LEASE_SECONDS": "20", "LOG_LEVEL": "INFO"})
     server = supervisor = None
     run = Run()
     windows: list = []
     try:
         print(f"== Own PostgreSQL on {args.pg_port} and Redis on {args.redis_port} under {VAR}", flush=True)
+        mail.start()
         pg.init()
         pg.start()
-        pg.createdb(DATABASE)
+        pg.createdb(args.database)
         redis.start()
         # reminders fall due from 20 s into the run, one programme every `step` seconds, across both faults
         step = max(5, int(redis_at + args.redis_down + 30) // 12)
@@ -529,7 +617,8 @@ def main(argv=None) -> int:
         for t in threads:
             t.start()
         fault_thread = threading.Thread(target=faults, args=(run, pg, redis), daemon=True, kwargs={
-            "pg_at": pg_at, "redis_at": redis_at, "redis_down": args.redis_down, "windows": windows})
+            "pg_at": pg_at, "redis_at": redis_at, "redis_down": args.redis_down, "windows": windows,
+            "mail": mail, "supervisor": supervisor, "kills": kills})
         fault_thread.start()
         while run.now() < args.seconds:
             time.sleep(0.5)
@@ -547,11 +636,13 @@ def main(argv=None) -> int:
         stop(server)
         redis.stop()
         pg.stop()
+        mail.stop()
 
     table, errors = summarise(run, windows, loaded, args.recovery)
     restarts = dict(supervisor.restarts) if supervisor else {}
-    bad = (errors or reminders["missing"] or reminders["duplicate_deliveries"] or reminders["duplicate_emails"]
-           or reminders["duplicate_notifications"] or reminders["missing_emails"] or reminders["unexpected"])
+    bad = (errors or reminders["missing"] or reminders["duplicate_deliveries"] or reminders["different_emails"]
+           or reminders["repeated_unflagged"] or reminders["duplicate_notifications"] or reminders["missing_emails"]
+           or reminders["unexpected"])
     report = "\n".join([
         f"{args.users} users, {loaded:.0f} s, gunicorn {args.workers}×{args.threads}, Celery worker (2) and beat; "
         f"a fault window runs from the fault to {args.recovery:.0f} s after the service is back.",
@@ -566,8 +657,12 @@ def main(argv=None) -> int:
         f"| sent but not expected | {len(reminders['unexpected'])} |",
         f"| duplicated deliveries | {reminders['duplicate_deliveries']} |",
         f"| notifications / duplicated | {reminders['notifications']} / {reminders['duplicate_notifications']} |",
-        f"| e-mails / duplicated / missing | {reminders['emails']} / {reminders['duplicate_emails']} / "
-        f"{reminders['missing_emails']} |",
+        f"| e-mails received / distinct Message-IDs / reminders without an e-mail | {reminders['emails']} / "
+        f"{reminders['message_ids']} / {reminders['missing_emails']} |",
+        f"| second, different e-mail for a reminder (a new Message-ID) | {reminders['different_emails']} |",
+        f"| repeated e-mails, same Message-ID / their reminders flagged in the log / not flagged | "
+        f"{reminders['repeated_emails']} / {reminders['repeated_flagged']} / {reminders['repeated_unflagged']} |",
+        f"| deliveries flagged \"may have been sent twice\" | {reminders['flagged']} |",
         "", f"Result: {'FAILED' if bad else 'passed'}. Total {time.monotonic() - began:.0f} s.",
     ])
     print("\n" + report)

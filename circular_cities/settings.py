@@ -170,6 +170,10 @@ REMINDER_SCAN_EVERY_SECONDS = env.int("REMINDER_SCAN_EVERY_SECONDS", default=300
 REMINDER_SWEEP_EVERY_SECONDS = env.int("REMINDER_SWEEP_EVERY_SECONDS", default=300)
 # Claims queued this long ago and still not sent are queued again by the sweeper.
 REMINDER_SWEEP_AFTER_SECONDS = env.int("REMINDER_SWEEP_AFTER_SECONDS", default=900)
+# A send attempt recorded as started this long ago without an outcome is taken to have died (its e-mail may
+# or may not have gone out): the next attempt sends again with the same Message-ID. Longer than any SMTP
+# conversation (EMAIL_TIMEOUT per step).
+REMINDER_SEND_LEASE_SECONDS = env.int("REMINDER_SEND_LEASE_SECONDS", default=600)
 
 # --- Accounts ---------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -261,6 +265,9 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 
 # --- E-mail -----------------------------------------------------------------------------
+# Seconds a mail server may take per step before the send fails (and is retried); without it a hung relay
+# would hold a worker for ever and outlast REMINDER_SEND_LEASE_SECONDS.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=60)
 EMAIL_URL = env.str("EMAIL_URL", default="")
 if EMAIL_URL:
     vars().update(env.email_url("EMAIL_URL"))

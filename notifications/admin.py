@@ -20,7 +20,7 @@ class DeliveryAdmin(admin.ModelAdmin):
     """The delivery log: what was sent to whom and when, what was skipped and why, and failures."""
 
     list_display = ["send_at", "kind", "recipient", "programme", "occurrence", "state", "skip_reason", "attempts",
-                    "sent_at"]
+                    "unknown_outcomes", "sent_at"]
     list_filter = ["state", "kind", "skip_reason", "channel", "programme"]
     search_fields = ["recipient__email", "recipient__full_name", "subject", "occurrence", "last_error"]
     list_select_related = ["recipient", "programme"]

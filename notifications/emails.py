@@ -1,6 +1,7 @@
 """Reminder and digest e-mails: HTML and plain text, in the recipient's language, with an unsubscribe link
 (and the List-Unsubscribe headers of RFC 2369 / RFC 8058) in every one. Meeting reminders carry the .ics and
-the person's own answer links."""
+the person's own answer links. A reminder's Message-ID is its delivery's (``Delivery.message_id``), the same on
+every attempt, as the .ics UID is the meeting's."""
 
 from __future__ import annotations
 
@@ -50,6 +51,11 @@ def _language(user) -> str:
 
 
 def send_reminder_email(*, delivery, target, user, content: Content) -> None:
+    reminder_email(delivery=delivery, target=target, user=user, content=content).send()
+
+
+def reminder_email(*, delivery, target, user, content: Content) -> EmailMultiAlternatives:
+    """The reminder e-mail, ready to send (rendering it touches no mail server)."""
     category = KIND_CATEGORY[delivery.kind]
     with translation.override(_language(user)):
         url = unsubscribe_url(user, category)
@@ -70,11 +76,13 @@ def send_reminder_email(*, delivery, target, user, content: Content) -> None:
             if meeting_ics is not None:
                 ics = meeting_ics(content.meeting, attendee=user)
     message = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, [user.email],
-                                     headers=_headers(url, one_click=category not in MANDATORY_CATEGORIES))
+                                     headers={**_headers(url, one_click=category not in MANDATORY_CATEGORIES),
+                                              # the same on every attempt: a repeat can be recognised
+                                              "Message-ID": delivery.message_id})
     message.attach_alternative(html, "text/html")
     if ics is not None:
         message.attach("meeting.ics", ics.decode(), "text/calendar; method=PUBLISH; charset=utf-8")
-    message.send()
+    return message
 
 
 def send_notification_email(*, notification) -> None:

@@ -631,13 +631,15 @@ def scan(*, now: datetime, claims=None, rulebook: RuleBook | None = None, grace:
                       seconds=time_module.perf_counter() - started)
 
 
-def stuck_claims(*, now: datetime, older_than: timedelta, limit: int = 500) -> list[int]:
+def stuck_claims(*, now: datetime, older_than: timedelta, lease: timedelta, limit: int = 500) -> list[int]:
     """Claims queued more than ``older_than`` ago and still not sent (the broker was down, the worker died).
 
-    Locked rows are skipped: a send task is working on them right now."""
+    Skipped: rows locked right now (a send task is recording its attempt or outcome) and claims whose attempt
+    started less than ``lease`` ago (it may still be talking to the mail server)."""
     return list(
         Delivery.objects.select_for_update(skip_locked=True)
         .filter(state=Delivery.State.CLAIMED, published_at__lt=now - older_than)
+        .filter(Q(attempt_started_at__isnull=True) | Q(attempt_started_at__lte=now - lease))
         .order_by("published_at").values_list("pk", flat=True)[:limit]
     )
 

@@ -12,6 +12,7 @@
 """
 
 from datetime import time
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
@@ -202,6 +203,11 @@ class Delivery(models.Model):
     channel = models.CharField(_("sent by"), max_length=10, choices=Channel.choices, blank=True)
     subject = models.CharField(_("subject"), max_length=300, blank=True)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    # Set in its own committed step before the mail server is contacted, cleared when the outcome is recorded:
+    # still set after the lease means the attempt died between the two (docs/reliability.md).
+    attempt_started_at = models.DateTimeField(_("attempt started"), null=True, blank=True)
+    # Attempts whose outcome nobody recorded (the worker died mid-send): the e-mail may have gone out then too.
+    unknown_outcomes = models.PositiveSmallIntegerField(_("attempts with unknown outcome"), default=0)
     last_error = models.TextField(_("last error"), blank=True)
     claim_token = models.UUIDField(editable=False, db_index=True)
     claimed_at = models.DateTimeField(_("claimed"))
@@ -228,6 +234,24 @@ class Delivery(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} → {self.recipient} ({self.get_state_display()})"
+
+    @property
+    def message_id(self) -> str:
+        """The e-mail's Message-ID: the same on every attempt, so a receiving system (and the people reading)
+        can recognise a repeat, and unique across databases (the claim token is random)."""
+        domain = urlsplit(settings.SITE_URL).hostname or "circular-cities.local"
+        return f"<reminder.{self.pk}.{self.claim_token.hex}@{domain}>"
+
+    @property
+    def may_be_twice(self) -> bool:
+        """Sent, but an earlier attempt died after it started: the e-mail may have arrived twice."""
+        return self.unknown_outcomes > 0 and self.state == self.State.SENT
+
+    @property
+    def may_be_missing(self) -> bool:
+        """Not (yet) recorded as sent, but an attempt died after it started: the e-mail may or may not have
+        arrived."""
+        return self.unknown_outcomes > 0 and self.state != self.State.SENT
 
 
 class Notification(models.Model):

@@ -5,9 +5,10 @@ The reminder life cycle (DESIGN.md §5):
 1. ``run_scan`` (beat, every few minutes) claims due reminders as Delivery rows and publishes one
    ``send_delivery_task`` per claim after commit (``publish_deliveries``). A broker that is down leaves the
    claims waiting; nothing is lost.
-2. ``delivery_send`` (the send task) locks the row, returns at once if it was already handled, checks
-   again that the reminder still applies (``engine.recheck``), delivers it on the channel the person chose
-   and marks it sent, all in one transaction: a worker killed half-way leaves the claim as it was.
+2. ``delivery_send`` (the send task) records the attempt in one committed step (returning at once if it was
+   already handled, checking again that the reminder still applies: ``engine.recheck``), talks to the mail
+   server with no transaction open, and records the outcome in another step. A worker killed half-way
+   leaves the attempt "started"; the retry sends again with the same Message-ID and the log says so.
 3. ``run_sweep`` (beat) publishes again the claims that were queued long ago and never sent.
 """
 
@@ -21,7 +22,6 @@ from smtplib import SMTPException
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -80,7 +80,7 @@ def run_sweep(*, now: datetime, older_than: timedelta | None = None) -> list[int
     """Queue again the claims that were queued more than ``older_than`` ago and are still waiting."""
     older_than = sweep_after() if older_than is None else older_than
     with transaction.atomic():
-        ids = engine.stuck_claims(now=now, older_than=older_than)
+        ids = engine.stuck_claims(now=now, older_than=older_than, lease=send_lease())
         if ids:
             Delivery.objects.filter(pk__in=ids).update(published_at=now)
             transaction.on_commit(lambda: publish_deliveries(ids), robust=True)
@@ -100,35 +100,53 @@ def frequency_for(user, category: str) -> str:
     return frequency
 
 
-def _deliver(delivery: Delivery, target, *, now: datetime) -> tuple[str, str]:
-    """The notification in the centre, and the e-mail now or in a digest. Returns (channel, subject)."""
-    from .content import reminder_content
-    from .emails import send_reminder_email
+def send_lease() -> timedelta:
+    """How long an attempt that was recorded as started counts as still talking to the mail server. Longer
+    than any SMTP conversation can last (``EMAIL_TIMEOUT`` per step); after it, the attempt is taken to have
+    died and its outcome is unknown."""
+    return timedelta(seconds=settings.REMINDER_SEND_LEASE_SECONDS)
 
-    user = delivery.recipient
-    category = KIND_CATEGORY[delivery.kind]
-    frequency = frequency_for(user, category)
-    with translation.override(user.language or settings.LANGUAGE_CODE):
-        content = reminder_content(delivery, target, user)
-    notification = Notification.objects.create(
-        recipient=user, category=category, title=content.title[:300], body=content.body, url=content.url,
-        delivery=delivery, created_at=now, digest=frequency if frequency in DIGESTS else "")
-    if frequency == Frequency.IMMEDIATELY:
-        send_reminder_email(delivery=delivery, target=target, user=user, content=content)
-        notification.emailed_at = now
-        notification.save(update_fields=["emailed_at"])
-        return Delivery.Channel.EMAIL, content.title[:300]
-    channel = {Frequency.DAILY: Delivery.Channel.DAILY, Frequency.WEEKLY: Delivery.Channel.WEEKLY}.get(
-        frequency, Delivery.Channel.APP)
-    return channel, content.title[:300]
+
+def _content(delivery: Delivery, target):
+    from .content import reminder_content
+
+    with translation.override(delivery.recipient.language or settings.LANGUAGE_CODE):
+        return reminder_content(delivery, target, delivery.recipient)
+
+
+def _notify(delivery: Delivery, content, *, now: datetime, frequency: str, emailed: bool) -> None:
+    Notification.objects.create(
+        recipient=delivery.recipient, category=KIND_CATEGORY[delivery.kind], title=content.title[:300],
+        body=content.body, url=content.url, delivery=delivery, created_at=now,
+        digest=frequency if frequency in DIGESTS else "", emailed_at=now if emailed else None)
+
+
+def _mark_sent(delivery: Delivery, *, channel: str, subject: str, now: datetime) -> None:
+    delivery.channel, delivery.subject = channel, subject[:300]
+    delivery.state, delivery.sent_at = Delivery.State.SENT, now
+    delivery.attempt_started_at, delivery.last_error = None, ""
+    delivery.save(update_fields=["state", "sent_at", "attempts", "attempt_started_at", "unknown_outcomes",
+                                 "last_error", "channel", "subject", "updated_at"])
 
 
 def delivery_send(*, delivery_id: int, now: datetime, final_attempt: bool = False, slow: float = 0) -> str:
-    """Send one claimed reminder, at most once. Returns the delivery's state afterwards.
+    """Send one claimed reminder. Returns the delivery's state afterwards.
 
-    The row stays locked while the mail goes out, so a second task for the same delivery (the sweeper's, or
-    the broker's redelivery) waits and then finds it sent. ``slow`` (seconds) lets the tests kill a worker
-    in the middle of a send."""
+    Three steps, so that no transaction or row lock is held while the mail server is talked to:
+
+    1. (committed) lock the row, return if it was handled already or another attempt is under way, check
+       again that the reminder applies, and record the attempt (``attempts``, ``attempt_started_at``);
+    2. the SMTP conversation, with the delivery's own Message-ID (the same on every attempt);
+    3. (committed) the outcome: the notification and "sent", or the error for a retry.
+
+    A worker that dies between 1 and 3 leaves ``attempt_started_at`` set. Once the lease has run out, the
+    next attempt (the sweeper re-queues the claim) counts that attempt's outcome as unknown and sends again
+    with the same Message-ID: at least once, a repeat recognisable (docs/reliability.md). Without e-mail
+    (digest or notification centre only) there is no mail server and everything happens in step 1.
+
+    ``slow`` (seconds) lets the tests kill a worker after the attempt started, before the mail server."""
+    from .emails import reminder_email
+
     try:
         with transaction.atomic():
             delivery = (Delivery.objects.select_for_update(of=("self",)).select_related("rule", "recipient")
@@ -137,28 +155,53 @@ def delivery_send(*, delivery_id: int, now: datetime, final_attempt: bool = Fals
                 return ""
             if delivery.state != Delivery.State.CLAIMED:
                 return delivery.state  # sent, skipped or given up before: nothing to do
+            if delivery.attempt_started_at is not None:
+                if delivery.attempt_started_at > now - send_lease():
+                    return delivery.state  # another attempt is talking to the mail server right now
+                delivery.unknown_outcomes += 1
+                logger.warning("Reminders: delivery %s: the attempt started at %s never recorded its outcome; "
+                               "sending again with the same Message-ID.", delivery_id, delivery.attempt_started_at)
             reason, target = engine.recheck(delivery, now=now)
             if reason:
-                delivery.state, delivery.skip_reason = Delivery.State.SKIPPED, reason
-                delivery.save(update_fields=["state", "skip_reason", "updated_at"])
+                delivery.state, delivery.skip_reason, delivery.attempt_started_at = Delivery.State.SKIPPED, reason, None
+                delivery.save(update_fields=["state", "skip_reason", "attempt_started_at", "unknown_outcomes",
+                                             "updated_at"])
                 return delivery.state
-            if slow:
-                time.sleep(slow)
-            delivery.channel, delivery.subject = _deliver(delivery, target, now=now)
-            delivery.state, delivery.sent_at = Delivery.State.SENT, now
             delivery.attempts += 1
-            delivery.last_error = ""
-            delivery.save(update_fields=["state", "sent_at", "attempts", "last_error", "channel", "subject",
-                                         "updated_at"])
-            return delivery.state
+            frequency = frequency_for(delivery.recipient, KIND_CATEGORY[delivery.kind])
+            if frequency != Frequency.IMMEDIATELY:
+                content = _content(delivery, target)
+                _notify(delivery, content, now=now, frequency=frequency, emailed=False)
+                channel = {Frequency.DAILY: Delivery.Channel.DAILY, Frequency.WEEKLY: Delivery.Channel.WEEKLY}.get(
+                    frequency, Delivery.Channel.APP)
+                _mark_sent(delivery, channel=channel, subject=content.title, now=now)
+                return delivery.state
+            # rendered before the attempt is recorded: a template error undoes this step, as it always did
+            content = _content(delivery, target)
+            message = reminder_email(delivery=delivery, target=target, user=delivery.recipient, content=content)
+            delivery.attempt_started_at = now
+            delivery.save(update_fields=["attempts", "attempt_started_at", "unknown_outcomes", "updated_at"])
+
+        # Step 2: only the SMTP conversation; no transaction, no lock.
+        if slow:
+            time.sleep(slow)
+        message.send()
     except (SMTPException, OSError) as exc:
         Delivery.objects.filter(pk=delivery_id, state=Delivery.State.CLAIMED).update(
-            attempts=F("attempts") + 1, last_error=f"{type(exc).__name__}: {exc}"[:2000], published_at=now,
+            attempt_started_at=None, last_error=f"{type(exc).__name__}: {exc}"[:2000], published_at=now,
             state=Delivery.State.FAILED if final_attempt else Delivery.State.CLAIMED)
         if final_attempt:
             logger.error("Reminders: gave up on delivery %s: %s", delivery_id, exc)
             return Delivery.State.FAILED
         raise  # the task retries with back-off
+
+    with transaction.atomic():  # Step 3: the outcome
+        delivery = Delivery.objects.select_for_update(of=("self",)).select_related("recipient").get(pk=delivery_id)
+        if delivery.state != Delivery.State.CLAIMED:
+            return delivery.state  # an attempt running beside this one (past its lease) recorded it first
+        _notify(delivery, content, now=now, frequency=Frequency.IMMEDIATELY, emailed=True)
+        _mark_sent(delivery, channel=Delivery.Channel.EMAIL, subject=content.title, now=now)
+    return delivery.state
 
 
 @transaction.atomic

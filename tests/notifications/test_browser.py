@@ -102,3 +102,32 @@ def test_unsubscribe_page_without_login(browser_page):
     page.wait_for_load_state()
     page.check_accessibility("unsubscribed")
     page.screenshot("notifications-unsubscribed")
+
+
+def test_delivery_log_flags_reminders_that_may_have_arrived_twice_or_not_at_all(browser_page):
+    from tests.factories import UserFactory
+    from tests.notifications.factories import delivery_for
+
+    side = build_side("a")
+    delivery_for(MilestoneFactory(programme=side.programme, title_da="Sendt én gang", title_en="Sent once"),
+                 UserFactory(email="once@example.org"), attempts=1, channel="email")
+    delivery_for(MilestoneFactory(programme=side.programme, title_da="Måske to gange", title_en="Maybe twice"),
+                 UserFactory(email="twice@example.org"), attempts=2, unknown_outcomes=1, channel="email")
+    delivery_for(MilestoneFactory(programme=side.programme, title_da="Afsluttet", title_en="Completed"),
+                 UserFactory(email="unknown@example.org"), state=Delivery.State.SKIPPED, skip_reason="closed",
+                 attempts=1, unknown_outcomes=1)
+    page = browser_page
+    page.login(side.users["facilitator"].email, DEMO_PASSWORD)
+    page.goto(f"/notifications/programmes/{side.programme.slug}/deliveries/")
+    page.switch_language("da")
+    expect(page.locator("tr", has_text="twice@example.org")).to_contain_text("Kan være sendt to gange")
+    expect(page.locator("tr", has_text="unknown@example.org")).to_contain_text("Er måske ikke nået frem")
+    expect(page.locator("tr", has_text="once@example.org")).not_to_contain_text("Kan være")
+    page.check_accessibility("delivery log with uncertain deliveries (da)")
+    page.screenshot("notifications-delivery-log-uncertain-da")
+    page.switch_language("en")
+    page.goto(f"/notifications/programmes/{side.programme.slug}/deliveries/")
+    expect(page.locator("tr", has_text="twice@example.org")).to_contain_text("May have been sent twice")
+    expect(page.locator("tr", has_text="unknown@example.org")).to_contain_text("May not have arrived")
+    page.check_accessibility("delivery log with uncertain deliveries (en)")
+    page.screenshot("notifications-delivery-log-uncertain-en")

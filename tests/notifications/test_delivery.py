@@ -208,3 +208,158 @@ def test_rsvp_nudge_kind_is_in_the_meetings_category(side, staff, scan_at):
     notification = Notification.objects.get(delivery__kind=Kind.RSVP_NUDGE)
     assert notification.category == "meetings"
     assert notification.url == f"/meetings/{meeting.pk}/"
+
+
+# --- An attempt whose outcome is unknown (issue 16) ----------------------------------------------------------------
+
+class WorkerDied(BaseException):
+    """Stands in for SIGKILL: nothing after the send runs (it is not an error the service catches)."""
+
+
+class AcceptedThenDied(BaseEmailBackend):
+    """The mail server accepted the message, then the worker died before recording that."""
+
+    sent: list = []
+
+    def send_messages(self, messages):
+        AcceptedThenDied.sent += [m.message() for m in messages]
+        raise WorkerDied
+
+
+class Accepting(BaseEmailBackend):
+    """Records each message as the server received it, and what the database looked like at that moment."""
+
+    sent: list = []
+    seen: list = []
+
+    def send_messages(self, messages):
+        from django.db import connection
+
+        from notifications.models import Delivery as D
+
+        Accepting.seen.append((connection.in_atomic_block, list(D.objects.values_list("attempts",
+                                                                                        "attempt_started_at"))))
+        Accepting.sent += [m.message() for m in messages]
+        return len(messages)
+
+
+class LockProbe(BaseEmailBackend):
+    """Tries to lock the delivery rows from another connection while the server has the message."""
+
+    result: list = []
+
+    def send_messages(self, messages):
+        import threading
+
+        from django.db import DatabaseError, connections, transaction
+
+        result = []
+
+        def probe():  # another connection, as another worker or the sweeper would have
+            try:
+                with transaction.atomic():
+                    result.append(list(Delivery.objects.select_for_update(nowait=True).values_list("pk")))
+            except DatabaseError as error:
+                result.append(error)
+            finally:
+                connections.close_all()
+
+        thread = threading.Thread(target=probe)
+        thread.start()
+        thread.join(10)
+        LockProbe.result = result
+        return len(messages)
+
+
+@pytest.fixture
+def backends(settings):
+    AcceptedThenDied.sent, Accepting.sent, Accepting.seen = [], [], []
+
+    def use(name):
+        settings.EMAIL_BACKEND = f"tests.notifications.test_delivery.{name}"
+
+    return use
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_mail_server_is_talked_to_with_no_transaction_open_and_the_attempt_already_committed(side, staff,
+                                                                                                backends):
+    backends("Accepting")
+    delivery = claimed(milestone_reminder(side, staff))
+    assert delivery_send(delivery_id=delivery.pk, now=timezone.now()) == Delivery.State.SENT
+    ((in_transaction, rows),) = Accepting.seen
+    assert in_transaction is False
+    ((attempts, started),) = rows
+    assert attempts == 1 and started is not None  # recorded before the server was contacted
+    delivery.refresh_from_db()
+    assert delivery.attempt_started_at is None and delivery.unknown_outcomes == 0 and not delivery.may_be_twice
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_row_is_not_locked_while_the_mail_server_talks(side, staff, settings):
+    settings.EMAIL_BACKEND = "tests.notifications.test_delivery.LockProbe"
+    delivery = claimed(milestone_reminder(side, staff))
+    delivery_send(delivery_id=delivery.pk, now=timezone.now())
+    assert LockProbe.result == [[(delivery.pk,)]]  # locked rows would raise "could not obtain lock"
+
+
+def test_every_attempt_carries_the_same_message_id(side, staff, backends, settings):
+    backends("AcceptedThenDied")
+    delivery = claimed(milestone_reminder(side, staff))
+    started = timezone.now()
+    with pytest.raises(WorkerDied):
+        delivery_send(delivery_id=delivery.pk, now=started)
+    backends("Accepting")
+    assert delivery_send(delivery_id=delivery.pk, now=started + timedelta(seconds=settings.REMINDER_SEND_LEASE_SECONDS
+                                                                          + 1)) == Delivery.State.SENT
+    (first,), (second,) = AcceptedThenDied.sent, Accepting.sent
+    assert first["Message-ID"] == second["Message-ID"] == delivery.message_id
+    assert delivery.message_id.startswith(f"<reminder.{delivery.pk}.") and delivery.message_id.endswith(
+        "@cc.example.org>")
+
+
+def test_a_worker_dying_mid_send_resends_once_after_the_lease_and_says_so(side, staff, backends, settings,
+                                                                         sweep_at, task_clock):
+    settings.REMINDER_SEND_LEASE_SECONDS = 600
+    backends("AcceptedThenDied")
+    delivery = claimed(milestone_reminder(side, staff))
+    started = timezone.now()
+    with pytest.raises(WorkerDied):
+        delivery_send(delivery_id=delivery.pk, now=started)
+    delivery.refresh_from_db()
+    assert delivery.state == Delivery.State.CLAIMED and delivery.attempts == 1
+    assert delivery.attempt_started_at == started and not Notification.objects.exists()
+
+    backends("Accepting")
+    # a second task while the attempt may still be talking to the server (a late redelivery): nothing
+    assert delivery_send(delivery_id=delivery.pk, now=started + timedelta(seconds=30)) == Delivery.State.CLAIMED
+    assert Accepting.sent == []
+    # the sweeper leaves it alone until the lease has run out, then queues it again; the retry sends once more
+    assert sweep_at(started + timedelta(minutes=5), older_than=timedelta(seconds=1)) == []
+    later = max(started, delivery.published_at) + timedelta(minutes=11)
+    task_clock(later)  # the re-queued task runs then
+    assert sweep_at(later, older_than=timedelta(minutes=1)) == [delivery.pk]
+    delivery.refresh_from_db()
+    assert delivery.state == Delivery.State.SENT and delivery.attempts == 2 and delivery.unknown_outcomes == 1
+    assert delivery.may_be_twice and not delivery.may_be_missing
+    assert [m["Message-ID"] for m in Accepting.sent] == [AcceptedThenDied.sent[0]["Message-ID"]]
+    assert Notification.objects.filter(delivery=delivery).count() == 1  # the notification once
+    # and nothing more, however often the task comes again
+    assert delivery_send(delivery_id=delivery.pk, now=timezone.now() + timedelta(hours=1)) == Delivery.State.SENT
+    assert len(Accepting.sent) == 1
+
+
+def test_an_unknown_attempt_that_no_longer_applies_is_not_resent_and_may_not_have_arrived(side, staff, backends):
+    backends("AcceptedThenDied")
+    delivery = claimed(milestone_reminder(side, staff))
+    started = timezone.now()
+    with pytest.raises(WorkerDied):
+        delivery_send(delivery_id=delivery.pk, now=started)
+    from programmes.models import Milestone
+
+    Milestone.objects.filter(pk=delivery.target_id).update(status=Milestone.Status.DONE, completed_at=started)
+    backends("Accepting")
+    assert delivery_send(delivery_id=delivery.pk, now=started + timedelta(hours=1)) == Delivery.State.SKIPPED
+    delivery.refresh_from_db()
+    assert Accepting.sent == [] and delivery.unknown_outcomes == 1 and delivery.may_be_missing
+    assert delivery.attempt_started_at is None

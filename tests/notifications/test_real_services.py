@@ -5,8 +5,11 @@ and an SMTP server (aiosmtpd) started by the test, whose received mail is checke
 Skipped on a laptop without PostgreSQL and Redis; CC_REQUIRE_SERVICES=1 (CI) makes a missing service fail.
 
 * two scans at the same moment: every reminder claimed and mailed once;
-* a worker SIGKILLed in the middle of a send: after a restart (the sweeper re-queues the claim) the mail
-  arrives once, and a late redelivery of the lost message changes nothing;
+* a worker SIGKILLed after its attempt started, before the SMTP conversation: after a restart (the sweeper
+  re-queues the claim) the mail arrives once, flagged as "may have been sent twice" (the platform cannot know),
+  and a late redelivery of the lost message changes nothing;
+* a worker SIGKILLed right after the SMTP server accepted a message, many times in a row: every reminder
+  arrives, a repeat always with the same Message-ID, and the delivery log shows it;
 * the broker down when the scan runs: the claims wait, and are delivered once it is back;
 * a milestone completed or moved, a meeting cancelled after the claim: nothing stale is mailed, and the
   moved date gets its own reminder;
@@ -34,10 +37,11 @@ from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 from django.db import DatabaseError, connection, transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from notifications import engine
-from notifications.models import Delivery, Kind
+from notifications.models import Delivery, Kind, Notification
 from notifications.services import publish_deliveries, run_scan, run_sweep
 from programmes.models import Milestone
 from tests.factories import MilestoneFactory, UserFactory, build_side
@@ -45,7 +49,8 @@ from tests.notifications.factories import InvitationFactory, MeetingFactory, Rem
 from workshops.models import Meeting
 
 ROOT = Path(__file__).resolve().parents[2]
-REDIS_DB = 5
+# The broker's Redis database: REDIS_URL's own (each engineer and CI run has theirs), or 5 when that is 0.
+REDIS_DB = int(urlsplit(os.environ.get("REDIS_URL", "")).path.strip("/") or 0) or 5
 SOON = timezone.localdate() + timedelta(days=40)
 
 pytestmark = [pytest.mark.redis, pytest.mark.postgres]
@@ -54,15 +59,41 @@ pytestmark = [pytest.mark.redis, pytest.mark.postgres]
 # --- The SMTP server ----------------------------------------------------------------------------------------
 
 class Inbox:
+    """The test's mail server. ``arm(moment, action)`` runs ``action`` once, on the next message, at the moment
+    it has been accepted: "data" after the whole message is stored, before the 250 reply goes out; "quit" after
+    the 250 went out, before the answer to the client's QUIT. Both leave a client that cannot know."""
+
     def __init__(self):
         self.messages: list[email.message.EmailMessage] = []
         self.lock = threading.Lock()
+        self.armed: tuple[str, object] | None = None
+        self.fired = threading.Event()
+        self._pending: dict[int, object] = {}  # session → the action waiting for its QUIT
+
+    def arm(self, moment: str, action) -> None:
+        self.fired.clear()
+        self.armed = (moment, action)
+
+    def _fire(self, action) -> None:
+        action()
+        self.fired.set()
 
     async def handle_DATA(self, server, session, envelope):  # noqa: N802  (aiosmtpd's hook name)
         with self.lock:
             self.messages.append(email.message_from_bytes(envelope.original_content or envelope.content,
                                                           policy=policy.default))
+            armed, self.armed = self.armed, None
+        if armed and armed[0] == "data":
+            self._fire(armed[1])
+        elif armed:
+            self._pending[id(session)] = armed[1]
         return "250 Message accepted for delivery"
+
+    async def handle_QUIT(self, server, session, envelope):  # noqa: N802
+        action = self._pending.pop(id(session), None)
+        if action is not None:
+            self._fire(action)
+        return "221 Bye"
 
     def wait_for(self, count: int, timeout: float = 20) -> list:
         deadline = time.monotonic() + timeout
@@ -139,10 +170,11 @@ class Processes:
         self.running.append(process)
         return process
 
-    def worker(self, **extra_env) -> subprocess.Popen:
+    def worker(self, concurrency: int = 2, **extra_env) -> subprocess.Popen:
         name = f"test-{uuid.uuid4().hex[:8]}@%h"
-        return self._start("worker", ["worker", "--loglevel=INFO", "--concurrency=2", "--without-gossip",
-                                      "--without-mingle", "--without-heartbeat", "-n", name], extra_env)
+        return self._start("worker", ["worker", "--loglevel=INFO", f"--concurrency={concurrency}",
+                                      "--without-gossip", "--without-mingle", "--without-heartbeat", "-n", name],
+                           extra_env)
 
     def beat(self) -> subprocess.Popen:
         return self._start("beat", ["beat", "--loglevel=INFO", f"--pidfile={self.logs / 'beat.pid'}",
@@ -209,8 +241,13 @@ def state_of(delivery_id: int) -> str:
     return Delivery.objects.values_list("state", flat=True).get(pk=delivery_id)
 
 
+def attempt_started(delivery_id: int) -> bool:
+    """True once a send task has recorded (and committed) its attempt: it is about to talk to the mail server."""
+    return Delivery.objects.filter(pk=delivery_id, attempt_started_at__isnull=False).exists()
+
+
 def is_locked(delivery_id: int) -> bool:
-    """True while a send task holds the delivery's row lock (it is in the middle of sending)."""
+    """True while a transaction holds the delivery's row lock."""
     try:
         with transaction.atomic():
             list(Delivery.objects.select_for_update(nowait=True).filter(pk=delivery_id))
@@ -268,23 +305,94 @@ def test_two_scans_at_the_same_time_send_every_reminder_once(celery, smtp, side)
     assert set(Delivery.objects.values_list("state", flat=True)) == {Delivery.State.SENT}
 
 
-def test_worker_killed_while_sending_delivers_once_after_restart(celery, smtp, side):
+def test_worker_killed_after_the_attempt_started_delivers_after_restart(celery, smtp, side):
     MilestoneFactory(programme=side.programme, due_on=SOON, owner=side.users["staff"])
+    # the sleep sits between "attempt started" (committed) and the SMTP conversation
     slow = celery.worker(REMINDER_TEST_SEND_DELAY="30")
     (delivery_id,) = run_scan(now=cph(SOON - timedelta(days=3))).claimed
-    wait_until(lambda: is_locked(delivery_id), timeout=20, message="the worker to start sending")
+    wait_until(lambda: attempt_started(delivery_id), timeout=20, message="the worker to start its attempt")
+    assert not is_locked(delivery_id)  # no row lock (nor transaction) held while sending
     celery.kill(slow)
-    wait_until(lambda: not is_locked(delivery_id), timeout=10, message="PostgreSQL to roll the send back")
     assert state_of(delivery_id) == Delivery.State.CLAIMED and smtp.messages == []
 
-    celery.worker()  # the restart
+    celery.worker(REMINDER_SEND_LEASE_SECONDS="1")  # the restart
+    time.sleep(1)
     assert sweep_later(delivery_id) == [delivery_id]
-    smtp.wait_for(1)
+    (message,) = smtp.wait_for(1)
     wait_until(lambda: state_of(delivery_id) == Delivery.State.SENT, message="the delivery to be marked sent")
     publish_deliveries([delivery_id])  # the lost message redelivered late (visibility timeout): harmless
     time.sleep(2)
     assert len(smtp.messages) == 1
-    assert smtp.messages[0]["To"] == side.users["staff"].email
+    delivery = Delivery.objects.get(pk=delivery_id)
+    assert message["To"] == side.users["staff"].email and message["Message-ID"] == delivery.message_id
+    # the platform cannot tell whether the killed attempt reached the server: it says so
+    assert delivery.attempts == 2 and delivery.unknown_outcomes == 1 and delivery.may_be_twice
+
+
+KILLS = int(os.environ.get("CC_REMINDER_KILLS", 8))  # SIGKILLs in one run (about 8 s each here)
+
+
+def test_worker_killed_right_after_the_mail_server_accepted_never_sends_a_different_message(celery, smtp, side,
+                                                                                            client):
+    """SIGKILL the worker at the moment the SMTP server has accepted a message, KILLS times in a row (half of
+    them before the 250 reply, half after it, while the client waits for the answer to QUIT). Every reminder
+    arrives; a repeat carries the same Message-ID (and the same .ics UID) and the delivery log says so."""
+    owners = [UserFactory(email=f"kill{i}@example.org") for i in range(6)]
+    for owner in owners:
+        MilestoneFactory(programme=side.programme, due_on=SOON, owner=owner)
+    meeting = MeetingFactory(programme=side.programme, starts_at=cph(SOON + timedelta(days=4), 10))
+    guests = [UserFactory(email=f"guest{i}@example.org") for i in range(2)]
+    for guest in guests:
+        InvitationFactory(meeting=meeting, user=guest)
+    clock = cph(SOON - timedelta(days=3))  # the scan's simulated moment; the sweeper's runs follow it
+    claimed = run_scan(now=clock).claimed  # 6 milestone + 2 meeting reminders
+    assert len(claimed) == 8
+    lease = {"REMINDER_SEND_LEASE_SECONDS": "1"}
+
+    def sweep():  # the sweeper's next run, later each time (claims it re-queued are not stuck until then)
+        nonlocal clock
+        clock += timedelta(minutes=16)
+        return run_sweep(now=clock)
+
+    # one task at a time: each kill cuts off exactly one send, and no two attempts of one delivery overlap
+    current = {}
+    for kill in range(KILLS):
+        smtp.arm("data" if kill % 2 == 0 else "quit", lambda: celery.kill(current["worker"]))
+        current["worker"] = celery.worker(concurrency=1, **lease)
+        assert smtp.fired.wait(60), f"kill {kill + 1}: no message reached the mail server\n{celery.output()}"
+        assert current["worker"].poll() is not None
+        sweep()  # what the killed worker held is queued again (the broker keeps it unacked for an hour)
+    celery.worker(concurrency=1, **lease)
+    deadline = time.monotonic() + 60
+    while Delivery.objects.filter(state=Delivery.State.CLAIMED).exists() and time.monotonic() < deadline:
+        time.sleep(2)
+        sweep()
+    time.sleep(1)
+
+    deliveries = {d.recipient.email: d for d in Delivery.objects.select_related("recipient")}
+    assert {d.state for d in deliveries.values()} == {Delivery.State.SENT}  # nothing lost
+    by_recipient: dict[str, list] = {}
+    for message in smtp.messages:
+        by_recipient.setdefault(str(message["To"]), []).append(message)
+    assert set(by_recipient) == set(deliveries)
+    repeated = {}
+    for address, messages in by_recipient.items():
+        delivery = deliveries[address]
+        assert {str(m["Message-ID"]) for m in messages} == {delivery.message_id}  # never a different message
+        uids = {part.get_content().split("UID:")[1].split()[0] for m in messages for part in m.iter_attachments()
+                if part.get_filename() == "meeting.ics"}
+        assert len(uids) == (1 if delivery.kind == Kind.MEETING_BEFORE else 0)
+        if len(messages) > 1:
+            repeated[delivery.pk] = len(messages) - 1
+            assert delivery.may_be_twice, address  # the log can tell
+    assert sum(repeated.values()) == KILLS  # each kill came after the server had the message: one repeat each
+    assert Notification.objects.count() == len(deliveries)  # the notification exactly once each
+
+    client.force_login(side.users["facilitator"])
+    client.cookies["django_language"] = "da"
+    page = client.get(reverse("notifications:deliveries", args=[side.programme.slug])).content.decode()
+    assert all(f'id="delivery-{d.pk}"' in page for d in deliveries.values())
+    assert page.count("Kan være sendt to gange") == len(repeated)
 
 
 def test_broker_down_when_the_scan_runs_loses_nothing(celery, smtp, side):

@@ -246,3 +246,24 @@ def test_retrying_a_failed_delivery_queues_it_again(client, facilitator, side, d
     delivery.refresh_from_db()
     # the send task ran (eagerly) and found the milestone long past its date: it is not sent now
     assert delivery.state == Delivery.State.SKIPPED
+
+
+@pytest.mark.parametrize("language, twice, missing", [
+    ("da", "Kan være sendt to gange", "Er måske ikke nået frem"),
+    ("en", "May have been sent twice", "May not have arrived"),
+])
+def test_delivery_log_says_which_reminders_may_have_arrived_twice_or_not_at_all(client, facilitator, side, language,
+                                                                                 twice, missing):
+    plain = delivery_for(MilestoneFactory(programme=side.programme), UserFactory(email="plain@example.org"))
+    repeated = delivery_for(MilestoneFactory(programme=side.programme), UserFactory(email="twice@example.org"),
+                            attempts=2, unknown_outcomes=1)
+    unknown = delivery_for(MilestoneFactory(programme=side.programme), UserFactory(email="unknown@example.org"),
+                           state=Delivery.State.SKIPPED, skip_reason="closed", attempts=1, unknown_outcomes=1)
+    client.force_login(facilitator)
+    client.cookies["django_language"] = language
+    page = soup(client.get(reverse("notifications:deliveries", args=[side.programme.slug])))
+    rows = {pk: page.select_one(f"#delivery-{pk}").get_text(" ", strip=True)
+            for pk in (plain.pk, repeated.pk, unknown.pk)}
+    assert twice in rows[repeated.pk] and missing not in rows[repeated.pk]
+    assert missing in rows[unknown.pk] and twice not in rows[unknown.pk]
+    assert twice not in rows[plain.pk] and missing not in rows[plain.pk]
