@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('notifications', '0003_category_community'),
+        ('notifications', '0004_stage_gate_and_moderation_categories'),
     ]
 
     operations = [
