@@ -4,6 +4,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
+from circular_cities.utils import absolute_url
+
 from .models import Invitation
 
 
@@ -18,7 +20,7 @@ def send_invitation_email(*, invitation_id: int, token: str) -> None:
     with translation.override(invitation.language):
         context = {
             "invitation": invitation,
-            "url": settings.SITE_URL.rstrip("/") + reverse("accounts:invitation-accept", args=[token]),
+            "url": absolute_url(reverse("accounts:invitation-accept", args=[token])),
         }
         subject = render_to_string("accounts/email/invitation_subject.txt", context).strip()
         text = render_to_string("accounts/email/invitation.txt", context)

@@ -25,6 +25,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from circular_cities.datacache import data_changed
+from circular_cities.utils import absolute_url
 
 from .models import DeletionRequest, Invitation, Role, User
 from .sessions import DATABASE_SESSION_ENGINES, end_sessions
@@ -224,7 +225,7 @@ def _notify_admins(request_id: int) -> None:
             body = _("Open the deletion request in the admin to erase the person or decline with a reason.")
         Notification.objects.create(recipient=admin, category=Category.ESCALATIONS, title=title[:200], body=body,
                                     url=url)
-        send_mail(title, f"{body}\n\n{settings.SITE_URL}{url}", None, [admin.email], fail_silently=True)
+        send_mail(title, f"{body}\n\n{absolute_url(url)}", None, [admin.email], fail_silently=True)
 
 
 # --- Erasure ------------------------------------------------------------------------------------------------

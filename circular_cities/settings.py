@@ -25,7 +25,9 @@ else:
     SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="embedded-only-not-secret-9f3c1b7e2d6a4c8f0e5b")
     ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]", "testserver"])
 
-SITE_URL = env.str("SITE_URL", default="http://localhost:8000")
+# The address links in e-mails and calendar feeds point to. Production must say it; the embedded run
+# (circular_cities/embedded.py) sets it to the host and port it serves on.
+SITE_URL = env.str("SITE_URL") if PRODUCTION else env.str("SITE_URL", default="http://localhost:8000")
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
@@ -313,6 +315,8 @@ ACCESSIBILITY_STATEMENT_URL = env.str("ACCESSIBILITY_STATEMENT_URL", default="")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"forbidden_without_traceback": {"()": "circular_cities.log.ForbiddenWithoutTraceback"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "loggers": {"django.request": {"filters": ["forbidden_without_traceback"]}},  # a 403 is one line, no traceback
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="WARNING")},
 }
