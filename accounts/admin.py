@@ -13,7 +13,7 @@ from . import gdpr
 from .models import DeletionRequest, Invitation, RoleAssignment, User
 
 
-def erase_people(modeladmin, request, users, *, action="erase_people", selected=None):
+def erase_people(modeladmin, request, users, *, action="erase_people", selected=None, back_url=None):
     """Erase (anonymise) the chosen people, after a confirmation page that says what stays and what goes."""
     users = [user for user in users if not user.erased_at and user.pk != request.user.pk]
     selected = [user.pk for user in users] if selected is None else selected
@@ -24,7 +24,8 @@ def erase_people(modeladmin, request, users, *, action="erase_people", selected=
         return None
     context = {**modeladmin.admin_site.each_context(request), "people": users, "opts": User._meta,
                "action": action, "selected": selected, "title": _("Erase personal data"),
-               "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME}
+               "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+               "back_url": back_url or reverse("admin:accounts_user_changelist")}
     return TemplateResponse(request, "admin/accounts/erase_confirmation.html", context)
 
 
@@ -109,7 +110,7 @@ class DeletionRequestAdmin(admin.ModelAdmin):
             self.message_user(request, _("This request has already been handled."), messages.WARNING)
             return redirect(change_url)
         response = erase_people(self, request, User.objects.filter(pk=deletion_request.user_id), action="erase",
-                                selected=[deletion_request.pk])
+                                selected=[deletion_request.pk], back_url=change_url)
         return response or redirect(change_url)
 
     def has_add_permission(self, request):

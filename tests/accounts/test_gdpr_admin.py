@@ -59,6 +59,7 @@ def test_erasing_from_the_request_page_asks_first_then_erases_and_confirms_by_ma
         admin_client, deletion_request, person, mailoutbox, django_capture_on_commit_callbacks):
     confirm = admin_client.get(_erase_url(deletion_request))
     assert confirm.status_code == 200 and EMAIL in confirm.content.decode()
+    assert f'href="{_change_url(deletion_request)}" class="button cancel-link"' in confirm.content.decode()
     person.refresh_from_db()
     assert person.erased_at is None  # nothing happens before the confirmation
     with django_capture_on_commit_callbacks(execute=True):
