@@ -87,7 +87,7 @@ def test_the_right_password_gives_the_owner_their_attempts_back(client, person):
 
 
 def test_x_forwarded_for_is_ignored_without_a_proxy(danish, person, settings):
-    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 0
+    assert settings.ALLAUTH_TRUSTED_PROXY_COUNT == 0  # outside production no proxy is assumed unless configured
     for n in range(5):  # a new made-up address in the header each time does not escape the limit
         _fail(danish, person.email, ATTACKER, HTTP_X_FORWARDED_FOR=f"10.0.0.{n}")
     response, logged_in = _login(danish, person.email, DEMO_PASSWORD, ATTACKER, HTTP_X_FORWARDED_FOR="10.9.9.9")
