@@ -51,8 +51,8 @@ def main() -> int:
         "web": [python, "manage.py", "runserver", f"{args.host}:{args.port}", "--noreload"],
     }
     processes = {name: subprocess.Popen(cmd, env=env) for name, cmd in commands.items()}  # noqa: S603
-    print(f"\n  Circular Cities is running at {env['SITE_URL']}/  (Ctrl-C stops web, worker and beat)\n",
-          flush=True)
+    print(f"\n  Circular Cities is running at http://{public_host(args.host)}:{args.port}/  (Ctrl-C stops web, worker"
+          f" and beat; links in e-mails: {env['SITE_URL']})\n", flush=True)
     stopping = False
 
     def stop(*_args):
