@@ -25,7 +25,6 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from circular_cities.datacache import data_changed
-from circular_cities.utils import absolute_url
 
 from .models import DeletionRequest, Invitation, Role, User
 from .sessions import DATABASE_SESSION_ENGINES, end_sessions
@@ -225,7 +224,7 @@ def _notify_admins(request_id: int) -> None:
             body = _("Open the deletion request in the admin to erase the person or decline with a reason.")
         Notification.objects.create(recipient=admin, category=Category.ESCALATIONS, title=title[:200], body=body,
                                     url=url)
-        send_mail(title, f"{body}\n\n{absolute_url(url)}", None, [admin.email], fail_silently=True)
+        send_mail(title, f"{body}\n\n{settings.SITE_URL}{url}", None, [admin.email], fail_silently=True)
 
 
 # --- Erasure ------------------------------------------------------------------------------------------------
@@ -265,6 +264,7 @@ def erase_person(*, user: User, by: User | None = None, note: str = "") -> dict:
     if user.erased_at:
         return {}
     address, language = user.email, user.language
+    note = note[:2000]  # DeletionRequest.note's limit (the update below does not validate)
     needles = {user.email, user.email.lower(), user.full_name.strip()}
     needles |= set(user.emailaddress_set.values_list("email", flat=True))
     needles = sorted((n for n in needles if n and len(n) >= 4), key=len, reverse=True)  # longest first
@@ -288,19 +288,19 @@ def erase_person(*, user: User, by: User | None = None, note: str = "") -> dict:
     user.save()
     user.groups.clear()
     user.user_permissions.clear()
+    if address and not address.endswith("@invalid"):
+        from .tasks import send_erasure_confirmation_task
+
+        erased_at = user.erased_at.isoformat()
+        transaction.on_commit(lambda: send_erasure_confirmation_task.delay(address, language, erased_at))
 
     with translation.override(settings.LANGUAGE_CODE):
         replacement = _("Former member")
     counts["scrubbed rows"] = scrub_text(needles, replacement, skip={User})
 
     DeletionRequest.objects.filter(user=user, outcome=DeletionRequest.Outcome.OPEN).update(
-        outcome=DeletionRequest.Outcome.ERASED, handled_at=timezone.now(), handled_by=by, note=note[:2000])
+        outcome=DeletionRequest.Outcome.ERASED, handled_at=timezone.now(), handled_by=by, note=note)
     data_changed()  # the scrubbed copies were updated in bulk
-    if address and not address.endswith("@invalid"):
-        from .tasks import send_erasure_confirmation_task
-
-        erased_at = user.erased_at.isoformat()
-        transaction.on_commit(lambda: send_erasure_confirmation_task.delay(address, language, erased_at))
     person.refresh_from_db()
     return counts
 
