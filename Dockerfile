@@ -53,9 +53,11 @@ RUN set -- locale/*/LC_MESSAGES/django.po; \
 # hadolint ignore=DL3064
 ARG DJANGO_SECRET_KEY=collectstatic-only-not-a-real-secret
 ARG DJANGO_ALLOWED_HOSTS=localhost
+ARG SITE_URL=https://collectstatic.invalid
 RUN DJANGO_PRODUCTION=1 \
     DJANGO_SECRET_KEY="$DJANGO_SECRET_KEY" \
     DJANGO_ALLOWED_HOSTS="$DJANGO_ALLOWED_HOSTS" \
+    SITE_URL="$SITE_URL" \
     python manage.py collectstatic --noinput \
     && rm -rf var \
     && mkdir -p var /data/media \

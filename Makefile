@@ -26,7 +26,7 @@ messages: $(STAMP)
 run: translations
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo
-	DJANGO_DEBUG=1 $(PY) -m circular_cities.embedded --host $(HOST) --port $(PORT)
+	$(PY) -m circular_cities.embedded --host $(HOST) --port $(PORT)
 
 test: translations
 	$(PY) -m pytest $(PYTEST_ARGS)
@@ -37,7 +37,7 @@ lint: $(STAMP)
 check: $(STAMP)
 	$(PY) manage.py makemigrations --check --dry-run
 	DJANGO_PRODUCTION=1 DJANGO_SECRET_KEY=check-only-$$(date +%s)-x7Qm2pL9vR4tY8wE3nB6cJ1kH5aZ0d \
-	  DJANGO_ALLOWED_HOSTS=example.org $(PY) manage.py check --deploy --fail-level WARNING
+	  DJANGO_ALLOWED_HOSTS=example.org SITE_URL=https://example.org $(PY) manage.py check --deploy --fail-level WARNING
 
 # Reminder scan at 1×, 10× and 100× the demo timeline, in a throwaway SQLite database (notifications/bench.py).
 bench-reminders: $(STAMP)

@@ -1,6 +1,11 @@
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -8,7 +13,7 @@ from . import gdpr
 from .models import DeletionRequest, Invitation, RoleAssignment, User
 
 
-def erase_people(modeladmin, request, users, *, action="erase_people", selected=None):
+def erase_people(modeladmin, request, users, *, action="erase_people", selected=None, back_url=None):
     """Erase (anonymise) the chosen people, after a confirmation page that says what stays and what goes."""
     users = [user for user in users if not user.erased_at and user.pk != request.user.pk]
     selected = [user.pk for user in users] if selected is None else selected
@@ -19,7 +24,8 @@ def erase_people(modeladmin, request, users, *, action="erase_people", selected=
         return None
     context = {**modeladmin.admin_site.each_context(request), "people": users, "opts": User._meta,
                "action": action, "selected": selected, "title": _("Erase personal data"),
-               "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME}
+               "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+               "back_url": back_url or reverse("admin:accounts_user_changelist")}
     return TemplateResponse(request, "admin/accounts/erase_confirmation.html", context)
 
 
@@ -76,9 +82,36 @@ class DeletionRequestAdmin(admin.ModelAdmin):
     list_display = ["user", "requested_at", "outcome", "handled_at", "handled_by"]
     list_filter = ["outcome"]
     search_fields = ["user__email", "user__full_name", "reason", "note"]
-    readonly_fields = ["user", "reason", "requested_at", "handled_at", "handled_by"]
+    # The outcome is never typed in: "erased" is set by the erasure itself (the action, or the button on the
+    # request's page, both after a confirmation), "declined" by the decline action.
+    readonly_fields = ["user", "reason", "requested_at", "outcome", "handled_at", "handled_by"]
     fields = ["user", "reason", "requested_at", "outcome", "handled_at", "handled_by", "note"]
     actions = ["erase", "decline"]
+    change_form_template = "admin/accounts/deletionrequest/change_form.html"
+
+    def get_urls(self):
+        erase = path("<path:object_id>/erase/", self.admin_site.admin_view(self.erase_view),
+                     name="accounts_deletionrequest_erase")
+        return [erase, *super().get_urls()]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = {**(extra_context or {}), "can_erase": self.has_erase_permission(request)}
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def erase_view(self, request, object_id):
+        """Erase the person who asked, from the request's own page: the same confirmation as the action."""
+        deletion_request = self.get_object(request, unquote(object_id))
+        if deletion_request is None:
+            raise Http404
+        if not self.has_erase_permission(request):
+            raise PermissionDenied
+        change_url = reverse("admin:accounts_deletionrequest_change", args=[deletion_request.pk])
+        if deletion_request.outcome != DeletionRequest.Outcome.OPEN:
+            self.message_user(request, _("This request has already been handled."), messages.WARNING)
+            return redirect(change_url)
+        response = erase_people(self, request, User.objects.filter(pk=deletion_request.user_id), action="erase",
+                                selected=[deletion_request.pk], back_url=change_url)
+        return response or redirect(change_url)
 
     def has_add_permission(self, request):
         return False  # people ask from their "My data" page

@@ -239,7 +239,8 @@ class DeletionRequest(models.Model):
     handled_at = models.DateTimeField(_("handled"), null=True, blank=True)
     handled_by = models.ForeignKey(User, verbose_name=_("handled by"), null=True, blank=True, related_name="+",
                                    on_delete=models.SET_NULL)
-    note = models.TextField(_("note"), blank=True, help_text=_("Why the request was declined, or what was kept."))
+    note = models.TextField(_("note"), max_length=2000, blank=True,
+                            help_text=_("Why the request was declined, or what was kept."))
 
     class Meta:
         ordering = ["-requested_at"]

@@ -30,6 +30,7 @@ REFERENCES = ("/_bench/trivial/", "/people/privacy/")
 def _setup(args) -> None:
     os.environ.update({
         "DJANGO_SETTINGS_MODULE": "bench.settings", "DJANGO_PRODUCTION": "1", "DJANGO_ALLOWED_HOSTS": "testserver",
+        "SITE_URL": "http://testserver",
         "DATABASE_URL": args.database_url, "REDIS_URL": args.redis, "REQUIRE_MFA_FOR_PRIVILEGED": "0",
         "DJANGO_SECRET_KEY": "bench-profile-" + "x" * 50, "LOG_LEVEL": "ERROR",
     })

@@ -40,7 +40,8 @@ def server_env(database_url: str, redis_url: str) -> dict:
     env.update({
         "DJANGO_SETTINGS_MODULE": "bench.settings", "DATABASE_URL": database_url, "REDIS_URL": redis_url,
         "DJANGO_PRODUCTION": "1", "DJANGO_SECRET_KEY": "bench-" + secrets.token_urlsafe(40),
-        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost", "REQUIRE_MFA_FOR_PRIVILEGED": "0",
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "SITE_URL": "http://127.0.0.1", "REQUIRE_MFA_FOR_PRIVILEGED": "0",
         "STATIC_ROOT": str(VAR / "static"), "MEDIA_ROOT": str(VAR / "media"), "LOG_LEVEL": "WARNING",
         "PYTHONPATH": str(ROOT),
     })

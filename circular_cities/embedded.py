@@ -1,13 +1,40 @@
 """The embedded run behind `make run`: web server, Celery worker and beat, no external service.
 
-Starts the three processes, prints where to go, and stops them all on Ctrl-C."""
+Starts the three processes, prints where to go, and stops them all on Ctrl-C. Debug is off (people see the
+platform's own error pages; WhiteNoise serves the static files), and links in e-mails point to the host and
+port served here, unless SITE_URL says otherwise."""
 
 import argparse
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
+
+# Listening on every interface: links name this machine instead.
+WILDCARD_HOSTS = {"", "0.0.0.0", "::", "[::]"}  # noqa: S104
+LOCAL_HOSTS = ["localhost", "127.0.0.1", "[::1]"]
+
+
+def public_host(host: str) -> str:
+    """The host name a browser (or a mail reader) uses to reach ``host``."""
+    if host in WILDCARD_HOSTS:
+        return socket.gethostname()
+    if ":" in host and not host.startswith("["):
+        return f"[{host}]"  # an IPv6 address in a URL
+    return host
+
+
+def embedded_env(host: str, port: str, environ: dict[str, str]) -> dict[str, str]:
+    """The environment of web, worker and beat: SITE_URL and the allowed hosts follow ``host`` and ``port``
+    (the worker writes the e-mails, so it must know them too), unless they are set already."""
+    public = public_host(host)
+    env = {**environ, "DJANGO_SETTINGS_MODULE": "circular_cities.settings", "PYTHONUNBUFFERED": "1"}
+    env.pop("DJANGO_DEBUG", None)  # a debug page lists every URL pattern; the embedded run shows its own pages
+    env.setdefault("SITE_URL", f"http://{public}:{port}")
+    env.setdefault("DJANGO_ALLOWED_HOSTS", ",".join(dict.fromkeys([*LOCAL_HOSTS, "testserver", public])))
+    return env
 
 
 def main() -> int:
@@ -15,7 +42,7 @@ def main() -> int:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", default="8000")
     args = parser.parse_args()
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "circular_cities.settings", "PYTHONUNBUFFERED": "1"}
+    env = embedded_env(args.host, str(args.port), dict(os.environ))
     python = sys.executable
     commands = {
         "worker": [python, "-m", "celery", "-A", "circular_cities", "worker", "--loglevel=WARNING",
@@ -24,8 +51,8 @@ def main() -> int:
         "web": [python, "manage.py", "runserver", f"{args.host}:{args.port}", "--noreload"],
     }
     processes = {name: subprocess.Popen(cmd, env=env) for name, cmd in commands.items()}  # noqa: S603
-    print(f"\n  Circular Cities is running at http://{args.host}:{args.port}/  (Ctrl-C stops web, worker and beat)\n",
-          flush=True)
+    print(f"\n  Circular Cities is running at http://{public_host(args.host)}:{args.port}/  (Ctrl-C stops web, worker"
+          f" and beat; links in e-mails: {env['SITE_URL']})\n", flush=True)
     stopping = False
 
     def stop(*_args):

@@ -25,7 +25,9 @@ else:
     SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="embedded-only-not-secret-9f3c1b7e2d6a4c8f0e5b")
     ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]", "testserver"])
 
-SITE_URL = env.str("SITE_URL", default="http://localhost:8000")
+# The address links in e-mails and calendar feeds point to. Production must say it; the embedded run
+# (circular_cities/embedded.py) sets it to the host and port it serves on.
+SITE_URL = env.str("SITE_URL") if PRODUCTION else env.str("SITE_URL", default="http://localhost:8000")
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
@@ -201,8 +203,18 @@ ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Cirkulære byer] "
+# Login limits (accounts/adapter.py; OWASP: per account and address together, growing waits, no lock-out that an
+# attacker can aim at someone). Each failed-login limit is one rate, so the message can say how long to wait.
 ACCOUNT_RATE_LIMITS = {
-    "login_failed": env.str("LOGIN_RATE_LIMIT", default="10/m/ip,5/5m/key"),
+    "login": "60/m/ip",  # every login attempt from one address (a room full of people at a workshop)
+    # Wrong passwords for one account from one address: wait up to 5 minutes, then up to an hour, then a day.
+    # (allauth's MFA step uses "login_failed" too, per person, for wrong codes.)
+    "login_failed": "5/5m/key",
+    "login_failed_hour": "10/h/key",
+    "login_failed_day": "20/d/key",
+    # Generous: one address over all accounts (a town hall shares one), one account from every address (a botnet).
+    "login_failed_address": env.str("LOGIN_FAILED_ADDRESS_LIMIT", default="60/h/ip"),
+    "login_failed_account": env.str("LOGIN_FAILED_ACCOUNT_LIMIT", default="100/d/key"),
     "reset_password": "20/m/ip,5/m/key",
     "reset_password_from_key": "20/m/ip",
 }
@@ -328,6 +340,8 @@ ACCESSIBILITY_STATEMENT_URL = env.str("ACCESSIBILITY_STATEMENT_URL", default="")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"forbidden_without_traceback": {"()": "circular_cities.log.ForbiddenWithoutTraceback"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "loggers": {"django.request": {"filters": ["forbidden_without_traceback"]}},  # a 403 is one line, no traceback
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="WARNING")},
 }

@@ -1,5 +1,6 @@
 """Small helpers every app's views share."""
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 
@@ -15,3 +16,8 @@ def add_service_errors(form, error: ValidationError) -> None:
 
 def paginate(request, queryset, per_page: int = 25):
     return Paginator(queryset, per_page).get_page(request.GET.get("page"))
+
+
+def absolute_url(path: str) -> str:
+    """``path`` on the platform's public address (SITE_URL): every link in an e-mail or a calendar feed."""
+    return settings.SITE_URL.rstrip("/") + path if path.startswith("/") else path

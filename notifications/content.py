@@ -6,11 +6,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.urls import NoReverseMatch, reverse
 from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+
+from circular_cities.utils import absolute_url
 
 from .engine import TZ, local_day
 from .models import Delivery, Kind
@@ -32,7 +33,7 @@ class Content:
 
 
 def absolute(path: str) -> str:
-    return settings.SITE_URL.rstrip("/") + path if path.startswith("/") else path
+    return absolute_url(path)
 
 
 def _date(day) -> str:

@@ -9,13 +9,15 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
+from circular_cities.utils import absolute_url
+
 from .ics import meeting_ics
 from .models import Meeting, MeetingInvitation
 from .services import rsvp_token
 
 
 def _absolute(path: str) -> str:
-    return settings.SITE_URL.rstrip("/") + path
+    return absolute_url(path)
 
 
 def _answer_links(invitation: MeetingInvitation) -> dict[str, str]:

@@ -19,6 +19,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event, vCalAddress, vText
 
+from circular_cities.utils import absolute_url
+
 from .models import Meeting
 
 PRODID = "-//Circular Cities//Meetings 1.0//EN"
@@ -29,7 +31,7 @@ def _tz() -> ZoneInfo:
 
 
 def _absolute(path: str) -> str:
-    return settings.SITE_URL.rstrip("/") + path
+    return absolute_url(path)
 
 
 def _organizer(meeting: Meeting) -> vCalAddress:

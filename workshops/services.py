@@ -196,16 +196,25 @@ def rsvp_token(invitation: MeetingInvitation) -> str:
     return signing.dumps(invitation.pk, salt=RSVP_SALT, compress=False)
 
 
-def invitation_from_rsvp_token(token: str) -> MeetingInvitation | None:
+def rsvp_token_invitation_id(token: str) -> int | None:
+    """The invitation a signed answer link names (whether or not it still exists); None for a forged link."""
     try:
         pk = signing.loads(token, salt=RSVP_SALT)
     except signing.BadSignature:
         return None
-    if not isinstance(pk, int):
+    return pk if isinstance(pk, int) else None
+
+
+def invitation_from_rsvp_token(token: str) -> MeetingInvitation | None:
+    """The invitation of an e-mail's answer link, while the link may still be used. The link needs no login, so
+    it expires with what it stands for: None once the meeting is over, at once when the invitation is withdrawn
+    (deleted) or the person deactivated (or erased), and for a forged link."""
+    pk = rsvp_token_invitation_id(token)
+    if pk is None:
         return None
     return MeetingInvitation.objects.select_related(
         "meeting__programme", "meeting__participation__municipality", "meeting__cohort", "user").filter(
-        pk=pk).first()
+        pk=pk, user__is_active=True, meeting__ends_at__gt=timezone.now()).first()
 
 
 # --- Attendance and minutes -------------------------------------------------------------------------------

@@ -369,10 +369,12 @@ def _next_or(request, fallback: str) -> str:
 @never_cache
 def answer_link(request, token):
     """The answer link from the e-mail: no login needed, the signed token names the invitation. Opening it
-    only shows the choice (mail scanners follow links); the answer is saved by the button."""
+    only shows the choice (mail scanners follow links); the answer is saved by the button. An expired link
+    (meeting over, invitation withdrawn, person deactivated) shows only a message: nothing of the meeting."""
     invitation = services.invitation_from_rsvp_token(token)
     if invitation is None:
-        raise Http404
+        forged = services.rsvp_token_invitation_id(token) is None
+        return render(request, "workshops/answer_link_expired.html", status=404 if forged else 410)
     meeting = invitation.meeting
     initial = request.GET.get("answer") or invitation.response
     form = AnswerForm(request.POST or None, initial={"response": initial})

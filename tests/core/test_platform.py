@@ -16,7 +16,7 @@ ROOT = Path(__file__).resolve().parent.parent.parent
 
 def test_production_settings_pass_the_deploy_check():
     env = {**os.environ, "DJANGO_PRODUCTION": "1", "DJANGO_SECRET_KEY": "k" * 20 + "-Q7v!x9Lm2#pR8tY4wZ6bN3cJ5hF1dS0",
-           "DJANGO_ALLOWED_HOSTS": "circular.example.org"}
+           "DJANGO_ALLOWED_HOSTS": "circular.example.org", "SITE_URL": "https://circular.example.org"}
     env.pop("DJANGO_DEBUG", None)
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set for the browser tests only
     result = subprocess.run(

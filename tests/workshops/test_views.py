@@ -176,8 +176,11 @@ def test_the_answer_link_from_the_email_works_without_logging_in(client, setting
     assert client.get("/meetings/answer/forged-token/").status_code == 404
 
 
-def test_the_answer_link_to_a_past_meeting_says_answers_are_closed_and_saves_nothing(client, setting):
-    invitation = InvitationFactory(meeting=PastMeetingFactory(programme=setting["programme"]))
+def test_the_answer_link_to_a_meeting_under_way_says_answers_are_closed_and_saves_nothing(client, setting):
+    # Over, the link shows only that it expired (tests/workshops/test_answer_links.py)
+    started = timezone.now() - timedelta(hours=1)
+    invitation = InvitationFactory(meeting=MeetingFactory(programme=setting["programme"], starts_at=started,
+                                                          ends_at=started + timedelta(hours=3)))
     url = reverse("workshops:rsvp-link", args=[services.rsvp_token(invitation)])
     assert "answers are closed" in client.get(url).content.decode()
     response = client.post(url, {"response": "yes"})
