@@ -1,3 +1,5 @@
+from datetime import date
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -204,6 +206,27 @@ class MeasurementForm(forms.Form):
         self.fields["indicator"].queryset = Indicator.objects.filter(participation=participation)
 
 
+
+
+class WithdrawEntryForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why is the entry withdrawn?"), required=False, max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Needed for a published entry. The reason is kept in the history."),
+        error_messages={"max_length": _("Keep the reason under 500 characters.")})
+
+
+class MeasurementEditForm(forms.Form):
+    measured_on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}),
+                                  error_messages={"required": _("Give the date of the measurement.")})
+    value = forms.DecimalField(label=_("Value"), max_digits=14, decimal_places=2,
+                               error_messages={"required": _("Give the measured value.")})
+
+    def clean_measured_on(self):
+        day = self.cleaned_data["measured_on"]
+        if not date(2000, 1, 1) <= day <= date(2100, 12, 31):
+            raise forms.ValidationError(_("Give a date between 2000 and 2100."))
+        return day
 
 
 class PartnerForm(forms.Form):
