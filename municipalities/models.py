@@ -146,6 +146,9 @@ class ProgressEntry(models.Model):
         if self.state == self.State.WITHDRAWN and self.published_at and not self.withdrawal_reason.strip():
             raise ValidationError({"withdrawal_reason": _("Say why the published entry is withdrawn.")})
 
+    def get_absolute_url(self):
+        return reverse("municipalities:progress-detail", args=[self.pk])
+
 
 def public_entry_q(prefix: str = "") -> models.Q:
     """Progress entries that have left the programme: published, and accepted by a second pair of eyes unless
@@ -154,9 +157,6 @@ def public_entry_q(prefix: str = "") -> models.Q:
     return models.Q(**{f"{prefix}state": ProgressEntry.State.PUBLISHED}) & (
         models.Q(**{f"{prefix}review": ProgressEntry.Review.ACCEPTED})
         | models.Q(**{f"{prefix}participation__cohort__programme__publication_review": False}))
-
-    def get_absolute_url(self):
-        return reverse("municipalities:progress-detail", args=[self.pk])
 
 
 class ProgressPhoto(models.Model):
