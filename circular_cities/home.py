@@ -126,7 +126,7 @@ def home_sections(*, user) -> list[dict]:
         entries, count = _counted(publications_waiting(user=user), SHOWN)
         sections.append({
             "key": "publications", "title": _("Publications waiting for your review"), "entries": entries,
-            "count": count, "empty": _("No published progress entry is waiting to be made public."),
+            "count": count, "empty": _("No published progress entry is waiting for your review."),
         })
     if scope.advisor_programmes:
         advised = list(with_progress_status(Participation.objects.filter(pk__in=scope.advisor_participations)

@@ -219,8 +219,8 @@ class WithdrawEntryForm(forms.Form):
 class MeasurementEditForm(forms.Form):
     measured_on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}),
                                   error_messages={"required": _("Give the date of the measurement.")})
-    value = forms.DecimalField(label=_("Value"), max_digits=14, decimal_places=2,
-                               error_messages={"required": _("Give the measured value.")})
+    value = forms.DecimalField(label=_("Value"), max_digits=14, decimal_places=2, localize=True,
+                               error_messages={"required": _("Give the measured value.")})  # "14,5" in Danish
 
     def clean_measured_on(self):
         day = self.cleaned_data["measured_on"]
