@@ -3,6 +3,7 @@ from datetime import date
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from programmes.forms import DateInput
 from programmes.models import LocalChallenge, Milestone
 
 from .models import REQUIRED_OUTPUTS, Indicator, Municipality, ProgressEntry, Sector, StageGateOutput
@@ -217,7 +218,7 @@ class WithdrawEntryForm(forms.Form):
 
 
 class MeasurementEditForm(forms.Form):
-    measured_on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}),
+    measured_on = forms.DateField(label=_("Date"), widget=DateInput(),
                                   error_messages={"required": _("Give the date of the measurement.")})
     value = forms.DecimalField(label=_("Value"), max_digits=14, decimal_places=2, localize=True,
                                error_messages={"required": _("Give the measured value.")})  # "14,5" in Danish
@@ -234,8 +235,9 @@ class PartnerForm(forms.Form):
                                    help_text=_("An existing organisation is reused; a new name is created."))
     sector = forms.ChoiceField(label=_("Sector"), choices=Sector.choices)
     role = forms.CharField(label=_("Role in the test"), max_length=200)
-    starts_on = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
-    ends_on = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    # ISO dates in the inputs, so that the edit form shows the stored dates in any language
+    starts_on = forms.DateField(label=_("From"), widget=DateInput())
+    ends_on = forms.DateField(label=_("To"), required=False, widget=DateInput())
 
 
 class AdvisorySessionForm(forms.Form):
