@@ -111,7 +111,7 @@ def test_withdraw_edit_remove_and_accept_in_the_browser(browser_page):
     assert waiting.review == ProgressEntry.Review.ACCEPTED
     page.logout()
 
-    page.goto(reverse("community:showcase"))
+    page.goto(reverse("community:showcase") + "?lang=da")
     assert "Første uge med pantsystemet på havnen" in page.locator(".showcase-progress").inner_text()
     check(page, "showcase")
 
