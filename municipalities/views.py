@@ -298,6 +298,11 @@ def advisor_edit(request, pk):
 # --- Local tests: progress log, photos, stage gates, indicators, partners, advice ------------------------------
 
 
+def _published_for_review() -> str:
+    return _("The progress entry was published. A facilitator or the municipality's advisor accepts it before it "
+             "reaches the open data and the public showcase.")
+
+
 def _entry_card_context(user, entry) -> dict:
     return {"entry": entry, "can_edit_entry": can_edit_entry(user, entry),
             "can_withdraw": can_withdraw_entry(user, entry),
@@ -346,8 +351,8 @@ def _progress_form(request, participation, *, entry):
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            notice = (_("The progress entry was published.") if saved.is_published
-                      else _("The progress entry was saved as a draft."))
+            notice = (_("The progress entry was saved as a draft.") if not saved.is_published
+                      else _published_for_review() if saved.awaits_review else _("The progress entry was published."))
             if request.htmx:
                 fresh = ProgressEntryForm(participation=participation,
                                           initial={"happened_on": timezone.localdate(), "status": "on_track"})
@@ -421,9 +426,7 @@ def progress_publish(request, pk):
     if not can_edit_entry(request.user, entry):
         raise PermissionDenied
     services.progress_entry_publish(entry=entry, by=request.user)
-    notice = (_("The progress entry was published. A facilitator or the municipality's advisor accepts it before "
-                "it reaches the open data and the public showcase.") if entry.awaits_review
-              else _("The progress entry was published."))
+    notice = _published_for_review() if entry.awaits_review else _("The progress entry was published.")
     if request.htmx:
         return render(request, "municipalities/progress_detail.html#publish-state",
                       {**_entry_card_context(request.user, entry), "withdraw_form": WithdrawEntryForm(),

@@ -319,6 +319,15 @@ def test_staff_publish_it_is_seen_in_the_programme_but_not_outside_until_accepte
     assert "Nyt fra de lokale test" in showcase and SECRET[:40] in showcase
 
 
+def test_staff_are_told_that_their_publication_waits_for_review(client, world):
+    client.force_login(world.a.users["staff"])
+    response = client.post(reverse("municipalities:progress-create", args=[world.a.participation.pk]), {
+        "happened_on": "2022-05-01", "what_happened": SECRET, "status": "on_track", "publish": "1"}, follow=True)
+    html = response.content.decode()
+    assert "Statusopdateringen er offentliggjort. En facilitator eller kommunens rådgiver godkender den" in html
+    assert "Afventer godkendelse" in html
+
+
 def test_a_facilitator_accepts_with_htmx(client, world):
     entry = _publish_as(world.a.users["staff"], world.a.participation)
     client.force_login(world.a.users["facilitator"])
