@@ -383,11 +383,17 @@ def test_switching_the_review_off_lets_out_what_waits_and_switching_it_on_keeps_
 
 
 def test_the_programme_setting_is_on_by_default_and_facilitators_switch_it(client, world):
+    from programmes.services import programme_update
+
     programme = world.a.programme
     assert Programme().publication_review is True
     client.force_login(world.a.users["facilitator"])
     page = client.get(reverse("programmes:edit", args=[programme.slug])).content.decode()
-    assert "Gennemsyn før offentliggørelse" in page
+    assert "Gennemsyn før offentliggørelse" in page and 'name="publication_review"' in page
+    _publish_as(world.a.users["staff"], world.a.participation)
+    assert SECRET not in _open_data(client, programme)
+    programme_update(programme=programme, by=world.a.users["facilitator"], publication_review=False)
+    assert SECRET in _open_data(client, programme)
 
 
 def test_what_a_facilitator_publishes_is_accepted_by_them(world):
