@@ -57,6 +57,11 @@ USER_REFERENCES: dict[str, Reference] = {
     "accounts.DeletionRequest.handled_by": Reference(ACTOR, export=False),
     "municipalities.ProgressEntry.author": Reference(KEEP),
     "municipalities.HistoricalProgressEntry.author": Reference(ACTOR, export=False),
+    # who accepted an entry for the open data and who withdrew one: the record of an act, as a reviewer's
+    "municipalities.ProgressEntry.reviewed_by": Reference(ACTOR, export=False),
+    "municipalities.ProgressEntry.withdrawn_by": Reference(ACTOR, export=False),
+    "municipalities.HistoricalProgressEntry.reviewed_by": Reference(ACTOR, export=False),
+    "municipalities.HistoricalProgressEntry.withdrawn_by": Reference(ACTOR, export=False),
     "municipalities.ProgressPhoto.uploaded_by": Reference(KEEP, fields=("entry", "image", "caption", "created_at")),
     "municipalities.StageGateOutput.submitted_by": Reference(KEEP),
     "municipalities.StageGateOutput.reviewed_by": Reference(ACTOR, export=False),

@@ -305,6 +305,7 @@ def generate(*, programmes: int = 12, municipalities_per_programme: int | None =
                     blockers=_text(rng, 8) if rng.random() < 0.3 else "", next_steps=_text(rng, 10),
                     status=rng.choice(statuses),
                     state=ProgressEntry.State.DRAFT if draft else ProgressEntry.State.PUBLISHED,
+                    review=ProgressEntry.Review.PENDING if draft else ProgressEntry.Review.ACCEPTED,
                     published_at=None if draft else _moment(day, 15), author=author))
         entries = bulk(ProgressEntry, entries)
         bulk(EntryComment, [EntryComment(entry=e, author=advisor_of[e.participation_id], body=_text(rng, 12))

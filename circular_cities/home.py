@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Invitation, Role
 from accounts.permissions import scope_of
 from municipalities.models import AdvisorySession, StageGateOutput
-from municipalities.selectors import stalled_participations, with_progress_status
+from municipalities.selectors import publications_waiting, stalled_participations, with_progress_status
 from notifications.models import Notification
 from programmes.models import Participation
 from programmes.selectors import milestones_needing_attention, programme_list_for_user
@@ -83,7 +83,8 @@ def home_sections(*, user) -> list[dict]:
     """What the home page shows, one section per role the person holds.
 
     Each section is a dict with ``key``, ``title``, ``empty`` (the empty state) and one list: ``milestones``,
-    ``participations``, ``programmes``, ``outputs``, ``invitations``, ``notifications`` or ``sessions``;
+    ``participations``, ``programmes``, ``outputs``, ``invitations``, ``notifications``, ``sessions`` or
+    ``entries`` (publications waiting for review);
     ``count`` is the full number when the list is cut short, ``more_url`` where to see them all."""
     scope = scope_of(user)
     sections = []
@@ -147,6 +148,12 @@ def home_sections(*, user) -> list[dict]:
             "participations": list(stalled_participations(user=user)[:10]),
             "empty": _("No local test has stalled: every running test has recent progress and no overdue "
                        "milestone."),
+        })
+    if scope.is_admin or scope.facilitator_programmes or scope.advisor_participations:
+        entries, count = _counted(publications_waiting(user=user), SHOWN)
+        sections.append({
+            "key": "publications", "title": _("Publications waiting for your review"), "entries": entries,
+            "count": count, "empty": _("No published progress entry is waiting for your review."),
         })
     if scope.advisor_programmes:
         advised = list(with_progress_status(Participation.objects.filter(pk__in=scope.advisor_participations)

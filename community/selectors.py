@@ -541,6 +541,23 @@ def showcase_items(*, kind: str = "") -> QuerySet[LibraryItem]:
         adoption_count=Count("adoptions")).order_by("-published_at", "-id")
 
 
+SHOWCASE_PROGRESS = 6
+
+
+def showcase_progress(*, limit: int = SHOWCASE_PROGRESS) -> list:
+    """The latest progress from the local tests that has left its programme: published and accepted by a
+    facilitator or the municipality's advisor (municipalities.models.public_entry_q), in announced programmes.
+    What the open data carries of an entry, no more: date, status, what happened, learnings; no author."""
+    from municipalities.models import ProgressEntry, public_entry_q
+
+    return list(ProgressEntry.objects.filter(public_entry_q()).exclude(
+        participation__cohort__programme__status=Programme.Status.PLANNED).select_related(
+        "participation__municipality", "participation__cohort__programme").only(
+        "happened_on", "status", "what_happened", "learnings", "participation__municipality__name",
+        "participation__cohort__programme__name_da", "participation__cohort__programme__name_en",
+        "participation__cohort__programme__slug").order_by("-happened_on", "-id")[:limit])
+
+
 def showcase_item_or_404(*, pk: int) -> LibraryItem:
     return get_object_or_404(
         showcase_items().prefetch_related(

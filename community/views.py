@@ -552,8 +552,10 @@ def showcase(request):
     filters, data = _filters(ShowcaseFilterForm, request)
     page = paginate(request, selectors.showcase_items(kind=data.get("kind") or ""), per_page=12)
     query = urlencode({k: v for k, v in (("kind", data.get("kind")), ("lang", lang)) if v})
+    # the latest accepted progress of the local tests, on the unfiltered first page
+    progress = selectors.showcase_progress() if page.number == 1 and not data.get("kind") else []
     return _showcase_response(request, "community/showcase.html",
-                              {"page": page, "filters": filters, "query": query}, lang)
+                              {"page": page, "filters": filters, "query": query, "progress": progress}, lang)
 
 
 def showcase_item(request, pk):

@@ -65,11 +65,11 @@ class ProgressPhotoInline(admin.TabularInline):
 
 @admin.register(ProgressEntry)
 class ProgressEntryAdmin(SimpleHistoryAdmin):
-    list_display = ["participation", "happened_on", "status", "state", "author"]
-    list_filter = ["state", "status", "participation__cohort__programme"]
+    list_display = ["participation", "happened_on", "status", "state", "review", "author"]
+    list_filter = ["state", "review", "status", "participation__cohort__programme"]
     search_fields = ["what_happened", "learnings", "participation__municipality__name"]
     list_select_related = ["participation__municipality", "participation__cohort", "author"]
-    raw_id_fields = ["participation", "author"]
+    raw_id_fields = ["participation", "author", "reviewed_by", "withdrawn_by"]
     filter_horizontal = ["milestones"]
     date_hierarchy = "happened_on"
     inlines = [ProgressPhotoInline]

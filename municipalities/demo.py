@@ -248,7 +248,7 @@ def load_local_tests_demo(programme, participations: dict) -> None:
         ProgressEntry,
         StageGateOutput,
     )
-    from .services import progress_entry_save
+    from .services import progress_entry_accept, progress_entry_save
 
     organisations = {}
     for name, kind, *_rest in DEMO_PARTNERS:
@@ -289,6 +289,11 @@ def load_local_tests_demo(programme, participations: dict) -> None:
                                 what_happened=text, learnings=learnings, blockers=blockers, next_steps=next_steps,
                                 status=status, photos=[_demo_photo(code, n)], publish=True,
                                 captions=[f"Billede fra den lokale test ({happened_on:%m.%Y}, demo)"])
+        # the second pair of eyes: the advisor has accepted all but the latest entry, which waits on their home
+        for entry in ProgressEntry.objects.filter(participation=participation, state=ProgressEntry.State.PUBLISHED,
+                                                  review=ProgressEntry.Review.PENDING,
+                                                  happened_on__lt=max(ENTRY_DATES)):
+            progress_entry_accept(entry=entry, by=advisor)
 
         reached = STAGE_ORDER.index(final) if final in STAGE_ORDER else 0
         for stage in STAGE_ORDER[: reached + 1]:

@@ -1,6 +1,9 @@
+from datetime import date
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from programmes.forms import DateInput
 from programmes.models import LocalChallenge, Milestone
 
 from .models import REQUIRED_OUTPUTS, Indicator, Municipality, ProgressEntry, Sector, StageGateOutput
@@ -206,13 +209,35 @@ class MeasurementForm(forms.Form):
 
 
 
+class WithdrawEntryForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why is the entry withdrawn?"), required=False, max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Needed for a published entry. The reason is kept in the history."),
+        error_messages={"max_length": _("Keep the reason under 500 characters.")})
+
+
+class MeasurementEditForm(forms.Form):
+    measured_on = forms.DateField(label=_("Date"), widget=DateInput(),
+                                  error_messages={"required": _("Give the date of the measurement.")})
+    value = forms.DecimalField(label=_("Value"), max_digits=14, decimal_places=2, localize=True,
+                               error_messages={"required": _("Give the measured value.")})  # "14,5" in Danish
+
+    def clean_measured_on(self):
+        day = self.cleaned_data["measured_on"]
+        if not date(2000, 1, 1) <= day <= date(2100, 12, 31):
+            raise forms.ValidationError(_("Give a date between 2000 and 2100."))
+        return day
+
+
 class PartnerForm(forms.Form):
     organisation = forms.CharField(label=_("Organisation"), max_length=200,
                                    help_text=_("An existing organisation is reused; a new name is created."))
     sector = forms.ChoiceField(label=_("Sector"), choices=Sector.choices)
     role = forms.CharField(label=_("Role in the test"), max_length=200)
-    starts_on = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
-    ends_on = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    # ISO dates in the inputs, so that the edit form shows the stored dates in any language
+    starts_on = forms.DateField(label=_("From"), widget=DateInput())
+    ends_on = forms.DateField(label=_("To"), required=False, widget=DateInput())
 
 
 class AdvisorySessionForm(forms.Form):

@@ -79,6 +79,14 @@ class ProgressEntry(models.Model):
     class State(models.TextChoices):
         DRAFT = "draft", _("Draft")
         PUBLISHED = "published", _("Published")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    class Review(models.TextChoices):
+        """Whether a published entry may leave the programme (open data, public showcase): a second pair of
+        eyes, the programme's facilitators or the municipality's advisor, accepts it first."""
+
+        PENDING = "pending", _("Awaiting review")
+        ACCEPTED = "accepted", _("Accepted for publication")
 
     participation = models.ForeignKey("programmes.Participation", verbose_name=_("municipality"),
                                       related_name="progress_entries", on_delete=models.CASCADE)
@@ -94,6 +102,14 @@ class ProgressEntry(models.Model):
                                related_name="+", on_delete=models.SET_NULL)
     milestones = models.ManyToManyField("programmes.Milestone", verbose_name=_("milestones"), blank=True,
                                         related_name="progress_entries")
+    review = models.CharField(_("review"), max_length=20, choices=Review.choices, default=Review.PENDING)
+    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("accepted by"), null=True, blank=True,
+                                    related_name="+", on_delete=models.SET_NULL)
+    reviewed_at = models.DateTimeField(_("accepted"), null=True, blank=True)
+    withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+    withdrawn_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("withdrawn by"), null=True,
+                                     blank=True, related_name="+", on_delete=models.SET_NULL)
+    withdrawal_reason = models.CharField(_("reason for withdrawal"), max_length=500, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords()
@@ -111,8 +127,36 @@ class ProgressEntry(models.Model):
     def is_published(self) -> bool:
         return self.state == self.State.PUBLISHED
 
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.state == self.State.WITHDRAWN
+
+    @property
+    def awaits_review(self) -> bool:
+        """Published inside the programme, not yet accepted for the open data and the showcase."""
+        return (self.is_published and self.review == self.Review.PENDING
+                and self.participation.cohort.programme.publication_review)
+
+    @property
+    def is_public(self) -> bool:
+        return self.is_published and not self.awaits_review
+
+    def clean(self):
+        super().clean()
+        if self.state == self.State.WITHDRAWN and self.published_at and not self.withdrawal_reason.strip():
+            raise ValidationError({"withdrawal_reason": _("Say why the published entry is withdrawn.")})
+
     def get_absolute_url(self):
         return reverse("municipalities:progress-detail", args=[self.pk])
+
+
+def public_entry_q(prefix: str = "") -> models.Q:
+    """Progress entries that have left the programme: published, and accepted by a second pair of eyes unless
+    their programme reviews nothing (``Programme.publication_review``). ``prefix`` reaches an entry from
+    another model, e.g. ``"entry__"``."""
+    return models.Q(**{f"{prefix}state": ProgressEntry.State.PUBLISHED}) & (
+        models.Q(**{f"{prefix}review": ProgressEntry.Review.ACCEPTED})
+        | models.Q(**{f"{prefix}participation__cohort__programme__publication_review": False}))
 
 
 class ProgressPhoto(models.Model):

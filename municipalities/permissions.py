@@ -62,7 +62,8 @@ def can_view_drafts(user, participation) -> bool:
 
 
 def can_view_entry(user, entry) -> bool:
-    """Published entries: whoever sees the municipality. Drafts: its staff, its advisor, the facilitators."""
+    """Published entries: whoever sees the municipality. Drafts and withdrawn entries: its staff, its advisor,
+    the facilitators."""
     participation = entry.participation
     if not can_view_participation(user, participation):
         return False
@@ -75,7 +76,34 @@ def can_write_progress(user, participation) -> bool:
 
 
 def can_edit_entry(user, entry) -> bool:
-    return can_write_progress(user, entry.participation)
+    """A withdrawn entry is kept as it was: nobody edits it any more."""
+    return entry.state != "withdrawn" and can_write_progress(user, entry.participation)
+
+
+def can_withdraw_entry(user, entry) -> bool:
+    """Staff of the municipality and the facilitators (who write entries) withdraw them."""
+    return can_edit_entry(user, entry)
+
+
+def can_review_publication(user, participation) -> bool:
+    """The second pair of eyes before an entry leaves the programme: the programme's facilitators and the
+    municipality's own advisor."""
+    return participation.pk in scope_of(user).advisor_participations or is_facilitator_of(
+        user, _programme_id(participation))
+
+
+def _in_withdrawn_entry(record) -> bool:
+    return record.entry_id is not None and record.entry.state == "withdrawn"
+
+
+def can_change_partner(user, involvement) -> bool:
+    """Who logs progress edits and removes a partner involvement, unless a withdrawn entry (kept as it was)
+    registered it."""
+    return not _in_withdrawn_entry(involvement) and can_write_progress(user, involvement.participation)
+
+
+def can_change_measurement(user, measurement) -> bool:
+    return not _in_withdrawn_entry(measurement) and can_write_progress(user, measurement.indicator.participation)
 
 
 def can_comment_entry(user, entry) -> bool:

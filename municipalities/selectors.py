@@ -173,6 +173,9 @@ def _history_sources(participation: Participation):
         ("role", RoleAssignment.history.model,
          Q(role=Role.ADVISOR, participation_id=participation.pk)
          | Q(role=Role.STAFF, municipality_id=participation.municipality_id)),
+        # of the progress log, the withdrawals: who took an entry back, when and why
+        ("entry", ProgressEntry.history.model,
+         Q(participation_id=participation.pk, state=ProgressEntry.State.WITHDRAWN, history_type="~")),
     ]
 
 
@@ -298,7 +301,19 @@ def _describe_role(record, previous) -> Change:
     return change
 
 
-_DESCRIBERS = {"participation": _describe_participation, "challenge": _describe_challenge, "role": _describe_role}
+def _describe_entry(record, previous) -> Change:
+    change = Change(record.history_date, record.history_user, _("Progress entry"))
+    day = record.happened_on.strftime("%d.%m.%Y")
+    if record.withdrawal_reason:
+        change.what.append(_("The entry of %(day)s was withdrawn: %(reason)s") % {
+            "day": day, "reason": record.withdrawal_reason})
+    else:
+        change.what.append(_("The draft of %(day)s was withdrawn") % {"day": day})
+    return change
+
+
+_DESCRIBERS = {"participation": _describe_participation, "challenge": _describe_challenge, "role": _describe_role,
+               "entry": _describe_entry}
 
 
 # --- Local tests ------------------------------------------------------------------------------------------------
@@ -307,23 +322,36 @@ _DESCRIBERS = {"participation": _describe_participation, "challenge": _describe_
 
 def progress_entries_for(*, user, participation: Participation) -> QuerySet[ProgressEntry]:
     """The participation's entries the user may see, newest first, with author and photos."""
-    entries = ProgressEntry.objects.filter(participation=participation)
+    entries = ProgressEntry.objects.filter(participation=participation).exclude(state=ProgressEntry.State.WITHDRAWN)
     if not can_view_drafts(user, participation):
         entries = entries.filter(state=ProgressEntry.State.PUBLISHED)
     # The comment count as a subquery, not a join and GROUP BY: the paginator's count() then leaves it out.
     comments = (EntryComment.objects.filter(entry=OuterRef("pk")).order_by().values("entry")
                 .annotate(n=Count("pk")).values("n"))
-    return (entries.select_related("author")
+    return (entries.select_related("author", "participation__cohort__programme")
             .prefetch_related("photos", Prefetch("measurements",
                                                  queryset=Measurement.objects.select_related("indicator")))
             .annotate(comment_count=Coalesce(Subquery(comments), 0))
             .order_by("-happened_on", "-id"))
 
 
+def publications_waiting(*, user) -> QuerySet[ProgressEntry]:
+    """Published entries waiting for this person to let them out of the programme (open data, showcase): in
+    the programmes they facilitate and the municipalities they advise, oldest publication first."""
+    scope = scope_of(user)
+    where = Q() if scope.is_admin else (Q(participation__cohort__programme_id__in=scope.facilitator_programmes)
+                                        | Q(participation_id__in=scope.advisor_participations))
+    return (ProgressEntry.objects.filter(where, state=ProgressEntry.State.PUBLISHED,
+                                         review=ProgressEntry.Review.PENDING,
+                                         participation__cohort__programme__publication_review=True)
+            .select_related("participation__municipality", "participation__cohort__programme")
+            .order_by("published_at", "id"))
+
+
 def progress_entry_get_for_user_or_404(*, user, pk: int) -> ProgressEntry:
     entry = get_object_or_404(
         ProgressEntry.objects.select_related("participation__municipality", "participation__cohort__programme",
-                                             "author"), pk=pk)
+                                             "author", "reviewed_by", "withdrawn_by"), pk=pk)
     if not can_view_entry(user, entry):
         raise Http404
     return entry
@@ -375,8 +403,26 @@ def stage_output_get_for_user_or_404(*, user, pk: int) -> StageGateOutput:
 
 
 def participation_indicators(*, participation: Participation) -> list[Indicator]:
+    """The indicators with their measurements, leaving out those of withdrawn entries."""
     return list(Indicator.objects.filter(participation=participation).prefetch_related(
-        Prefetch("measurements", queryset=Measurement.objects.order_by("measured_on", "id"))))
+        Prefetch("measurements", queryset=Measurement.objects.exclude(entry__state=ProgressEntry.State.WITHDRAWN)
+                 .order_by("measured_on", "id"))))
+
+
+def partner_involvement_get_for_user_or_404(*, user, pk: int) -> PartnerInvolvement:
+    involvement = get_object_or_404(PartnerInvolvement.objects.select_related(
+        "organisation", "entry", "participation__municipality", "participation__cohort__programme"), pk=pk)
+    if not can_view_participation(user, involvement.participation):
+        raise Http404
+    return involvement
+
+
+def measurement_get_for_user_or_404(*, user, pk: int) -> Measurement:
+    measurement = get_object_or_404(Measurement.objects.select_related(
+        "entry", "indicator__participation__municipality", "indicator__participation__cohort__programme"), pk=pk)
+    if not can_view_participation(user, measurement.indicator.participation):
+        raise Http404
+    return measurement
 
 
 CHART_W, CHART_H, PAD_L, PAD_R, PAD_T, PAD_B = 640, 240, 64, 16, 24, 32
@@ -384,7 +430,8 @@ CHART_W, CHART_H, PAD_L, PAD_R, PAD_T, PAD_B = 640, 240, 64, 16, 24, 32
 
 def indicator_chart(indicator: Indicator) -> dict:
     """Coordinates for an inline SVG line chart of the measurements, with the target as a dashed line."""
-    points = [(m.measured_on, float(m.value)) for m in indicator.measurements.all()]
+    measured = list(indicator.measurements.all())
+    points = [(m.measured_on, float(m.value)) for m in measured]
     values = [v for _d, v in points] + [float(x) for x in (indicator.target, indicator.baseline) if x is not None]
     if not values:
         return {"points": "", "dots": [], "target_y": None, "ticks": []}
@@ -401,7 +448,8 @@ def indicator_chart(indicator: Indicator) -> dict:
     def y(value):
         return round(PAD_T + (1 - (value - low) / (high - low)) * (CHART_H - PAD_T - PAD_B), 1)
 
-    dots = [{"x": x(d), "y": y(v), "day": d, "value": v} for d, v in points]
+    dots = [{"x": x(d), "y": y(v), "day": d, "value": v, "pk": m.pk}
+            for (d, v), m in zip(points, measured, strict=True)]
     ticks = [{"y": y(low + (high - low) * i / 4), "label": _tick_label(low + (high - low) * i / 4)} for i in range(5)]
     return {
         "points": " ".join(f"{dot['x']},{dot['y']}" for dot in dots), "dots": dots,
@@ -420,8 +468,9 @@ def _tick_label(value: float) -> str:
 
 
 def participation_partners(*, participation: Participation) -> QuerySet[PartnerInvolvement]:
-    return PartnerInvolvement.objects.filter(participation=participation).select_related("organisation").order_by(
-        "sector", "organisation__name", "starts_on")
+    return (PartnerInvolvement.objects.filter(participation=participation)
+            .exclude(entry__state=ProgressEntry.State.WITHDRAWN).select_related("organisation")
+            .order_by("sector", "organisation__name", "starts_on"))
 
 
 def cohort_partner_matrix(*, user, cohort: Cohort) -> dict:
@@ -432,7 +481,8 @@ def cohort_partner_matrix(*, user, cohort: Cohort) -> dict:
                           .select_related("municipality").order_by("municipality__name"))
     cells: dict[tuple[int, str], list[str]] = defaultdict(list)
     shared: dict[str, set[str]] = defaultdict(set)
-    for involvement in PartnerInvolvement.objects.filter(participation__in=participations).select_related(
+    for involvement in PartnerInvolvement.objects.filter(participation__in=participations).exclude(
+            entry__state=ProgressEntry.State.WITHDRAWN).select_related(
             "organisation", "participation__municipality").order_by("organisation__name"):
         names = cells[(involvement.participation_id, involvement.sector)]
         if involvement.organisation.name not in names:

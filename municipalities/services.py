@@ -31,6 +31,7 @@ from .models import (
     ProgressPhoto,
     StageGateOutput,
 )
+from .permissions import can_review_publication
 from .selectors import active_q
 from .storage import private_storage
 
@@ -212,6 +213,8 @@ def progress_entry_save(*, participation: Participation, by, entry: ProgressEntr
 
     ``measurements``: (indicator, value) pairs measured on the entry's date; ``partners``: (organisation name,
     sector, role) for the organisations that took part, registered as partner involvements from that date."""
+    if entry is not None and entry.state == ProgressEntry.State.WITHDRAWN:
+        raise ValidationError(_("A withdrawn progress entry is kept as it was and cannot be changed."))
     milestones = _check_milestones(participation, milestones)
     cleaned = _clean_photos(photos)
     written: list[str] = []
@@ -219,6 +222,7 @@ def progress_entry_save(*, participation: Participation, by, entry: ProgressEntr
         with transaction.atomic():
             if entry is None:
                 entry = ProgressEntry(participation=participation, author=by)
+            public_before = [getattr(entry, name) for name in PUBLIC_FIELDS]
             entry.happened_on = happened_on
             entry.what_happened = (what_happened or "").strip()
             entry.learnings = (learnings or "").strip()
@@ -228,6 +232,9 @@ def progress_entry_save(*, participation: Participation, by, entry: ProgressEntr
             if publish and entry.state != ProgressEntry.State.PUBLISHED:
                 entry.state = ProgressEntry.State.PUBLISHED
                 entry.published_at = timezone.now()
+                _set_review(entry, by)
+            elif entry.is_published and [getattr(entry, name) for name in PUBLIC_FIELDS] != public_before:
+                _set_review(entry, by)  # what goes out changed: a second pair of eyes again
             entry._change_reason = "save"
             entry.full_clean()
             entry.save()
@@ -252,15 +259,80 @@ def progress_entry_save(*, participation: Participation, by, entry: ProgressEntr
     return entry
 
 
+# What an entry shows outside the programme (reports/funder.py ``open_data``): a change sends it to review again.
+PUBLIC_FIELDS = ("happened_on", "what_happened", "learnings", "status")
+
+
+def _set_review(entry: ProgressEntry, by) -> None:
+    """On publishing (or changing what a published entry shows): accepted at once when the programme reviews
+    nothing or the person may accept it themselves (a facilitator, the advisor); otherwise it waits."""
+    if not entry.participation.cohort.programme.publication_review or can_review_publication(
+            by, entry.participation):
+        entry.review = ProgressEntry.Review.ACCEPTED
+        entry.reviewed_by = by
+        entry.reviewed_at = timezone.now()
+    else:
+        entry.review = ProgressEntry.Review.PENDING
+        entry.reviewed_by = None
+        entry.reviewed_at = None
+
+
 @transaction.atomic
 def progress_entry_publish(*, entry: ProgressEntry, by) -> ProgressEntry:
     if entry.state == ProgressEntry.State.PUBLISHED:
         return entry  # a double click changes nothing
+    if entry.state == ProgressEntry.State.WITHDRAWN:
+        raise ValidationError(_("A withdrawn progress entry cannot be published again. Write a new one."))
     entry.state = ProgressEntry.State.PUBLISHED
     entry.published_at = timezone.now()
+    _set_review(entry, by)
     entry.full_clean()
-    entry.save(update_fields=["state", "published_at", "updated_at"])
+    entry.save(update_fields=["state", "published_at", "review", "reviewed_by", "reviewed_at", "updated_at"])
     status_refresh(participation_ids=[entry.participation_id])
+    return entry
+
+
+@transaction.atomic
+def progress_entry_accept(*, entry: ProgressEntry, by) -> ProgressEntry:
+    """A facilitator or the advisor lets a published entry out of the programme: into the open data and onto
+    the public showcase."""
+    entry = ProgressEntry.objects.select_for_update().select_related("participation__cohort__programme").get(
+        pk=entry.pk)
+    if entry.state != ProgressEntry.State.PUBLISHED:
+        raise ValidationError(_("Only a published progress entry can be accepted for publication."))
+    if entry.review == ProgressEntry.Review.ACCEPTED:
+        return entry  # accepted by someone else a moment ago, or a double click
+    entry.review = ProgressEntry.Review.ACCEPTED
+    entry.reviewed_by = by
+    entry.reviewed_at = timezone.now()
+    entry._change_reason = "accepted"
+    entry.full_clean()
+    entry.save(update_fields=["review", "reviewed_by", "reviewed_at", "updated_at"])
+    return entry
+
+
+@transaction.atomic
+def progress_entry_withdraw(*, entry: ProgressEntry, by, reason: str = "") -> ProgressEntry:
+    """Take an entry back. It leaves the programme's pages, the reports and the open data, but is kept (with
+    its photos, measurements and partners) and stays in the history; a published one needs a reason."""
+    entry = ProgressEntry.objects.select_for_update().select_related("participation__cohort__programme").get(
+        pk=entry.pk)
+    if entry.state == ProgressEntry.State.WITHDRAWN:
+        return entry  # a double click changes nothing
+    reason = (reason or "").strip()
+    if entry.state == ProgressEntry.State.PUBLISHED and not reason:
+        raise ValidationError({"reason": _("Say why the published entry is withdrawn. Everyone who could read "
+                                           "it will see the reason in the history.")})
+    if len(reason) > 500:
+        raise ValidationError({"reason": _("Keep the reason under 500 characters.")})
+    entry.state = ProgressEntry.State.WITHDRAWN
+    entry.withdrawn_at = timezone.now()
+    entry.withdrawn_by = by
+    entry.withdrawal_reason = reason
+    entry._change_reason = "withdrawn"
+    entry.full_clean()
+    entry.save(update_fields=["state", "withdrawn_at", "withdrawn_by", "withdrawal_reason", "updated_at"])
+    status_refresh(participation_ids=[entry.participation_id])  # it may have been the latest published one
     return entry
 
 
@@ -282,6 +354,38 @@ def indicator_create(*, participation: Participation, name: str, unit: str, base
     indicator.full_clean()
     indicator.save()
     return indicator
+
+
+@transaction.atomic
+def measurement_update(*, measurement: Measurement, measured_on, value) -> Measurement:
+    measurement.measured_on = measured_on
+    measurement.value = value
+    measurement.full_clean()
+    measurement.save(update_fields=["measured_on", "value"])
+    return measurement
+
+
+@transaction.atomic
+def measurement_delete(*, measurement: Measurement) -> None:
+    measurement.delete()
+
+
+@transaction.atomic
+def partner_involvement_update(*, involvement: PartnerInvolvement, organisation: Organisation, sector: str,
+                               role: str, starts_on, ends_on=None) -> PartnerInvolvement:
+    involvement.organisation = organisation
+    involvement.sector = sector
+    involvement.role = (role or "").strip()
+    involvement.starts_on = starts_on
+    involvement.ends_on = ends_on
+    involvement.full_clean()
+    involvement.save(update_fields=["organisation", "sector", "role", "starts_on", "ends_on"])
+    return involvement
+
+
+@transaction.atomic
+def partner_involvement_delete(*, involvement: PartnerInvolvement) -> None:
+    involvement.delete()
 
 
 @transaction.atomic

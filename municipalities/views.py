@@ -27,6 +27,7 @@ from .forms import (
     EnrolForm,
     IndicatorForm,
     LocalChallengeForm,
+    MeasurementEditForm,
     MeasurementForm,
     MunicipalitySearchForm,
     ParticipationForm,
@@ -34,20 +35,25 @@ from .forms import (
     ProgressEntryForm,
     StageOutputForm,
     StageReviewForm,
+    WithdrawEntryForm,
 )
 from .permissions import (
     can_assign_advisor,
+    can_change_measurement,
+    can_change_partner,
     can_comment_entry,
     can_edit_challenge,
     can_edit_entry,
     can_enrol,
     can_log_advisory,
+    can_review_publication,
     can_review_stage_output,
     can_submit_stage_output,
     can_view_advisory,
     can_view_follow_group,
     can_view_my_municipalities,
     can_view_participation_history,
+    can_withdraw_entry,
     can_withdraw_participation,
     can_write_progress,
 )
@@ -64,6 +70,7 @@ from .selectors import (
     describe_changes,
     entry_detail_parts,
     indicator_chart,
+    measurement_get_for_user_or_404,
     municipality_search,
     participation_advisors,
     participation_challenge,
@@ -72,6 +79,7 @@ from .selectors import (
     participation_indicators,
     participation_milestones,
     participation_partners,
+    partner_involvement_get_for_user_or_404,
     photo_get_for_user_or_404,
     progress_entries_for,
     progress_entry_get_for_user_or_404,
@@ -279,8 +287,15 @@ def advisor_edit(request, pk):
 # --- Local tests: progress log, photos, stage gates, indicators, partners, advice ------------------------------
 
 
+def _published_for_review() -> str:
+    return _("The progress entry was published. A facilitator or the municipality's advisor accepts it before it "
+             "reaches the open data and the public showcase.")
+
+
 def _entry_card_context(user, entry) -> dict:
-    return {"entry": entry, "can_edit_entry": can_edit_entry(user, entry)}
+    return {"entry": entry, "can_edit_entry": can_edit_entry(user, entry),
+            "can_withdraw": can_withdraw_entry(user, entry),
+            "can_accept": entry.awaits_review and can_review_publication(user, entry.participation)}
 
 
 def _progress_form_context(request, participation, form, entry=None, notice="", created=None) -> dict:
@@ -325,8 +340,8 @@ def _progress_form(request, participation, *, entry):
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            notice = (_("The progress entry was published.") if saved.is_published
-                      else _("The progress entry was saved as a draft."))
+            notice = (_("The progress entry was saved as a draft.") if not saved.is_published
+                      else _published_for_review() if saved.awaits_review else _("The progress entry was published."))
             if request.htmx:
                 fresh = ProgressEntryForm(participation=participation,
                                           initial={"happened_on": timezone.localdate(), "status": "on_track"})
@@ -341,11 +356,56 @@ def _progress_form(request, participation, *, entry):
 @login_required
 def progress_detail(request, pk):
     entry = progress_entry_get_for_user_or_404(user=request.user, pk=pk)
+    return _progress_detail_page(request, entry)
+
+
+def _progress_detail_page(request, entry, *, withdraw_form=None, status=200):
     return render(request, "municipalities/progress_detail.html", {
         **_entry_card_context(request.user, entry), **entry_detail_parts(entry=entry),
         "participation": entry.participation, "comment_form": CommentForm(),
-        "can_comment": can_comment_entry(request.user, entry),
-    })
+        "can_comment": can_comment_entry(request.user, entry) and not entry.is_withdrawn,
+        "withdraw_form": withdraw_form or WithdrawEntryForm(),
+    }, status=status)
+
+
+@require_POST
+@login_required
+def progress_withdraw(request, pk):
+    """Take an entry back (a published one with a reason): kept, with the reason, in the history."""
+    entry = progress_entry_get_for_user_or_404(user=request.user, pk=pk)
+    if not can_withdraw_entry(request.user, entry):
+        raise PermissionDenied
+    form = WithdrawEntryForm(request.POST)
+    if form.is_valid():
+        try:
+            services.progress_entry_withdraw(entry=entry, by=request.user, reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The progress entry was withdrawn. It is kept in the history."))
+            return redirect(reverse("municipalities:progress-list", args=[entry.participation_id]))
+    return _progress_detail_page(request, entry, withdraw_form=form, status=400)
+
+
+@require_POST
+@login_required
+def progress_accept(request, pk):
+    """The second pair of eyes: a facilitator or the advisor lets a published entry out of the programme."""
+    entry = progress_entry_get_for_user_or_404(user=request.user, pk=pk)
+    if not can_review_publication(request.user, entry.participation):
+        raise PermissionDenied
+    try:
+        entry = services.progress_entry_accept(entry=entry, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(entry.get_absolute_url())
+    notice = _("The progress entry was accepted: it is now in the open data and on the public showcase.")
+    if request.htmx:
+        return render(request, "municipalities/progress_detail.html#publish-state",
+                      {**_entry_card_context(request.user, entry), "withdraw_form": WithdrawEntryForm(),
+                       "notice": notice})
+    messages.success(request, notice)
+    return redirect(entry.get_absolute_url())
 
 
 @require_POST
@@ -355,10 +415,12 @@ def progress_publish(request, pk):
     if not can_edit_entry(request.user, entry):
         raise PermissionDenied
     services.progress_entry_publish(entry=entry, by=request.user)
+    notice = _published_for_review() if entry.awaits_review else _("The progress entry was published.")
     if request.htmx:
         return render(request, "municipalities/progress_detail.html#publish-state",
-                      {**_entry_card_context(request.user, entry), "notice": _("The progress entry was published.")})
-    messages.success(request, _("The progress entry was published."))
+                      {**_entry_card_context(request.user, entry), "withdraw_form": WithdrawEntryForm(),
+                       "notice": notice})
+    messages.success(request, notice)
     return redirect(entry.get_absolute_url())
 
 
@@ -512,6 +574,79 @@ def partners(request, pk):
         "participation": participation, "programme": participation.cohort.programme,
         "involvements": participation_partners(participation=participation), "can_write": can_write, "form": form,
     })
+
+
+@login_required
+def partner_edit(request, pk):
+    involvement = partner_involvement_get_for_user_or_404(user=request.user, pk=pk)
+    if not can_change_partner(request.user, involvement):
+        raise PermissionDenied
+    participation = involvement.participation
+    form = PartnerForm(request.POST or None, initial={
+        "organisation": involvement.organisation.name, "sector": involvement.sector, "role": involvement.role,
+        "starts_on": involvement.starts_on, "ends_on": involvement.ends_on})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            organisation = services.organisation_get_or_create(
+                name=data["organisation"], kind=services.SECTOR_ORGANISATION_KIND[data["sector"]])
+            services.partner_involvement_update(involvement=involvement, organisation=organisation,
+                                                sector=data["sector"], role=data["role"],
+                                                starts_on=data["starts_on"], ends_on=data["ends_on"])
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The partner was saved."))
+            return redirect(reverse("municipalities:partners", args=[participation.pk]))
+    return render(request, "municipalities/partner_form.html", {
+        "participation": participation, "programme": participation.cohort.programme, "involvement": involvement,
+        "form": form})
+
+
+@require_POST
+@login_required
+def partner_delete(request, pk):
+    involvement = partner_involvement_get_for_user_or_404(user=request.user, pk=pk)
+    if not can_change_partner(request.user, involvement):
+        raise PermissionDenied
+    services.partner_involvement_delete(involvement=involvement)
+    messages.success(request, _("%(organisation)s was removed from the partners.") % {
+        "organisation": involvement.organisation})
+    return redirect(reverse("municipalities:partners", args=[involvement.participation_id]))
+
+
+@login_required
+def measurement_edit(request, pk):
+    measurement = measurement_get_for_user_or_404(user=request.user, pk=pk)
+    if not can_change_measurement(request.user, measurement):
+        raise PermissionDenied
+    participation = measurement.indicator.participation
+    form = MeasurementEditForm(request.POST or None, initial={"measured_on": measurement.measured_on,
+                                                              "value": measurement.value})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.measurement_update(measurement=measurement, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The measurement was saved."))
+            return redirect(reverse("municipalities:indicators", args=[participation.pk])
+                            + f"#indicator-{measurement.indicator_id}")
+    return render(request, "municipalities/measurement_form.html", {
+        "participation": participation, "programme": participation.cohort.programme, "measurement": measurement,
+        "form": form})
+
+
+@require_POST
+@login_required
+def measurement_delete(request, pk):
+    measurement = measurement_get_for_user_or_404(user=request.user, pk=pk)
+    if not can_change_measurement(request.user, measurement):
+        raise PermissionDenied
+    services.measurement_delete(measurement=measurement)
+    messages.success(request, _("The measurement was deleted."))
+    return redirect(reverse("municipalities:indicators", args=[measurement.indicator.participation_id])
+                    + f"#indicator-{measurement.indicator_id}")
 
 
 @login_required

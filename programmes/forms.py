@@ -51,7 +51,7 @@ class ProgrammeForm(forms.ModelForm):
     class Meta:
         model = Programme
         fields = ["name_da", "name_en", "description_da", "description_en", "starts_on", "ends_on", "status",
-                  "budget_dkk"]
+                  "budget_dkk", "publication_review"]
         widgets = {"starts_on": DateInput(), "ends_on": DateInput(), "budget_dkk": MoneyInput(),
                    "description_da": forms.Textarea(attrs={"rows": 4}),
                    "description_en": forms.Textarea(attrs={"rows": 4})}

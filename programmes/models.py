@@ -66,6 +66,10 @@ class Programme(Bilingual, models.Model):
     is_demo = models.BooleanField(
         _("demo data"), default=False, help_text=_("Parts of this programme are invented for demonstration.")
     )
+    publication_review = models.BooleanField(
+        _("review before publishing"), default=True,
+        help_text=_("A published progress entry reaches the open data and the public showcase only after a "
+                    "facilitator or the municipality's innovation advisor has accepted it."))
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords()

@@ -34,7 +34,7 @@ from .status import status_refresh
 
 RESERVED_SLUGS = {"new"}  # path segments of programmes/urls.py
 PROGRAMME_FIELDS = ("name_da", "name_en", "description_da", "description_en", "starts_on", "ends_on", "status",
-                    "budget_dkk")
+                    "budget_dkk", "publication_review")
 
 
 def _not_negative(value, field: str, message: str) -> None:
@@ -126,7 +126,7 @@ def _set_objectives(programme: Programme, objectives: list[tuple[str, str]] | No
 def programme_create(*, by, name_da: str, name_en: str = "", description_da: str = "", description_en: str = "",
                      starts_on=None, ends_on=None, status: str = Programme.Status.PLANNED, budget_dkk=None,
                      slug: str = "", organisations: dict | None = None,
-                     objectives: list[tuple[str, str]] | None = None) -> Programme:
+                     objectives: list[tuple[str, str]] | None = None, publication_review: bool = True) -> Programme:
     """Create a programme; the person creating it becomes one of its facilitators."""
     _not_negative(budget_dkk, "budget_dkk", _("The budget cannot be negative."))
     slug = slug.strip()
@@ -135,7 +135,7 @@ def programme_create(*, by, name_da: str, name_en: str = "", description_da: str
     programme = Programme(
         slug=slug or _unique_slug(name_en or name_da), name_da=name_da, name_en=name_en,
         description_da=description_da, description_en=description_en, starts_on=starts_on, ends_on=ends_on,
-        status=status, budget_dkk=budget_dkk,
+        status=status, budget_dkk=budget_dkk, publication_review=publication_review,
     )
     programme.full_clean()
     _by(programme, by).save()

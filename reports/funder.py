@@ -2,7 +2,9 @@
 
 Both count **published** results only: progress entries a municipality has published, measurements that are not
 part of a draft entry, partner involvements that are not part of a draft entry, live library items. A draft is
-its municipality's until it publishes it, so neither the funder nor the public ever sees one.
+its municipality's until it publishes it, so neither the funder nor the public ever sees one; a withdrawn entry
+(and what hangs on it) leaves both. The open data goes further: a published entry leaves the programme only once
+a facilitator or the municipality's advisor has accepted it (unless the programme reviews nothing).
 
 :func:`funder_report` is everything the report page, its PDF, CSV and XLSX show, built on the selectors of the
 programme, municipality, workshop and community apps; :func:`open_data` is the public subset as plain values
@@ -182,17 +184,24 @@ def _models():
     return LibraryItem, Indicator, Measurement, PartnerInvolvement, ProgressEntry, Sector, StageGateOutput
 
 
-def _not_in_a_draft(prefix: str = "") -> Q:
-    """Rows that may hang on a progress entry (measurements, partner involvements): none, or a published one."""
-    from municipalities.models import ProgressEntry
+def _not_in_a_draft(prefix: str = "", *, released: bool = False) -> Q:
+    """Rows that may hang on a progress entry (measurements, partner involvements): none, or a published one
+    (``released``: one that has also left the programme, see :func:`_published`)."""
+    return Q(**{f"{prefix}entry__isnull": True}) | _published(f"{prefix}entry__", released=released)
 
-    return Q(**{f"{prefix}entry__isnull": True}) | Q(**{f"{prefix}entry__state": ProgressEntry.State.PUBLISHED})
+
+def _published(prefix: str = "", *, released: bool = False) -> Q:
+    """Published progress entries: inside the programme (the funder report) all of them; ``released`` (the open
+    data, for everyone) only those a second pair of eyes accepted, unless the programme reviews nothing."""
+    from municipalities.models import ProgressEntry, public_entry_q
+
+    return public_entry_q(prefix) if released else Q(**{f"{prefix}state": ProgressEntry.State.PUBLISHED})
 
 
-def _progress_by_participation(participation_ids) -> dict[int, dict]:
+def _progress_by_participation(participation_ids, *, released: bool = False) -> dict[int, dict]:
     _l, _i, _m, _p, ProgressEntry, _s, _g = _models()
     return {row["participation_id"]: row for row in ProgressEntry.objects.filter(
-        participation_id__in=participation_ids, state=ProgressEntry.State.PUBLISHED).order_by()
+        _published(released=released), participation_id__in=participation_ids).order_by()
         .values("participation_id").annotate(n=Count("pk"), last=Max("happened_on"))}
 
 
@@ -203,9 +212,10 @@ def _accepted_outputs(participation_ids) -> dict[int, int]:
                 .values_list("participation_id").annotate(n=Count("pk")).values_list("participation_id", "n"))
 
 
-def _partners(participation_ids) -> tuple[list[SectorCount], int]:
+def _partners(participation_ids, *, released: bool = False) -> tuple[list[SectorCount], int]:
     _l, _i, _m, PartnerInvolvement, _e, Sector, _g = _models()
-    involvements = PartnerInvolvement.objects.filter(_not_in_a_draft(), participation_id__in=participation_ids)
+    involvements = PartnerInvolvement.objects.filter(_not_in_a_draft(released=released),
+                                                     participation_id__in=participation_ids)
     counts = {row["sector"]: row for row in involvements.order_by().values("sector").annotate(
         orgs=Count("organisation", distinct=True), n=Count("pk"), places=Count("participation", distinct=True))}
     total = involvements.aggregate(n=Count("organisation", distinct=True))["n"]
@@ -214,7 +224,7 @@ def _partners(participation_ids) -> tuple[list[SectorCount], int]:
     return sectors, total
 
 
-def _indicators(participation_ids) -> list[IndicatorResult]:
+def _indicators(participation_ids, *, released: bool = False) -> list[IndicatorResult]:
     """Two queries, read as plain values: a national programme has thousands of measurements."""
     _l, Indicator, Measurement, *_rest = _models()
     indicators = list(Indicator.objects.filter(participation_id__in=participation_ids).order_by(
@@ -223,8 +233,8 @@ def _indicators(participation_ids) -> list[IndicatorResult]:
         "direction", "baseline", "target"))
     points: dict[int, list] = {pk: [] for pk, *_rest in indicators}
     for indicator_id, measured_on, value in Measurement.objects.filter(
-            _not_in_a_draft(), indicator_id__in=list(points)).order_by("measured_on", "id").values_list(
-            "indicator_id", "measured_on", "value"):
+            _not_in_a_draft(released=released), indicator_id__in=list(points)).order_by(
+            "measured_on", "id").values_list("indicator_id", "measured_on", "value"):
         points[indicator_id].append((measured_on, value))
     results = []
     for pk, municipality, code, name, unit, direction, baseline, target in indicators:
@@ -333,10 +343,11 @@ def open_data(*, programme: Programme) -> dict:
         "municipality", "cohort").order_by("cohort__starts_on", "cohort__name", "municipality__name", "pk"))
     ids = [p.pk for p in participations]
     codes = {p.pk: p.municipality.code or "" for p in participations}
-    entries = ProgressEntry.objects.filter(participation_id__in=ids, state=ProgressEntry.State.PUBLISHED).order_by(
+    # only what a second pair of eyes let out of the programme (municipalities.models.public_entry_q)
+    entries = ProgressEntry.objects.filter(_published(released=True), participation_id__in=ids).order_by(
         "happened_on", "pk").values("participation_id", "happened_on", "status", "what_happened", "learnings")
-    progress = _progress_by_participation(ids)
-    partners, organisations = _partners(ids)
+    progress = _progress_by_participation(ids, released=True)
+    partners, organisations = _partners(ids, released=True)
     public = _solution_models(programme, Q(visibility="public"))
     return {
         "schema": OPEN_DATA_SCHEMA,
@@ -361,7 +372,7 @@ def open_data(*, programme: Programme) -> dict:
             "municipality_code": r.municipality_code, "name": r.name, "unit": r.unit, "direction": r.direction,
             "baseline": _number(r.baseline), "target": _number(r.target),
             "measurements": [{"date": _iso(day), "value": _number(value)} for day, value in r.measurements],
-        } for r in _indicators(ids)],
+        } for r in _indicators(ids, released=True)],
         "partners_by_sector": [{"sector": s.code, "organisations": s.organisations, "involvements": s.involvements,
                                 "municipalities": s.municipalities} for s in partners],
         "partner_organisations": organisations,

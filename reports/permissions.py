@@ -9,7 +9,9 @@ Funder report (``can_view_funder_report``)
 
 Open data (``can_download_open_data``)
     Public, anonymous included, once a programme has been announced (any status but *planned*). Why: the export
-    holds only what is already meant to travel — published progress entries, measurements not in a draft,
+    holds only what is already meant to travel — published progress entries that a facilitator or the
+    municipality's advisor accepted for publication (``Programme.publication_review``; issue 15.10),
+    measurements and partners not in a draft, a withdrawn or a not yet accepted entry,
     stages, partner counts per sector and solution models the community has made public on its showcase — and
     no personal data (no people's names, e-mail addresses, authors or one person's answers). Municipalities
     are public bodies and the programmes are publicly funded and described (the community showcase already

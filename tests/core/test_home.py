@@ -125,7 +125,7 @@ def test_advisor_sees_their_municipalities_with_signs_and_next_sessions(client, 
     response = client.get(reverse("home"))
     html = response.content.decode()
     keys = [s["key"] for s in response.context["sections"]]
-    assert keys == ["milestones", "returned", "meetings", "notifications", "advisor", "sessions"]
+    assert keys == ["milestones", "returned", "meetings", "notifications", "publications", "advisor", "sessions"]
     advised = _section(response, "advisor")
     assert [p.municipality.name for p in advised["participations"]] == ["By a1"]
     assert advised["stalled"] == 1  # its milestone is overdue
@@ -186,4 +186,4 @@ def test_queries_do_not_grow_with_the_data(client, world, role, django_assert_nu
 
 
 QUERIES_STAFF = 11
-QUERIES_ADVISOR = 11
+QUERIES_ADVISOR = 12  # the publications waiting for review too

@@ -31,6 +31,7 @@ class ProgressEntryFactory(RefreshesStatus, factory.django.DjangoModelFactory):
     what_happened = factory.Sequence(lambda n: f"Vi holdt workshop {n} med leverandørerne.")
     status = ProgressEntry.Status.ON_TRACK
     state = ProgressEntry.State.PUBLISHED
+    review = ProgressEntry.Review.ACCEPTED  # already public, as entries published before the review existed
 
 
 class IndicatorFactory(factory.django.DjangoModelFactory):

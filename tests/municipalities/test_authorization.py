@@ -103,3 +103,33 @@ CASES.update({
     "municipalities:my-municipalities": Case(own=everyone(403, admin=200, facilitator=200, advisor=200),
                                              scoped=False),
 })
+
+
+# --- Correcting data and the second pair of eyes (issue 15.9, 15.10) ------------------------------------------
+
+def _partner(w):
+    from tests.municipalities.factories_local import PartnerInvolvementFactory
+
+    return {"pk": PartnerInvolvementFactory(participation=w.a.participation).pk}
+
+
+def _measurement(w):
+    from tests.municipalities.factories_local import MeasurementFactory
+
+    return {"pk": MeasurementFactory(indicator__participation=w.a.participation).pk}
+
+
+WRITERS = everyone(403, admin=302, facilitator=302, staff=302)
+
+CASES.update({
+    # staff of the municipality and the programme's facilitators withdraw; the advisor reads and reviews
+    "municipalities:progress-withdraw": Case(kwargs=lambda w: {"pk": _entry(w).pk}, method="post",
+                                             data=lambda w: {"reason": "Tallene var forkerte"}, own=WRITERS),
+    # the second pair of eyes: the programme's facilitators and the municipality's advisor, not its staff
+    "municipalities:progress-accept": Case(kwargs=lambda w: {"pk": _entry(w, review="pending").pk},
+                                           method="post", own=ADVISORS),
+    "municipalities:partner-edit": Case(kwargs=_partner, own=EDITORS),
+    "municipalities:partner-delete": Case(kwargs=_partner, method="post", own=WRITERS),
+    "municipalities:measurement-edit": Case(kwargs=_measurement, own=EDITORS),
+    "municipalities:measurement-delete": Case(kwargs=_measurement, method="post", own=WRITERS),
+})
