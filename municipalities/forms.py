@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from circular_cities.dates import DateField
 from programmes.models import LocalChallenge, Milestone
 
 from .models import REQUIRED_OUTPUTS, Indicator, Municipality, ProgressEntry, Sector, StageGateOutput
@@ -102,7 +103,7 @@ class MultiplePhotoField(forms.FileField):
 
 
 class ProgressEntryForm(forms.Form):
-    happened_on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}),
+    happened_on = DateField(label=_("Date"),
                                   error_messages={"required": _("Give the date of what happened.")})
     what_happened = forms.CharField(label=_("What happened"), widget=forms.Textarea(attrs={"rows": 3}),
                                     error_messages={"required": _("Describe what happened.")})
@@ -196,7 +197,7 @@ class IndicatorForm(forms.Form):
 
 class MeasurementForm(forms.Form):
     indicator = forms.ModelChoiceField(label=_("Indicator"), queryset=None)
-    measured_on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    measured_on = DateField(label=_("Date"))
     value = forms.DecimalField(label=_("Value"), max_digits=14, decimal_places=2)
 
     def __init__(self, *args, participation, **kwargs):
@@ -211,12 +212,12 @@ class PartnerForm(forms.Form):
                                    help_text=_("An existing organisation is reused; a new name is created."))
     sector = forms.ChoiceField(label=_("Sector"), choices=Sector.choices)
     role = forms.CharField(label=_("Role in the test"), max_length=200)
-    starts_on = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
-    ends_on = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    starts_on = DateField(label=_("From"))
+    ends_on = DateField(label=_("To"), required=False)
 
 
 class AdvisorySessionForm(forms.Form):
-    held_on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    held_on = DateField(label=_("Date"))
     attendees = forms.CharField(label=_("Attendees"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     topics = forms.CharField(label=_("Topics"), widget=forms.Textarea(attrs={"rows": 2}))
     advice = forms.CharField(label=_("Advice"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
@@ -225,7 +226,7 @@ class AdvisorySessionForm(forms.Form):
 class AgreedActionForm(forms.Form):
     text = forms.CharField(label=_("Action"), max_length=200)
     owner = forms.ModelChoiceField(label=_("Owner"), queryset=None, required=False, empty_label=_("No owner"))
-    due_on = forms.DateField(label=_("Due"), widget=forms.DateInput(attrs={"type": "date"}))
+    due_on = DateField(label=_("Due"))
 
     def __init__(self, *args, people, **kwargs):
         super().__init__(*args, **kwargs)

@@ -4,33 +4,14 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role
+from circular_cities.dates import DateField, DateTimeField
 from circular_cities.uploads import MAX_DOCUMENT_BYTES, accepted_types_text
 
 from .models import Meeting, MeetingInvitation, SkillAssessment
 
-DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
-
-
-class LocalDateTimeInput(forms.DateTimeInput):
-    """``datetime-local``: the person types Copenhagen time; Django makes it aware in the current time zone
-    (and refuses times that do not exist or are ambiguous on the daylight-saving days)."""
-
-    input_type = "datetime-local"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs=attrs, format=DATETIME_FORMAT)
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
-
 
 def _local_datetime(label, help_text=""):
-    return forms.DateTimeField(label=label, widget=LocalDateTimeInput(), help_text=help_text,
-                               input_formats=[DATETIME_FORMAT, "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"])
+    return DateTimeField(label=label, help_text=help_text)
 
 
 class MeetingForm(forms.Form):
@@ -199,7 +180,7 @@ class ActionItemForm(forms.Form):
     text = forms.CharField(label=_("Action item"), max_length=200,
                            error_messages={"required": _("Write what is to be done.")})
     owner = forms.ModelChoiceField(label=_("Owner"), queryset=None, required=False)
-    due_on = forms.DateField(label=_("Due"), widget=DateInput(),
+    due_on = DateField(label=_("Due"),
                              error_messages={"required": _("Give the day the action is due.")})
     make_milestone = forms.BooleanField(label=_("Also make it a milestone of the programme"), required=False)
 
@@ -228,7 +209,7 @@ class MeetingFilterForm(forms.Form):
 
 
 class MonthForm(forms.Form):
-    month = forms.DateField(required=False, input_formats=["%Y-%m"])
+    month = DateField(required=False, input_formats=["%Y-%m"])
     kind = forms.ChoiceField(label=_("Kind"), required=False, choices=[("", _("All kinds")), *Meeting.Kind.choices])
 
 
