@@ -106,3 +106,14 @@ class DateTimeField(forms.DateTimeField):
     def validate(self, value):
         super().validate(value)
         check_window(value, self.earliest, self.latest)
+
+
+def window_errors(obj, fields, earliest: date = EARLIEST, latest: date = LATEST) -> dict[str, str]:
+    """{field: message} for each of obj's date fields outside [earliest, latest]; for ``Model.clean()``."""
+    errors = {}
+    for field in fields:
+        value = getattr(obj, field, None)
+        message = window_error(value, earliest, latest) if value is not None else None
+        if message:
+            errors[field] = message
+    return errors

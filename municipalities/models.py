@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -5,7 +7,26 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from circular_cities.dates import PROGRAMME_MARGIN, not_in_future_error, programme_window, window_errors
+
 from .storage import private_storage
+
+
+def _programme_of(participation):
+    return participation.cohort.programme if participation is not None else None
+
+
+def _check_local_dates(obj, participation, fields, *, margin: timedelta = PROGRAMME_MARGIN, past=()) -> None:
+    """Dates of a local test lie within its programme's dates widened by ``margin``; the fields in ``past``
+    cannot be in the future either."""
+    earliest, latest = programme_window(_programme_of(participation), margin)
+    errors = window_errors(obj, fields, earliest, latest)
+    for field in past:
+        message = field not in errors and not_in_future_error(getattr(obj, field, None))
+        if message:
+            errors[field] = message
+    if errors:
+        raise ValidationError(errors)
 
 
 class Region(models.TextChoices):
@@ -114,6 +135,12 @@ class ProgressEntry(models.Model):
     def get_absolute_url(self):
         return reverse("municipalities:progress-detail", args=[self.pk])
 
+    def clean(self):
+        super().clean()
+        # What happened: not in the future, and within a year of the programme's dates.
+        _check_local_dates(self, self.participation if self.participation_id else None, ("happened_on",),
+                           past=("happened_on",))
+
 
 class ProgressPhoto(models.Model):
     """A photo of a progress entry: re-encoded without metadata, stored privately under a random name."""
@@ -136,6 +163,15 @@ class ProgressPhoto(models.Model):
 
     def __str__(self):
         return self.caption or f"{_('Photo')} {self.pk}"
+
+
+# The first word of a unit that measures an amount or a count, in English and Danish.
+NON_NEGATIVE_UNITS = frozenset({
+    "t", "ton", "tons", "tonne", "tonnes", "kg", "g", "kilo", "kilogram", "kilograms", "m3", "m³", "l",
+    "litre", "litres", "liter", "liters", "count", "antal", "pcs", "pieces", "items", "stk", "styk", "actors",
+    "aktører", "people", "persons", "personer", "participants", "deltagere", "households", "husstande",
+    "companies", "virksomheder", "schools", "skoler", "users", "brugere",
+})
 
 
 class Indicator(models.Model):
@@ -163,6 +199,24 @@ class Indicator(models.Model):
     def __str__(self):
         return f"{self.name} ({self.unit})"
 
+    def clean(self):
+        super().clean()
+        if not self.allows_negative:
+            errors = {field: _("A value in %(unit)s cannot be negative.") % {"unit": self.unit}
+                      for field in ("baseline", "target") if getattr(self, field) is not None
+                      and getattr(self, field) < 0}
+            if errors:
+                raise ValidationError(errors)
+
+    @property
+    def allows_negative(self) -> bool:
+        """Amounts and counts (tonnes, kg, actors, …) cannot be negative; net CO₂e, DKK and unknown units can."""
+        unit = (self.unit or "").strip().lower()
+        if "co2" in unit or "co₂" in unit:
+            return True
+        first = unit.split()[0].strip(".,") if unit else ""
+        return first not in NON_NEGATIVE_UNITS
+
 
 class Measurement(models.Model):
     indicator = models.ForeignKey(Indicator, verbose_name=_("indicator"), related_name="measurements",
@@ -180,6 +234,17 @@ class Measurement(models.Model):
 
     def __str__(self):
         return f"{self.indicator.name} {self.measured_on:%d.%m.%Y}: {self.value}"
+
+    def clean(self):
+        super().clean()
+        if not self.indicator_id:
+            return
+        if self.value is not None and self.value < 0 and not self.indicator.allows_negative:
+            raise ValidationError({"value": _("A value in %(unit)s cannot be negative.")
+                                   % {"unit": self.indicator.unit}})
+        # A measurement belongs to the programme's period (no margin) and has already been made.
+        _check_local_dates(self, self.indicator.participation, ("measured_on",), margin=timedelta(0),
+                           past=("measured_on",))
 
 
 class Sector(models.TextChoices):
@@ -218,6 +283,7 @@ class PartnerInvolvement(models.Model):
 
     def clean(self):
         super().clean()
+        _check_local_dates(self, self.participation if self.participation_id else None, ("starts_on", "ends_on"))
         if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
             raise ValidationError({"ends_on": _("The involvement cannot end before it starts.")})
 
@@ -301,6 +367,10 @@ class AdvisorySession(models.Model):
     def __str__(self):
         return f"{self.participation.municipality} {self.held_on:%d.%m.%Y}"
 
+    def clean(self):
+        super().clean()
+        _check_local_dates(self, self.participation if self.participation_id else None, ("held_on",))
+
 
 class AgreedAction(models.Model):
     session = models.ForeignKey(AdvisorySession, related_name="actions", on_delete=models.CASCADE)
@@ -319,6 +389,11 @@ class AgreedAction(models.Model):
 
     def __str__(self):
         return self.text
+
+    def clean(self):
+        super().clean()
+        if self.session_id:
+            _check_local_dates(self, self.session.participation, ("due_on",))
 
 
 class EntryComment(models.Model):

@@ -10,6 +10,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from circular_cities.dates import window_errors
+
 
 class Bilingual:
     """Fields stored as ``<name>_da`` and ``<name>_en``; English falls back to Danish."""
@@ -103,6 +105,9 @@ class Programme(Bilingual, models.Model):
 
     def clean(self):
         super().clean()
+        errors = window_errors(self, ("starts_on", "ends_on"))
+        if errors:
+            raise ValidationError(errors)
         if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
             raise ValidationError({"ends_on": _("The programme cannot end before it starts.")})
 

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from circular_cities.dates import window_errors
 from programmes.models import Bilingual
 
 from .storage import private_storage
@@ -127,7 +128,9 @@ class Meeting(Bilingual, models.Model):
 
     def clean(self):
         super().clean()
-        errors = {}
+        errors = window_errors(self, ("starts_at", "ends_at"))  # calendars and .ics files stop at the window
+        if errors:
+            raise ValidationError(errors)
         if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
             errors["ends_at"] = _("The meeting must end after it starts.")
         programme_id = self.programme_id
@@ -275,6 +278,12 @@ class ActionItem(models.Model):
 
     def __str__(self):
         return self.text
+
+    def clean(self):
+        super().clean()
+        errors = window_errors(self, ("due_on",))
+        if errors:
+            raise ValidationError(errors)
 
 
 class CalendarFeed(models.Model):
