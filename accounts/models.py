@@ -5,6 +5,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from circular_cities.text import SHORT_TEXT, SINGLE_LINE, MaxLengthValidator
+
 
 class UserManager(BaseUserManager):
     use_in_migrations = True
@@ -31,7 +33,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     """A person. E-mail is the login; what they may do comes from their role assignments."""
 
     email = models.EmailField(_("e-mail address"), unique=True)
-    full_name = models.CharField(_("full name"), max_length=150)
+    full_name = models.CharField(_("full name"), max_length=150, validators=SINGLE_LINE)
     language = models.CharField(
         _("language"), max_length=5, default="da", choices=[("da", _("Danish")), ("en", _("English"))]
     )
@@ -106,9 +108,10 @@ class RoleScopeFields(models.Model):
         "municipalities.Municipality", verbose_name=_("municipality"), null=True, blank=True,
         on_delete=models.PROTECT,
     )
-    department = models.CharField(_("department"), max_length=150, blank=True)
-    responsibility = models.CharField(_("responsibility"), max_length=250, blank=True)
-    position = models.CharField(_("position"), max_length=150, blank=True, help_text=_("E.g. mayor, councillor"))
+    department = models.CharField(_("department"), max_length=150, validators=SINGLE_LINE, blank=True)
+    responsibility = models.CharField(_("responsibility"), max_length=250, validators=SINGLE_LINE, blank=True)
+    position = models.CharField(_("position"), max_length=150, validators=SINGLE_LINE, blank=True,
+                                help_text=_("E.g. mayor, councillor"))
 
     class Meta:
         abstract = True
@@ -171,7 +174,7 @@ class Invitation(RoleScopeFields):
     """A one-time, expiring link that lets a person in with a role. Only the token's hash is stored."""
 
     email = models.EmailField(_("e-mail address"))
-    full_name = models.CharField(_("name"), max_length=150, blank=True)
+    full_name = models.CharField(_("name"), max_length=150, validators=SINGLE_LINE, blank=True)
     language = models.CharField(
         _("language of the invitation"), max_length=5, default="da",
         choices=[("da", _("Danish")), ("en", _("English"))],
@@ -233,13 +236,15 @@ class DeletionRequest(models.Model):
     # PROTECT: the record of an erasure outlives the erasure (the user row stays, anonymised).
     user = models.ForeignKey(User, verbose_name=_("person"), related_name="deletion_requests",
                              on_delete=models.PROTECT)
-    reason = models.TextField(_("reason (optional)"), max_length=2000, blank=True)
+    reason = models.TextField(_("reason (optional)"), max_length=2000, validators=[MaxLengthValidator(2000)],
+                              blank=True)
     requested_at = models.DateTimeField(_("requested"), default=timezone.now)
     outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome.choices, default=Outcome.OPEN)
     handled_at = models.DateTimeField(_("handled"), null=True, blank=True)
     handled_by = models.ForeignKey(User, verbose_name=_("handled by"), null=True, blank=True, related_name="+",
                                    on_delete=models.SET_NULL)
-    note = models.TextField(_("note"), blank=True, help_text=_("Why the request was declined, or what was kept."))
+    note = models.TextField(_("note"), max_length=SHORT_TEXT, validators=[MaxLengthValidator(SHORT_TEXT)],
+                            blank=True, help_text=_("Why the request was declined, or what was kept."))
 
     class Meta:
         ordering = ["-requested_at"]

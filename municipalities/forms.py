@@ -2,9 +2,18 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from circular_cities.dates import DateField
+from circular_cities.text import LONG_TEXT, SHORT_TEXT
 from programmes.models import LocalChallenge, Milestone
 
-from .models import REQUIRED_OUTPUTS, Indicator, Municipality, ProgressEntry, Sector, StageGateOutput
+from .models import (
+    MAX_PHOTOS_PER_ENTRY,
+    REQUIRED_OUTPUTS,
+    Indicator,
+    Municipality,
+    ProgressEntry,
+    Sector,
+    StageGateOutput,
+)
 from .sdgs import SDG_CHOICES
 
 
@@ -30,7 +39,7 @@ class ParticipationForm(forms.Form):
         help_text=_("A link to the municipality's action plan, e.g. on its website."),
         error_messages={"invalid": _("Enter a full web address, e.g. https://www.kommune.dk/handleplan.")},
     )
-    solution_model = forms.CharField(
+    solution_model = forms.CharField(max_length=LONG_TEXT,
         label=_("Solution model being tested"), required=False, widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("The circular solution model the municipality develops and tests."),
     )
@@ -38,7 +47,8 @@ class ParticipationForm(forms.Form):
 
 class LocalChallengeForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
-    problem_statement = forms.CharField(label=_("Problem statement"), widget=forms.Textarea(attrs={"rows": 5}),
+    problem_statement = forms.CharField(label=_("Problem statement"), max_length=LONG_TEXT,
+                                        widget=forms.Textarea(attrs={"rows": 5}),
                                         help_text=_("What is the problem, for whom, and why does it matter?"))
     material_stream = forms.ChoiceField(label=_("Material stream"),
                                         choices=[("", "---------")] + LocalChallenge.MaterialStream.choices)
@@ -98,22 +108,32 @@ class MultiplePhotoField(forms.FileField):
     def clean(self, data, initial=None):
         single = super().clean
         if isinstance(data, list | tuple):
-            return [single(item, initial) for item in data if item]
+            data = [item for item in data if item]
+            if len(data) > MAX_PHOTOS_PER_ENTRY:  # before reading any of them
+                raise forms.ValidationError(
+                    _("An entry can have at most %(limit)d photos; you chose %(count)d.")
+                    % {"limit": MAX_PHOTOS_PER_ENTRY, "count": len(data)}, code="too_many_photos")
+            return [single(item, initial) for item in data]
         return [single(data, initial)] if data else []
 
 
 class ProgressEntryForm(forms.Form):
     happened_on = DateField(label=_("Date"),
                                   error_messages={"required": _("Give the date of what happened.")})
-    what_happened = forms.CharField(label=_("What happened"), widget=forms.Textarea(attrs={"rows": 3}),
+    what_happened = forms.CharField(label=_("What happened"), max_length=LONG_TEXT,
+                                    widget=forms.Textarea(attrs={"rows": 3}),
                                     error_messages={"required": _("Describe what happened.")})
     status = forms.ChoiceField(label=_("Status"), choices=ProgressEntry.Status.choices, widget=forms.RadioSelect,
                                initial=ProgressEntry.Status.ON_TRACK)
-    learnings = forms.CharField(label=_("Learnings"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    blockers = forms.CharField(label=_("Blockers"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    next_steps = forms.CharField(label=_("Next steps"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    learnings = forms.CharField(label=_("Learnings"), max_length=LONG_TEXT, required=False,
+                                widget=forms.Textarea(attrs={"rows": 2}))
+    blockers = forms.CharField(label=_("Blockers"), max_length=LONG_TEXT, required=False,
+                               widget=forms.Textarea(attrs={"rows": 2}))
+    next_steps = forms.CharField(label=_("Next steps"), max_length=LONG_TEXT, required=False,
+                                 widget=forms.Textarea(attrs={"rows": 2}))
     photos = MultiplePhotoField(label=_("Photos"), required=False,
-                                help_text=_("JPEG, PNG or WebP, up to 10 MB each. Location data is removed."))
+                                help_text=_("JPEG, PNG or WebP, up to 10 MB each and 10 per entry. Location data "
+                                            "is removed."))
     milestones = forms.ModelMultipleChoiceField(label=_("Milestones"), queryset=None, required=False,
                                                 widget=forms.CheckboxSelectMultiple)
     indicator = forms.ModelChoiceField(label=_("Indicator measured"), queryset=None, required=False,
@@ -174,7 +194,8 @@ class CommentForm(forms.Form):
 class StageOutputForm(forms.Form):
     kind = forms.ChoiceField(label=_("Output"), choices=[])
     title = forms.CharField(label=_("Title"), max_length=200)
-    body = forms.CharField(label=_("Summary"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    body = forms.CharField(label=_("Summary"), max_length=LONG_TEXT, required=False,
+                           widget=forms.Textarea(attrs={"rows": 4}))
     link = forms.URLField(label=_("Link"), required=False, assume_scheme="https", max_length=200)
 
     def __init__(self, *args, stage: str, **kwargs):
@@ -184,7 +205,8 @@ class StageOutputForm(forms.Form):
 
 class StageReviewForm(forms.Form):
     decision = forms.ChoiceField(label=_("Decision"), choices=[("accept", _("Accept")), ("return", _("Send back"))])
-    comment = forms.CharField(label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    comment = forms.CharField(label=_("Comment"), max_length=SHORT_TEXT, required=False,
+                              widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class IndicatorForm(forms.Form):
@@ -218,9 +240,11 @@ class PartnerForm(forms.Form):
 
 class AdvisorySessionForm(forms.Form):
     held_on = DateField(label=_("Date"))
-    attendees = forms.CharField(label=_("Attendees"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    topics = forms.CharField(label=_("Topics"), widget=forms.Textarea(attrs={"rows": 2}))
-    advice = forms.CharField(label=_("Advice"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    attendees = forms.CharField(label=_("Attendees"), max_length=SHORT_TEXT, required=False,
+                                widget=forms.Textarea(attrs={"rows": 2}))
+    topics = forms.CharField(label=_("Topics"), max_length=LONG_TEXT, widget=forms.Textarea(attrs={"rows": 2}))
+    advice = forms.CharField(label=_("Advice"), max_length=LONG_TEXT, required=False,
+                             widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class AgreedActionForm(forms.Form):

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from circular_cities.dates import PROGRAMME_MARGIN, not_in_future_error, programme_window, window_errors
+from circular_cities.text import LONG_TEXT, SHORT_TEXT, SINGLE_LINE, MaxLengthValidator
 
 from .storage import private_storage
 
@@ -41,7 +42,7 @@ class Region(models.TextChoices):
 class Municipality(models.Model):
     """A Danish municipality (reference data, official code) or an international city."""
 
-    name = models.CharField(_("name"), max_length=100)
+    name = models.CharField(_("name"), max_length=100, validators=SINGLE_LINE)
     code = models.CharField(
         _("official code"), max_length=3, blank=True,
         help_text=_("The three-digit municipality code from Statistics Denmark. Empty for cities abroad."),
@@ -104,10 +105,14 @@ class ProgressEntry(models.Model):
     participation = models.ForeignKey("programmes.Participation", verbose_name=_("municipality"),
                                       related_name="progress_entries", on_delete=models.CASCADE)
     happened_on = models.DateField(_("date"))
-    what_happened = models.TextField(_("what happened"))
-    learnings = models.TextField(_("learnings"), blank=True)
-    blockers = models.TextField(_("blockers"), blank=True)
-    next_steps = models.TextField(_("next steps"), blank=True)
+    what_happened = models.TextField(_("what happened"), max_length=LONG_TEXT,
+                                     validators=[MaxLengthValidator(LONG_TEXT)])
+    learnings = models.TextField(_("learnings"), max_length=LONG_TEXT, validators=[MaxLengthValidator(LONG_TEXT)],
+                                 blank=True)
+    blockers = models.TextField(_("blockers"), max_length=LONG_TEXT, validators=[MaxLengthValidator(LONG_TEXT)],
+                                blank=True)
+    next_steps = models.TextField(_("next steps"), max_length=LONG_TEXT, validators=[MaxLengthValidator(LONG_TEXT)],
+                                  blank=True)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.ON_TRACK)
     state = models.CharField(_("state"), max_length=20, choices=State.choices, default=State.DRAFT)
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
@@ -142,6 +147,9 @@ class ProgressEntry(models.Model):
                            past=("happened_on",))
 
 
+MAX_PHOTOS_PER_ENTRY = 10  # a page of thumbnails; more photos belong in the knowledge library
+
+
 class ProgressPhoto(models.Model):
     """A photo of a progress entry: re-encoded without metadata, stored privately under a random name."""
 
@@ -151,7 +159,7 @@ class ProgressPhoto(models.Model):
     content_type = models.CharField(_("content type"), max_length=50)
     width = models.PositiveIntegerField(_("width"))
     height = models.PositiveIntegerField(_("height"))
-    caption = models.CharField(_("caption"), max_length=200, blank=True)
+    caption = models.CharField(_("caption"), max_length=200, validators=SINGLE_LINE, blank=True)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, related_name="+",
                                     on_delete=models.SET_NULL)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -183,8 +191,8 @@ class Indicator(models.Model):
 
     participation = models.ForeignKey("programmes.Participation", verbose_name=_("municipality"),
                                       related_name="indicators", on_delete=models.CASCADE)
-    name = models.CharField(_("name"), max_length=150)
-    unit = models.CharField(_("unit"), max_length=40)
+    name = models.CharField(_("name"), max_length=150, validators=SINGLE_LINE)
+    unit = models.CharField(_("unit"), max_length=40, validators=SINGLE_LINE)
     baseline = models.DecimalField(_("baseline"), max_digits=14, decimal_places=2, null=True, blank=True)
     target = models.DecimalField(_("target"), max_digits=14, decimal_places=2, null=True, blank=True)
     direction = models.CharField(_("direction"), max_length=10, choices=Direction.choices, default=Direction.HIGHER)
@@ -263,7 +271,7 @@ class PartnerInvolvement(models.Model):
     organisation = models.ForeignKey("programmes.Organisation", verbose_name=_("organisation"),
                                      related_name="involvements", on_delete=models.PROTECT)
     sector = models.CharField(_("sector"), max_length=20, choices=Sector.choices)
-    role = models.CharField(_("role"), max_length=200)
+    role = models.CharField(_("role"), max_length=200, validators=SINGLE_LINE)
     starts_on = models.DateField(_("from"))
     ends_on = models.DateField(_("to"), null=True, blank=True)
     entry = models.ForeignKey(ProgressEntry, null=True, blank=True, related_name="partner_involvements",
@@ -309,15 +317,16 @@ class StageGateOutput(models.Model):
         ("discover", _("Discover")), ("define", _("Define")), ("develop", _("Develop")),
         ("deliver", _("Deliver (test)")), ("anchor", _("Anchor"))])
     kind = models.CharField(_("output"), max_length=30, choices=Kind.choices)
-    title = models.CharField(_("title"), max_length=200)
-    body = models.TextField(_("summary"), blank=True)
+    title = models.CharField(_("title"), max_length=200, validators=SINGLE_LINE)
+    body = models.TextField(_("summary"), max_length=LONG_TEXT, validators=[MaxLengthValidator(LONG_TEXT)], blank=True)
     link = models.URLField(_("link"), blank=True)
     state = models.CharField(_("state"), max_length=20, choices=State.choices, default=State.SUBMITTED)
     submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, related_name="+",
                                      on_delete=models.SET_NULL)
     reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, related_name="+",
                                     on_delete=models.SET_NULL)
-    review_comment = models.TextField(_("comment"), blank=True)
+    review_comment = models.TextField(_("comment"), max_length=SHORT_TEXT,
+                                      validators=[MaxLengthValidator(SHORT_TEXT)], blank=True)
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
     reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -354,9 +363,10 @@ class AdvisorySession(models.Model):
     held_on = models.DateField(_("date"))
     advisor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("advisor"), null=True, blank=True,
                                 related_name="+", on_delete=models.SET_NULL)
-    attendees = models.TextField(_("attendees"), blank=True)
-    topics = models.TextField(_("topics"))
-    advice = models.TextField(_("advice"), blank=True)
+    attendees = models.TextField(_("attendees"), max_length=SHORT_TEXT, validators=[MaxLengthValidator(SHORT_TEXT)],
+                                 blank=True)
+    topics = models.TextField(_("topics"), max_length=LONG_TEXT, validators=[MaxLengthValidator(LONG_TEXT)])
+    advice = models.TextField(_("advice"), max_length=LONG_TEXT, validators=[MaxLengthValidator(LONG_TEXT)], blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -374,7 +384,7 @@ class AdvisorySession(models.Model):
 
 class AgreedAction(models.Model):
     session = models.ForeignKey(AdvisorySession, related_name="actions", on_delete=models.CASCADE)
-    text = models.CharField(_("action"), max_length=200)
+    text = models.CharField(_("action"), max_length=200, validators=SINGLE_LINE)
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("owner"), null=True, blank=True,
                               related_name="+", on_delete=models.SET_NULL)
     due_on = models.DateField(_("due"))
@@ -400,7 +410,7 @@ class EntryComment(models.Model):
     entry = models.ForeignKey(ProgressEntry, related_name="comments", on_delete=models.CASCADE)
     author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, related_name="+",
                                on_delete=models.SET_NULL)
-    body = models.TextField(_("comment"))
+    body = models.TextField(_("comment"), max_length=SHORT_TEXT, validators=[MaxLengthValidator(SHORT_TEXT)])
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -17,6 +17,7 @@ from circular_cities.uploads import clean_image
 from programmes.models import Cohort, LocalChallenge, Milestone, Organisation, Participation
 
 from .models import (
+    MAX_PHOTOS_PER_ENTRY,
     REQUIRED_OUTPUTS,
     STAGE_ORDER,
     AdvisorySession,
@@ -152,6 +153,20 @@ def _check_milestones(participation: Participation, milestones) -> list:
     return milestones
 
 
+def _check_photo_count(entry: ProgressEntry | None, photos) -> None:
+    has = entry.photos.count() if entry is not None and entry.pk else 0
+    adding = len([p for p in photos or [] if p])
+    if has + adding > MAX_PHOTOS_PER_ENTRY:
+        if has:
+            message = _("An entry can have at most %(limit)d photos. This one has %(has)d, so add at most "
+                        "%(left)d more.") % {"limit": MAX_PHOTOS_PER_ENTRY, "has": has,
+                                              "left": max(MAX_PHOTOS_PER_ENTRY - has, 0)}
+        else:
+            message = _("An entry can have at most %(limit)d photos; you chose %(count)d.") % {
+                "limit": MAX_PHOTOS_PER_ENTRY, "count": adding}
+        raise ValidationError({"photos": message}, code="too_many_photos")
+
+
 def _clean_photos(photos) -> list:
     """Check and re-encode every photo before anything is written: one bad file refuses the whole entry."""
     cleaned = []
@@ -211,6 +226,7 @@ def progress_entry_save(*, participation: Participation, by, entry: ProgressEntr
     ``measurements``: (indicator, value) pairs measured on the entry's date; ``partners``: (organisation name,
     sector, role) for the organisations that took part, registered as partner involvements from that date."""
     milestones = _check_milestones(participation, milestones)
+    _check_photo_count(entry, photos)
     cleaned = _clean_photos(photos)
     written: list[str] = []
     try:

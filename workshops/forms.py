@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role
 from circular_cities.dates import DateField, DateTimeField
+from circular_cities.text import DOCUMENT, LONG_TEXT
 from circular_cities.uploads import MAX_DOCUMENT_BYTES, accepted_types_text
 
 from .models import Meeting, MeetingInvitation, SkillAssessment
@@ -20,9 +21,9 @@ class MeetingForm(forms.Form):
     title_da = forms.CharField(label=_("Title (Danish)"), max_length=200)
     title_en = forms.CharField(label=_("Title (English)"), max_length=200, required=False,
                                help_text=_("Leave empty to show the Danish title in English too."))
-    description_da = forms.CharField(label=_("Description (Danish)"), required=False,
+    description_da = forms.CharField(label=_("Description (Danish)"), max_length=LONG_TEXT, required=False,
                                      widget=forms.Textarea(attrs={"rows": 4}))
-    description_en = forms.CharField(label=_("Description (English)"), required=False,
+    description_en = forms.CharField(label=_("Description (English)"), max_length=LONG_TEXT, required=False,
                                      widget=forms.Textarea(attrs={"rows": 4}))
     starts_at = _local_datetime(_("Starts"), _("Copenhagen time."))
     ends_at = _local_datetime(_("Ends"), _("Copenhagen time."))
@@ -166,7 +167,8 @@ class AttendanceForm(forms.Form):
 
 
 class MinutesForm(forms.Form):
-    minutes = forms.CharField(label=_("Minutes"), required=False, widget=forms.Textarea(attrs={"rows": 12}),
+    minutes = forms.CharField(label=_("Minutes"), max_length=DOCUMENT, required=False,
+                              widget=forms.Textarea(attrs={"rows": 12}),
                               help_text=_("What was presented and discussed. Plain text; blank lines make "
                                           "paragraphs."))
 
