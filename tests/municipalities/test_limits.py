@@ -144,7 +144,7 @@ def test_a_one_megabyte_progress_entry_is_refused_with_a_danish_message(staff_cl
     response = staff_client.post(reverse("municipalities:progress-create", args=[world.a.participation.pk]),
                                  _entry_post(what_happened="x" * 1_000_000))
     assert response.status_code == 200
-    assert f"højst indeholder {LONG_TEXT} tegn" in response.text
+    assert f"Denne værdi må højst have {LONG_TEXT} tegn (den har 1000000)." in response.text
     assert not ProgressEntry.objects.exists()
 
 
@@ -154,6 +154,10 @@ def test_the_service_refuses_oversize_text_too(world):
                                      what_happened="Kort", learnings="y" * (LONG_TEXT + 1))
     assert "learnings" in refused.value.error_dict
     assert not ProgressEntry.objects.exists()
+    with pytest.raises(ValidationError) as refused:
+        services.advisory_session_log(participation=world.a.participation, advisor=None, held_on=date(2022, 3, 1),
+                                      topics="z" * (LONG_TEXT + 1))
+    assert "topics" in refused.value.error_dict
 
 
 def test_the_text_fields_tell_the_browser_their_limit(staff_client, world):
