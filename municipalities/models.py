@@ -247,12 +247,17 @@ class Measurement(models.Model):
         super().clean()
         if not self.indicator_id:
             return
+        errors = {}
         if self.value is not None and self.value < 0 and not self.indicator.allows_negative:
-            raise ValidationError({"value": _("A value in %(unit)s cannot be negative.")
-                                   % {"unit": self.indicator.unit}})
+            errors["value"] = _("A value in %(unit)s cannot be negative.") % {"unit": self.indicator.unit}
         # A measurement belongs to the programme's period (no margin) and has already been made.
-        _check_local_dates(self, self.indicator.participation, ("measured_on",), margin=timedelta(0),
-                           past=("measured_on",))
+        try:
+            _check_local_dates(self, self.indicator.participation, ("measured_on",), margin=timedelta(0),
+                               past=("measured_on",))
+        except ValidationError as error:
+            errors.update(error.message_dict)
+        if errors:
+            raise ValidationError(errors)
 
 
 class Sector(models.TextChoices):
