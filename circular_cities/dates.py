@@ -84,6 +84,11 @@ class DateField(forms.DateField):
         return {**super().widget_attrs(widget), "min": self.earliest.strftime(ISO_DATE),
                 "max": self.latest.strftime(ISO_DATE)}
 
+    def limit(self, earliest: date, latest: date) -> None:
+        """Narrow the window (a form that knows its programme), in the check and in the date picker."""
+        self.earliest, self.latest = max(earliest, EARLIEST), min(latest, LATEST)
+        self.widget.attrs.update(min=self.earliest.strftime(ISO_DATE), max=self.latest.strftime(ISO_DATE))
+
     def validate(self, value):
         super().validate(value)
         check_window(value, self.earliest, self.latest)

@@ -1,7 +1,10 @@
+from datetime import timedelta
+
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from circular_cities.dates import DateField
+from circular_cities.dates import DateField, programme_window
 from circular_cities.text import LONG_TEXT, SHORT_TEXT
 from programmes.models import LocalChallenge, Milestone
 
@@ -147,6 +150,8 @@ class ProgressEntryForm(forms.Form):
 
     def __init__(self, *args, participation, **kwargs):
         super().__init__(*args, **kwargs)
+        earliest, latest = programme_window(participation.cohort.programme)
+        self.fields["happened_on"].limit(earliest, min(latest, timezone.localdate()))
         self.fields["milestones"].queryset = Milestone.objects.filter(participation=participation).order_by("due_on")
         self.fields["indicator"].queryset = Indicator.objects.filter(participation=participation)
         if not self.fields["milestones"].queryset.exists():
@@ -225,6 +230,8 @@ class MeasurementForm(forms.Form):
     def __init__(self, *args, participation, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["indicator"].queryset = Indicator.objects.filter(participation=participation)
+        earliest, latest = programme_window(participation.cohort.programme, timedelta(0))
+        self.fields["measured_on"].limit(earliest, min(latest, timezone.localdate()))
 
 
 

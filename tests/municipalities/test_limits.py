@@ -76,6 +76,15 @@ def test_a_measurement_outside_the_programme_period_is_refused(staff_client, wor
     assert not Measurement.objects.exists()
 
 
+def test_the_date_pickers_offer_only_the_dates_the_programme_takes(staff_client, world):
+    pk = world.a.participation.pk
+    IndicatorFactory(participation=world.a.participation)
+    measurement = staff_client.get(reverse("municipalities:indicators", args=[pk])).text
+    assert 'min="2021-08-31"' in measurement and 'max="2024-02-29"' in measurement
+    entry = staff_client.get(reverse("municipalities:progress-create", args=[pk])).text
+    assert 'min="2020-08-30"' in entry and 'max="2025-03-01"' in entry
+
+
 def test_a_measurement_in_the_future_is_refused(world):
     programme = world.a.programme
     programme.ends_on = timezone.localdate() + timedelta(days=400)
