@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from circular_cities.dates import validate_platform_date
 from circular_cities.text import SHORT_TEXT, SINGLE_LINE, MaxLengthValidator
 
 
@@ -140,8 +141,8 @@ class RoleScopeFields(models.Model):
 
 class RoleAssignment(RoleScopeFields):
     user = models.ForeignKey(User, verbose_name=_("person"), related_name="roles", on_delete=models.CASCADE)
-    starts_on = models.DateField(_("from"), null=True, blank=True)
-    ends_on = models.DateField(_("to"), null=True, blank=True)
+    starts_on = models.DateField(_("from"), null=True, blank=True, validators=[validate_platform_date])
+    ends_on = models.DateField(_("to"), null=True, blank=True, validators=[validate_platform_date])
     created_at = models.DateTimeField(auto_now_add=True)
     # Who granted, changed or ended a role, and when: the audit trail of teams, advisors and follow-groups.
     history = HistoricalRecords(excluded_fields=["created_at"])
@@ -189,8 +190,8 @@ class Invitation(RoleScopeFields):
     accepted_by = models.ForeignKey(User, null=True, blank=True, related_name="+", on_delete=models.SET_NULL)
     revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
     # The term the role is granted for (politicians in a follow-group); copied to the role on acceptance.
-    starts_on = models.DateField(_("from"), null=True, blank=True)
-    ends_on = models.DateField(_("to"), null=True, blank=True)
+    starts_on = models.DateField(_("from"), null=True, blank=True, validators=[validate_platform_date])
+    ends_on = models.DateField(_("to"), null=True, blank=True, validators=[validate_platform_date])
 
     class Meta:
         ordering = ["-created_at"]

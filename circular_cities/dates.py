@@ -122,3 +122,8 @@ def window_errors(obj, fields, earliest: date = EARLIEST, latest: date = LATEST)
         if message:
             errors[field] = message
     return errors
+
+
+def validate_platform_date(value) -> None:
+    """A model field validator for dates with no narrower window (a politician's term, spending)."""
+    check_window(value)

@@ -10,7 +10,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from circular_cities.dates import window_errors
+from circular_cities.dates import validate_platform_date, window_errors
 from circular_cities.text import LONG_TEXT, SINGLE_LINE, MaxLengthValidator
 
 
@@ -192,7 +192,7 @@ class BudgetLine(Bilingual, models.Model):
 
 class Spending(models.Model):
     budget_line = models.ForeignKey(BudgetLine, related_name="spendings", on_delete=models.CASCADE)
-    spent_on = models.DateField(_("date"))
+    spent_on = models.DateField(_("date"), validators=[validate_platform_date])
     amount_dkk = models.DecimalField(
         _("amount (DKK)"), max_digits=14, decimal_places=2, validators=[MinValueValidator(Decimal("0.01"))]
     )
