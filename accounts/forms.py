@@ -2,6 +2,7 @@ from django import forms
 from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
+from circular_cities.dates import DateField
 from municipalities.models import Municipality
 from programmes.models import Participation, Programme
 
@@ -74,7 +75,6 @@ class AcceptInvitationForm(forms.Form):
 
 
 LANGUAGE_CHOICES = [("da", _("Danish")), ("en", _("English"))]
-DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class TeamMemberForm(forms.Form):
@@ -101,9 +101,9 @@ class PoliticianForm(forms.Form):
     position = forms.CharField(label=_("Position"), max_length=150,
                                help_text=_("E.g. Chair of the Technical and Environmental Committee."),
                                error_messages={"required": _("Give the politician's position.")})
-    starts_on = forms.DateField(label=_("Member from"), widget=DATE_WIDGET,
+    starts_on = DateField(label=_("Member from"),
                                 error_messages={"required": _("Give the day the membership starts.")})
-    ends_on = forms.DateField(label=_("Member until"), widget=DATE_WIDGET, required=False,
+    ends_on = DateField(label=_("Member until"), required=False,
                               help_text=_("Leave empty while the politician is a member."))
 
     def __init__(self, *args, programme, **kwargs):

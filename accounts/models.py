@@ -5,6 +5,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from circular_cities.dates import validate_platform_date
+from circular_cities.text import SINGLE_LINE, MaxLengthValidator
+
 
 class UserManager(BaseUserManager):
     use_in_migrations = True
@@ -31,7 +34,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     """A person. E-mail is the login; what they may do comes from their role assignments."""
 
     email = models.EmailField(_("e-mail address"), unique=True)
-    full_name = models.CharField(_("full name"), max_length=150)
+    full_name = models.CharField(_("full name"), max_length=150, validators=SINGLE_LINE)
     language = models.CharField(
         _("language"), max_length=5, default="da", choices=[("da", _("Danish")), ("en", _("English"))]
     )
@@ -106,9 +109,10 @@ class RoleScopeFields(models.Model):
         "municipalities.Municipality", verbose_name=_("municipality"), null=True, blank=True,
         on_delete=models.PROTECT,
     )
-    department = models.CharField(_("department"), max_length=150, blank=True)
-    responsibility = models.CharField(_("responsibility"), max_length=250, blank=True)
-    position = models.CharField(_("position"), max_length=150, blank=True, help_text=_("E.g. mayor, councillor"))
+    department = models.CharField(_("department"), max_length=150, validators=SINGLE_LINE, blank=True)
+    responsibility = models.CharField(_("responsibility"), max_length=250, validators=SINGLE_LINE, blank=True)
+    position = models.CharField(_("position"), max_length=150, validators=SINGLE_LINE, blank=True,
+                                help_text=_("E.g. mayor, councillor"))
 
     class Meta:
         abstract = True
@@ -137,8 +141,8 @@ class RoleScopeFields(models.Model):
 
 class RoleAssignment(RoleScopeFields):
     user = models.ForeignKey(User, verbose_name=_("person"), related_name="roles", on_delete=models.CASCADE)
-    starts_on = models.DateField(_("from"), null=True, blank=True)
-    ends_on = models.DateField(_("to"), null=True, blank=True)
+    starts_on = models.DateField(_("from"), null=True, blank=True, validators=[validate_platform_date])
+    ends_on = models.DateField(_("to"), null=True, blank=True, validators=[validate_platform_date])
     created_at = models.DateTimeField(auto_now_add=True)
     # Who granted, changed or ended a role, and when: the audit trail of teams, advisors and follow-groups.
     history = HistoricalRecords(excluded_fields=["created_at"])
@@ -171,7 +175,7 @@ class Invitation(RoleScopeFields):
     """A one-time, expiring link that lets a person in with a role. Only the token's hash is stored."""
 
     email = models.EmailField(_("e-mail address"))
-    full_name = models.CharField(_("name"), max_length=150, blank=True)
+    full_name = models.CharField(_("name"), max_length=150, validators=SINGLE_LINE, blank=True)
     language = models.CharField(
         _("language of the invitation"), max_length=5, default="da",
         choices=[("da", _("Danish")), ("en", _("English"))],
@@ -186,8 +190,8 @@ class Invitation(RoleScopeFields):
     accepted_by = models.ForeignKey(User, null=True, blank=True, related_name="+", on_delete=models.SET_NULL)
     revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
     # The term the role is granted for (politicians in a follow-group); copied to the role on acceptance.
-    starts_on = models.DateField(_("from"), null=True, blank=True)
-    ends_on = models.DateField(_("to"), null=True, blank=True)
+    starts_on = models.DateField(_("from"), null=True, blank=True, validators=[validate_platform_date])
+    ends_on = models.DateField(_("to"), null=True, blank=True, validators=[validate_platform_date])
 
     class Meta:
         ordering = ["-created_at"]
@@ -233,13 +237,14 @@ class DeletionRequest(models.Model):
     # PROTECT: the record of an erasure outlives the erasure (the user row stays, anonymised).
     user = models.ForeignKey(User, verbose_name=_("person"), related_name="deletion_requests",
                              on_delete=models.PROTECT)
-    reason = models.TextField(_("reason (optional)"), max_length=2000, blank=True)
+    reason = models.TextField(_("reason (optional)"), max_length=2000, validators=[MaxLengthValidator(2000)],
+                              blank=True)
     requested_at = models.DateTimeField(_("requested"), default=timezone.now)
     outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome.choices, default=Outcome.OPEN)
     handled_at = models.DateTimeField(_("handled"), null=True, blank=True)
     handled_by = models.ForeignKey(User, verbose_name=_("handled by"), null=True, blank=True, related_name="+",
                                    on_delete=models.SET_NULL)
-    note = models.TextField(_("note"), max_length=2000, blank=True,
+    note = models.TextField(_("note"), max_length=2000, validators=[MaxLengthValidator(2000)], blank=True,
                             help_text=_("Why the request was declined, or what was kept."))
 
     class Meta:

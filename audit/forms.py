@@ -2,6 +2,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from circular_cities.dates import DateField
+
 from .selectors import ACTION_CODES, ACTIONS, KINDS, auditable_programmes
 
 
@@ -13,8 +15,8 @@ class AuditFilterForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind of record"), required=False)
     person = forms.CharField(label=_("Changed by (name or e-mail)"), required=False, max_length=150)
     action = forms.ChoiceField(label=pgettext_lazy("audit", "Action"), required=False)
-    date_from = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_from = DateField(label=_("From"), required=False)
+    date_to = DateField(label=_("To"), required=False)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

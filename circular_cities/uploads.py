@@ -97,26 +97,42 @@ def clean_image(upload, *, max_bytes: int | None = None, max_pixels: int | None 
     refused = ValidationError(
         _("This file is not a photo we can use. Upload a JPEG, PNG or WebP image."), code="not_an_image"
     )
+
+    def too_many_pixels(width, height):
+        return ValidationError(_("The image is too large (%(w)s × %(h)s pixels). The limit is %(limit)s "
+                                 "million pixels.") % {"w": width, "h": height, "limit": max_pixels // 1_000_000},
+                               code="too_many_pixels")
+
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             probe = Image.open(io.BytesIO(data))
-            if probe.format not in IMAGE_FORMATS:
-                raise refused
-            width, height = probe.size
-            if width * height > max_pixels:
-                raise ValidationError(_("The image is too large (%(w)s × %(h)s pixels). The limit is %(limit)s "
-                                        "million pixels.") % {"w": width, "h": height,
-                                                              "limit": max_pixels // 1_000_000},
-                                      code="too_many_pixels")
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
+        # A small file that unpacks to hundreds of millions of pixels: Pillow refuses it before we see the size.
+        raise ValidationError(
+            _("The image unpacks to far more pixels than any photo (a “decompression bomb”). The limit is "
+              "%(limit)s million pixels.") % {"limit": max_pixels // 1_000_000}, code="decompression_bomb",
+        ) from error
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as error:
+        raise refused from error
+    if probe.format not in IMAGE_FORMATS:
+        raise refused
+    width, height = probe.size
+    if width * height > max_pixels:
+        raise too_many_pixels(width, height)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
             probe.verify()  # structure check; the image must be opened again after verify()
             image = Image.open(io.BytesIO(data))
             image.load()  # decodes every pixel: truncated files fail here
-    except ValidationError:
-        raise
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError,
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError, Image.DecompressionBombError,
             Image.DecompressionBombWarning) as error:
-        raise refused from error
+        # The file starts as a photo we know but cannot be read to its end: cut off in transfer, or damaged.
+        raise ValidationError(
+            _("The %(format)s image is damaged or cut off: it ends before all of its pixels. Save or export the "
+              "photo again and upload the new file.") % {"format": probe.format}, code="damaged_image",
+        ) from error
 
     source_format = image.format
     name_extension = _name_extension(upload)

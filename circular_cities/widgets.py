@@ -23,3 +23,29 @@ class FastSelect(forms.Select):
                 parts.append(mark_safe("\n  </optgroup>"))  # noqa: S308 (a constant)
         parts.append(mark_safe("\n</select>"))  # noqa: S308 (a constant)
         return mark_safe("".join(parts))  # noqa: S308 (every part is escaped by format_html)
+
+
+ISO_DATE = "%Y-%m-%d"
+ISO_DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
+
+
+class DateInput(forms.DateInput):
+    """``<input type="date">`` whose value is always ISO (2024-01-24), whatever the language.
+
+    A browser's date input accepts only ISO values; Django's own DateInput writes the active locale's format
+    (24.01.2024 in Danish), which the browser drops, so an edit form showed an empty date. The field still
+    parses the localised formats too (Django adds the ISO ones to every language's input formats)."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format=ISO_DATE)
+
+
+class DateTimeInput(forms.DateTimeInput):
+    """``<input type="datetime-local">`` with an ISO value (2024-01-24T09:30) in the current time zone."""
+
+    input_type = "datetime-local"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format=ISO_DATETIME_LOCAL)

@@ -12,6 +12,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from circular_cities.text import SINGLE_LINE, MaxLengthValidator
 from programmes.models import Bilingual, LocalChallenge
 
 from .storage import community_storage
@@ -39,11 +40,11 @@ class Profile(models.Model):
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, verbose_name=_("person"),
                                 related_name="community_profile", on_delete=models.CASCADE)
-    organisation = models.CharField(_("organisation or department"), max_length=200, blank=True)
+    organisation = models.CharField(_("organisation or department"), max_length=200, validators=SINGLE_LINE, blank=True)
     expertise = models.CharField(
-        _("expertise"), max_length=300, blank=True,
+        _("expertise"), max_length=300, validators=SINGLE_LINE, blank=True,
         help_text=_("Keywords separated by commas, e.g. procurement, demolition, food waste."))
-    bio = models.TextField(_("about me"), max_length=2000, blank=True)
+    bio = models.TextField(_("about me"), max_length=2000, validators=[MaxLengthValidator(2000)], blank=True)
     listed = models.BooleanField(_("show me in the member directory"), default=True)
     show_email = models.BooleanField(_("show my e-mail address"), default=False)
     show_organisation = models.BooleanField(_("show my organisation"), default=True)
@@ -89,12 +90,15 @@ class LibraryItem(Bilingual, models.Model):
                                       blank=True, related_name="community_items", on_delete=models.SET_NULL)
     municipality = models.ForeignKey("municipalities.Municipality", verbose_name=_("municipality"), null=True,
                                      blank=True, related_name="community_items", on_delete=models.PROTECT)
-    title_da = models.CharField(_("title (Danish)"), max_length=200)
-    title_en = models.CharField(_("title (English)"), max_length=200, blank=True)
-    summary_da = models.TextField(_("summary (Danish)"), max_length=600, blank=True)
-    summary_en = models.TextField(_("summary (English)"), max_length=600, blank=True)
-    body_da = models.TextField(_("text (Danish)"), max_length=20000, blank=True)
-    body_en = models.TextField(_("text (English)"), max_length=20000, blank=True)
+    title_da = models.CharField(_("title (Danish)"), max_length=200, validators=SINGLE_LINE)
+    title_en = models.CharField(_("title (English)"), max_length=200, validators=SINGLE_LINE, blank=True)
+    summary_da = models.TextField(_("summary (Danish)"), max_length=600, validators=[MaxLengthValidator(600)],
+                                  blank=True)
+    summary_en = models.TextField(_("summary (English)"), max_length=600, validators=[MaxLengthValidator(600)],
+                                  blank=True)
+    body_da = models.TextField(_("text (Danish)"), max_length=20000, validators=[MaxLengthValidator(20000)], blank=True)
+    body_en = models.TextField(_("text (English)"), max_length=20000, validators=[MaxLengthValidator(20000)],
+                               blank=True)
     material_stream = models.CharField(_("material stream"), max_length=30, choices=MaterialStream.choices,
                                        blank=True)
     strategy = models.CharField(_("circular strategy (R-ladder)"), max_length=2, choices=Strategy.choices,
@@ -196,7 +200,7 @@ class Adoption(models.Model):
     adopted_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), null=True,
                                    blank=True, related_name="+", on_delete=models.SET_NULL)
     kind = models.CharField(_("how"), max_length=10, choices=Kind.choices, default=Kind.REUSE)
-    note = models.TextField(_("note"), max_length=1000, blank=True,
+    note = models.TextField(_("note"), max_length=1000, validators=[MaxLengthValidator(1000)], blank=True,
                             help_text=_("What you reuse, or what you change for your municipality."))
     created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
 
@@ -218,8 +222,8 @@ class Thread(models.Model):
         SPARRING = "sparring", _("Sparring request")
 
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.SPARRING)
-    title = models.CharField(_("title"), max_length=200)
-    body = models.TextField(_("your question"), max_length=10000)
+    title = models.CharField(_("title"), max_length=200, validators=SINGLE_LINE)
+    body = models.TextField(_("your question"), max_length=10000, validators=[MaxLengthValidator(10000)])
     author = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("asked by"), null=True, blank=True,
                                related_name="community_threads", on_delete=models.SET_NULL)
     municipality = models.ForeignKey("municipalities.Municipality", verbose_name=_("on behalf of"), null=True,
@@ -278,7 +282,7 @@ class Post(models.Model):
     # which municipality answered even after roles change.
     municipality = models.ForeignKey("municipalities.Municipality", verbose_name=_("municipality"), null=True,
                                      blank=True, related_name="+", on_delete=models.PROTECT)
-    body = models.TextField(_("answer"), max_length=10000)
+    body = models.TextField(_("answer"), max_length=10000, validators=[MaxLengthValidator(10000)])
     hidden_at = models.DateTimeField(_("hidden by a moderator"), null=True, blank=True)
     created_at = models.DateTimeField(_("written"), auto_now_add=True)
     # PostgreSQL only: kept up to date by a database trigger (migration 0002), GIN-indexed; NULL on SQLite.
@@ -338,7 +342,7 @@ class Report(ModerationTarget):
 
     reporter = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("reported by"), null=True, blank=True,
                                  related_name="+", on_delete=models.SET_NULL)
-    reason = models.TextField(_("what is wrong"), max_length=1000)
+    reason = models.TextField(_("what is wrong"), max_length=1000, validators=[MaxLengthValidator(1000)])
     created_at = models.DateTimeField(_("reported"), auto_now_add=True)
     resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
     resolved_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("resolved by"), null=True,
@@ -369,7 +373,7 @@ class ModerationAction(ModerationTarget):
     action = models.CharField(_("action"), max_length=10, choices=Action.choices)
     by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("moderator"), null=True, blank=True,
                            related_name="+", on_delete=models.SET_NULL)
-    reason = models.TextField(_("reason"), max_length=1000, blank=True)
+    reason = models.TextField(_("reason"), max_length=1000, validators=[MaxLengthValidator(1000)], blank=True)
     created_at = models.DateTimeField(_("when"), auto_now_add=True)
 
     class Meta:

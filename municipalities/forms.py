@@ -1,12 +1,22 @@
-from datetime import date
+from datetime import timedelta
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from programmes.forms import DateInput
+from circular_cities.dates import DateField, programme_window
+from circular_cities.text import LONG_TEXT, SHORT_TEXT
 from programmes.models import LocalChallenge, Milestone
 
-from .models import REQUIRED_OUTPUTS, Indicator, Municipality, ProgressEntry, Sector, StageGateOutput
+from .models import (
+    MAX_PHOTOS_PER_ENTRY,
+    REQUIRED_OUTPUTS,
+    Indicator,
+    Municipality,
+    ProgressEntry,
+    Sector,
+    StageGateOutput,
+)
 from .sdgs import SDG_CHOICES
 
 
@@ -32,7 +42,7 @@ class ParticipationForm(forms.Form):
         help_text=_("A link to the municipality's action plan, e.g. on its website."),
         error_messages={"invalid": _("Enter a full web address, e.g. https://www.kommune.dk/handleplan.")},
     )
-    solution_model = forms.CharField(
+    solution_model = forms.CharField(max_length=LONG_TEXT,
         label=_("Solution model being tested"), required=False, widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("The circular solution model the municipality develops and tests."),
     )
@@ -40,7 +50,8 @@ class ParticipationForm(forms.Form):
 
 class LocalChallengeForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
-    problem_statement = forms.CharField(label=_("Problem statement"), widget=forms.Textarea(attrs={"rows": 5}),
+    problem_statement = forms.CharField(label=_("Problem statement"), max_length=LONG_TEXT,
+                                        widget=forms.Textarea(attrs={"rows": 5}),
                                         help_text=_("What is the problem, for whom, and why does it matter?"))
     material_stream = forms.ChoiceField(label=_("Material stream"),
                                         choices=[("", "---------")] + LocalChallenge.MaterialStream.choices)
@@ -100,22 +111,32 @@ class MultiplePhotoField(forms.FileField):
     def clean(self, data, initial=None):
         single = super().clean
         if isinstance(data, list | tuple):
-            return [single(item, initial) for item in data if item]
+            data = [item for item in data if item]
+            if len(data) > MAX_PHOTOS_PER_ENTRY:  # before reading any of them
+                raise forms.ValidationError(
+                    _("An entry can have at most %(limit)d photos; you chose %(count)d.")
+                    % {"limit": MAX_PHOTOS_PER_ENTRY, "count": len(data)}, code="too_many_photos")
+            return [single(item, initial) for item in data]
         return [single(data, initial)] if data else []
 
 
 class ProgressEntryForm(forms.Form):
-    happened_on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}),
+    happened_on = DateField(label=_("Date"),
                                   error_messages={"required": _("Give the date of what happened.")})
-    what_happened = forms.CharField(label=_("What happened"), widget=forms.Textarea(attrs={"rows": 3}),
+    what_happened = forms.CharField(label=_("What happened"), max_length=LONG_TEXT,
+                                    widget=forms.Textarea(attrs={"rows": 3}),
                                     error_messages={"required": _("Describe what happened.")})
     status = forms.ChoiceField(label=_("Status"), choices=ProgressEntry.Status.choices, widget=forms.RadioSelect,
                                initial=ProgressEntry.Status.ON_TRACK)
-    learnings = forms.CharField(label=_("Learnings"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    blockers = forms.CharField(label=_("Blockers"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    next_steps = forms.CharField(label=_("Next steps"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    learnings = forms.CharField(label=_("Learnings"), max_length=LONG_TEXT, required=False,
+                                widget=forms.Textarea(attrs={"rows": 2}))
+    blockers = forms.CharField(label=_("Blockers"), max_length=LONG_TEXT, required=False,
+                               widget=forms.Textarea(attrs={"rows": 2}))
+    next_steps = forms.CharField(label=_("Next steps"), max_length=LONG_TEXT, required=False,
+                                 widget=forms.Textarea(attrs={"rows": 2}))
     photos = MultiplePhotoField(label=_("Photos"), required=False,
-                                help_text=_("JPEG, PNG or WebP, up to 10 MB each. Location data is removed."))
+                                help_text=_("JPEG, PNG or WebP, up to 10 MB each and 10 per entry. Location data "
+                                            "is removed."))
     milestones = forms.ModelMultipleChoiceField(label=_("Milestones"), queryset=None, required=False,
                                                 widget=forms.CheckboxSelectMultiple)
     indicator = forms.ModelChoiceField(label=_("Indicator measured"), queryset=None, required=False,
@@ -129,6 +150,8 @@ class ProgressEntryForm(forms.Form):
 
     def __init__(self, *args, participation, **kwargs):
         super().__init__(*args, **kwargs)
+        earliest, latest = programme_window(participation.cohort.programme)
+        self.fields["happened_on"].limit(earliest, min(latest, timezone.localdate()))
         self.fields["milestones"].queryset = Milestone.objects.filter(participation=participation).order_by("due_on")
         self.fields["indicator"].queryset = Indicator.objects.filter(participation=participation)
         if not self.fields["milestones"].queryset.exists():
@@ -176,7 +199,8 @@ class CommentForm(forms.Form):
 class StageOutputForm(forms.Form):
     kind = forms.ChoiceField(label=_("Output"), choices=[])
     title = forms.CharField(label=_("Title"), max_length=200)
-    body = forms.CharField(label=_("Summary"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    body = forms.CharField(label=_("Summary"), max_length=LONG_TEXT, required=False,
+                           widget=forms.Textarea(attrs={"rows": 4}))
     link = forms.URLField(label=_("Link"), required=False, assume_scheme="https", max_length=200)
 
     def __init__(self, *args, stage: str, **kwargs):
@@ -186,7 +210,8 @@ class StageOutputForm(forms.Form):
 
 class StageReviewForm(forms.Form):
     decision = forms.ChoiceField(label=_("Decision"), choices=[("accept", _("Accept")), ("return", _("Send back"))])
-    comment = forms.CharField(label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    comment = forms.CharField(label=_("Comment"), max_length=SHORT_TEXT, required=False,
+                              widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class IndicatorForm(forms.Form):
@@ -199,14 +224,14 @@ class IndicatorForm(forms.Form):
 
 class MeasurementForm(forms.Form):
     indicator = forms.ModelChoiceField(label=_("Indicator"), queryset=None)
-    measured_on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    measured_on = DateField(label=_("Date"))
     value = forms.DecimalField(label=_("Value"), max_digits=14, decimal_places=2)
 
     def __init__(self, *args, participation, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["indicator"].queryset = Indicator.objects.filter(participation=participation)
-
-
+        earliest, latest = programme_window(participation.cohort.programme, timedelta(0))
+        self.fields["measured_on"].limit(earliest, min(latest, timezone.localdate()))
 
 
 class WithdrawEntryForm(forms.Form):
@@ -218,16 +243,10 @@ class WithdrawEntryForm(forms.Form):
 
 
 class MeasurementEditForm(forms.Form):
-    measured_on = forms.DateField(label=_("Date"), widget=DateInput(),
-                                  error_messages={"required": _("Give the date of the measurement.")})
+    measured_on = DateField(label=_("Date"), error_messages={"required": _("Give the date of the measurement.")})
     value = forms.DecimalField(label=_("Value"), max_digits=14, decimal_places=2, localize=True,
                                error_messages={"required": _("Give the measured value.")})  # "14,5" in Danish
 
-    def clean_measured_on(self):
-        day = self.cleaned_data["measured_on"]
-        if not date(2000, 1, 1) <= day <= date(2100, 12, 31):
-            raise forms.ValidationError(_("Give a date between 2000 and 2100."))
-        return day
 
 
 class PartnerForm(forms.Form):
@@ -235,22 +254,23 @@ class PartnerForm(forms.Form):
                                    help_text=_("An existing organisation is reused; a new name is created."))
     sector = forms.ChoiceField(label=_("Sector"), choices=Sector.choices)
     role = forms.CharField(label=_("Role in the test"), max_length=200)
-    # ISO dates in the inputs, so that the edit form shows the stored dates in any language
-    starts_on = forms.DateField(label=_("From"), widget=DateInput())
-    ends_on = forms.DateField(label=_("To"), required=False, widget=DateInput())
+    starts_on = DateField(label=_("From"))
+    ends_on = DateField(label=_("To"), required=False)
 
 
 class AdvisorySessionForm(forms.Form):
-    held_on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
-    attendees = forms.CharField(label=_("Attendees"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    topics = forms.CharField(label=_("Topics"), widget=forms.Textarea(attrs={"rows": 2}))
-    advice = forms.CharField(label=_("Advice"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    held_on = DateField(label=_("Date"))
+    attendees = forms.CharField(label=_("Attendees"), max_length=SHORT_TEXT, required=False,
+                                widget=forms.Textarea(attrs={"rows": 2}))
+    topics = forms.CharField(label=_("Topics"), max_length=LONG_TEXT, widget=forms.Textarea(attrs={"rows": 2}))
+    advice = forms.CharField(label=_("Advice"), max_length=LONG_TEXT, required=False,
+                             widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class AgreedActionForm(forms.Form):
     text = forms.CharField(label=_("Action"), max_length=200)
     owner = forms.ModelChoiceField(label=_("Owner"), queryset=None, required=False, empty_label=_("No owner"))
-    due_on = forms.DateField(label=_("Due"), widget=forms.DateInput(attrs={"type": "date"}))
+    due_on = DateField(label=_("Due"))
 
     def __init__(self, *args, people, **kwargs):
         super().__init__(*args, **kwargs)

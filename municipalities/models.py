@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -5,7 +7,27 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from circular_cities.dates import PROGRAMME_MARGIN, not_in_future_error, programme_window, window_errors
+from circular_cities.text import LONG_TEXT, SHORT_TEXT, SINGLE_LINE, MaxLengthValidator
+
 from .storage import private_storage
+
+
+def _programme_of(participation):
+    return participation.cohort.programme if participation is not None else None
+
+
+def _check_local_dates(obj, participation, fields, *, margin: timedelta = PROGRAMME_MARGIN, past=()) -> None:
+    """Dates of a local test lie within its programme's dates widened by ``margin``; the fields in ``past``
+    cannot be in the future either."""
+    earliest, latest = programme_window(_programme_of(participation), margin)
+    errors = window_errors(obj, fields, earliest, latest)
+    for field in past:
+        message = field not in errors and not_in_future_error(getattr(obj, field, None))
+        if message:
+            errors[field] = message
+    if errors:
+        raise ValidationError(errors)
 
 
 class Region(models.TextChoices):
@@ -20,7 +42,7 @@ class Region(models.TextChoices):
 class Municipality(models.Model):
     """A Danish municipality (reference data, official code) or an international city."""
 
-    name = models.CharField(_("name"), max_length=100)
+    name = models.CharField(_("name"), max_length=100, validators=SINGLE_LINE)
     code = models.CharField(
         _("official code"), max_length=3, blank=True,
         help_text=_("The three-digit municipality code from Statistics Denmark. Empty for cities abroad."),
@@ -91,10 +113,14 @@ class ProgressEntry(models.Model):
     participation = models.ForeignKey("programmes.Participation", verbose_name=_("municipality"),
                                       related_name="progress_entries", on_delete=models.CASCADE)
     happened_on = models.DateField(_("date"))
-    what_happened = models.TextField(_("what happened"))
-    learnings = models.TextField(_("learnings"), blank=True)
-    blockers = models.TextField(_("blockers"), blank=True)
-    next_steps = models.TextField(_("next steps"), blank=True)
+    what_happened = models.TextField(_("what happened"), max_length=LONG_TEXT,
+                                     validators=[MaxLengthValidator(LONG_TEXT)])
+    learnings = models.TextField(_("learnings"), max_length=LONG_TEXT, validators=[MaxLengthValidator(LONG_TEXT)],
+                                 blank=True)
+    blockers = models.TextField(_("blockers"), max_length=LONG_TEXT, validators=[MaxLengthValidator(LONG_TEXT)],
+                                blank=True)
+    next_steps = models.TextField(_("next steps"), max_length=LONG_TEXT, validators=[MaxLengthValidator(LONG_TEXT)],
+                                  blank=True)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.ON_TRACK)
     state = models.CharField(_("state"), max_length=20, choices=State.choices, default=State.DRAFT)
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
@@ -141,13 +167,19 @@ class ProgressEntry(models.Model):
     def is_public(self) -> bool:
         return self.is_published and not self.awaits_review
 
+    def get_absolute_url(self):
+        return reverse("municipalities:progress-detail", args=[self.pk])
+
     def clean(self):
         super().clean()
         if self.state == self.State.WITHDRAWN and self.published_at and not self.withdrawal_reason.strip():
             raise ValidationError({"withdrawal_reason": _("Say why the published entry is withdrawn.")})
+        # What happened: not in the future, and within a year of the programme's dates.
+        _check_local_dates(self, self.participation if self.participation_id else None, ("happened_on",),
+                           past=("happened_on",))
 
-    def get_absolute_url(self):
-        return reverse("municipalities:progress-detail", args=[self.pk])
+
+MAX_PHOTOS_PER_ENTRY = 10  # a page of thumbnails; more photos belong in the knowledge library
 
 
 def public_entry_q(prefix: str = "") -> models.Q:
@@ -168,7 +200,7 @@ class ProgressPhoto(models.Model):
     content_type = models.CharField(_("content type"), max_length=50)
     width = models.PositiveIntegerField(_("width"))
     height = models.PositiveIntegerField(_("height"))
-    caption = models.CharField(_("caption"), max_length=200, blank=True)
+    caption = models.CharField(_("caption"), max_length=200, validators=SINGLE_LINE, blank=True)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, related_name="+",
                                     on_delete=models.SET_NULL)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -182,6 +214,15 @@ class ProgressPhoto(models.Model):
         return self.caption or f"{_('Photo')} {self.pk}"
 
 
+# The first word of a unit that measures an amount or a count, in English and Danish.
+NON_NEGATIVE_UNITS = frozenset({
+    "t", "ton", "tons", "tonne", "tonnes", "kg", "g", "kilo", "kilogram", "kilograms", "m3", "m³", "l",
+    "litre", "litres", "liter", "liters", "count", "antal", "pcs", "pieces", "items", "stk", "styk", "actors",
+    "aktører", "people", "persons", "personer", "participants", "deltagere", "households", "husstande",
+    "companies", "virksomheder", "schools", "skoler", "users", "brugere",
+})
+
+
 class Indicator(models.Model):
     """A measure of the local test, with a baseline and a target."""
 
@@ -191,8 +232,8 @@ class Indicator(models.Model):
 
     participation = models.ForeignKey("programmes.Participation", verbose_name=_("municipality"),
                                       related_name="indicators", on_delete=models.CASCADE)
-    name = models.CharField(_("name"), max_length=150)
-    unit = models.CharField(_("unit"), max_length=40)
+    name = models.CharField(_("name"), max_length=150, validators=SINGLE_LINE)
+    unit = models.CharField(_("unit"), max_length=40, validators=SINGLE_LINE)
     baseline = models.DecimalField(_("baseline"), max_digits=14, decimal_places=2, null=True, blank=True)
     target = models.DecimalField(_("target"), max_digits=14, decimal_places=2, null=True, blank=True)
     direction = models.CharField(_("direction"), max_length=10, choices=Direction.choices, default=Direction.HIGHER)
@@ -206,6 +247,24 @@ class Indicator(models.Model):
 
     def __str__(self):
         return f"{self.name} ({self.unit})"
+
+    def clean(self):
+        super().clean()
+        if not self.allows_negative:
+            errors = {field: _("A value in %(unit)s cannot be negative.") % {"unit": self.unit}
+                      for field in ("baseline", "target") if getattr(self, field) is not None
+                      and getattr(self, field) < 0}
+            if errors:
+                raise ValidationError(errors)
+
+    @property
+    def allows_negative(self) -> bool:
+        """Amounts and counts (tonnes, kg, actors, …) cannot be negative; net CO₂e, DKK and unknown units can."""
+        unit = (self.unit or "").strip().lower()
+        if "co2" in unit or "co₂" in unit:
+            return True
+        first = unit.split()[0].strip(".,") if unit else ""
+        return first not in NON_NEGATIVE_UNITS
 
 
 class Measurement(models.Model):
@@ -225,6 +284,22 @@ class Measurement(models.Model):
     def __str__(self):
         return f"{self.indicator.name} {self.measured_on:%d.%m.%Y}: {self.value}"
 
+    def clean(self):
+        super().clean()
+        if not self.indicator_id:
+            return
+        errors = {}
+        if self.value is not None and self.value < 0 and not self.indicator.allows_negative:
+            errors["value"] = _("A value in %(unit)s cannot be negative.") % {"unit": self.indicator.unit}
+        # A measurement belongs to the programme's period (no margin) and has already been made.
+        try:
+            _check_local_dates(self, self.indicator.participation, ("measured_on",), margin=timedelta(0),
+                               past=("measured_on",))
+        except ValidationError as error:
+            errors.update(error.message_dict)
+        if errors:
+            raise ValidationError(errors)
+
 
 class Sector(models.TextChoices):
     """The quadruple helix, with industry and business told apart as in the programme description."""
@@ -242,7 +317,7 @@ class PartnerInvolvement(models.Model):
     organisation = models.ForeignKey("programmes.Organisation", verbose_name=_("organisation"),
                                      related_name="involvements", on_delete=models.PROTECT)
     sector = models.CharField(_("sector"), max_length=20, choices=Sector.choices)
-    role = models.CharField(_("role"), max_length=200)
+    role = models.CharField(_("role"), max_length=200, validators=SINGLE_LINE)
     starts_on = models.DateField(_("from"))
     ends_on = models.DateField(_("to"), null=True, blank=True)
     entry = models.ForeignKey(ProgressEntry, null=True, blank=True, related_name="partner_involvements",
@@ -262,6 +337,7 @@ class PartnerInvolvement(models.Model):
 
     def clean(self):
         super().clean()
+        _check_local_dates(self, self.participation if self.participation_id else None, ("starts_on", "ends_on"))
         if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
             raise ValidationError({"ends_on": _("The involvement cannot end before it starts.")})
 
@@ -287,15 +363,16 @@ class StageGateOutput(models.Model):
         ("discover", _("Discover")), ("define", _("Define")), ("develop", _("Develop")),
         ("deliver", _("Deliver (test)")), ("anchor", _("Anchor"))])
     kind = models.CharField(_("output"), max_length=30, choices=Kind.choices)
-    title = models.CharField(_("title"), max_length=200)
-    body = models.TextField(_("summary"), blank=True)
+    title = models.CharField(_("title"), max_length=200, validators=SINGLE_LINE)
+    body = models.TextField(_("summary"), max_length=LONG_TEXT, validators=[MaxLengthValidator(LONG_TEXT)], blank=True)
     link = models.URLField(_("link"), blank=True)
     state = models.CharField(_("state"), max_length=20, choices=State.choices, default=State.SUBMITTED)
     submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, related_name="+",
                                      on_delete=models.SET_NULL)
     reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, related_name="+",
                                     on_delete=models.SET_NULL)
-    review_comment = models.TextField(_("comment"), blank=True)
+    review_comment = models.TextField(_("comment"), max_length=SHORT_TEXT,
+                                      validators=[MaxLengthValidator(SHORT_TEXT)], blank=True)
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
     reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -332,9 +409,10 @@ class AdvisorySession(models.Model):
     held_on = models.DateField(_("date"))
     advisor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("advisor"), null=True, blank=True,
                                 related_name="+", on_delete=models.SET_NULL)
-    attendees = models.TextField(_("attendees"), blank=True)
-    topics = models.TextField(_("topics"))
-    advice = models.TextField(_("advice"), blank=True)
+    attendees = models.TextField(_("attendees"), max_length=SHORT_TEXT, validators=[MaxLengthValidator(SHORT_TEXT)],
+                                 blank=True)
+    topics = models.TextField(_("topics"), max_length=LONG_TEXT, validators=[MaxLengthValidator(LONG_TEXT)])
+    advice = models.TextField(_("advice"), max_length=LONG_TEXT, validators=[MaxLengthValidator(LONG_TEXT)], blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -345,10 +423,14 @@ class AdvisorySession(models.Model):
     def __str__(self):
         return f"{self.participation.municipality} {self.held_on:%d.%m.%Y}"
 
+    def clean(self):
+        super().clean()
+        _check_local_dates(self, self.participation if self.participation_id else None, ("held_on",))
+
 
 class AgreedAction(models.Model):
     session = models.ForeignKey(AdvisorySession, related_name="actions", on_delete=models.CASCADE)
-    text = models.CharField(_("action"), max_length=200)
+    text = models.CharField(_("action"), max_length=200, validators=SINGLE_LINE)
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("owner"), null=True, blank=True,
                               related_name="+", on_delete=models.SET_NULL)
     due_on = models.DateField(_("due"))
@@ -364,12 +446,17 @@ class AgreedAction(models.Model):
     def __str__(self):
         return self.text
 
+    def clean(self):
+        super().clean()
+        if self.session_id:
+            _check_local_dates(self, self.session.participation, ("due_on",))
+
 
 class EntryComment(models.Model):
     entry = models.ForeignKey(ProgressEntry, related_name="comments", on_delete=models.CASCADE)
     author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, related_name="+",
                                on_delete=models.SET_NULL)
-    body = models.TextField(_("comment"))
+    body = models.TextField(_("comment"), max_length=SHORT_TEXT, validators=[MaxLengthValidator(SHORT_TEXT)])
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

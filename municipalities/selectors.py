@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -435,9 +436,11 @@ def indicator_chart(indicator: Indicator) -> dict:
     values = [v for _d, v in points] + [float(x) for x in (indicator.target, indicator.baseline) if x is not None]
     if not values:
         return {"points": "", "dots": [], "target_y": None, "ticks": []}
-    low, high = min(values + [0.0]), max(values)
-    if high == low:
-        high = low + 1
+    step = _nice_step(min(values + [0.0]), max(values + [0.0]))
+    low = math.floor(min(values + [0.0]) / step) * step
+    high = math.ceil(max(values) / step) * step
+    if high <= low:
+        high = low + step
     days = [d.toordinal() for d, _v in points] or [0]
     first, last = min(days), max(days)
     span = (last - first) or 1
@@ -450,7 +453,8 @@ def indicator_chart(indicator: Indicator) -> dict:
 
     dots = [{"x": x(d), "y": y(v), "day": d, "value": v, "pk": m.pk}
             for (d, v), m in zip(points, measured, strict=True)]
-    ticks = [{"y": y(low + (high - low) * i / 4), "label": _tick_label(low + (high - low) * i / 4)} for i in range(5)]
+    count = round((high - low) / step)
+    ticks = [{"y": y(low + step * i), "label": _tick_label(low + step * i, step)} for i in range(count + 1)]
     return {
         "points": " ".join(f"{dot['x']},{dot['y']}" for dot in dots), "dots": dots,
         "target_y": y(float(indicator.target)) if indicator.target is not None else None,
@@ -460,11 +464,25 @@ def indicator_chart(indicator: Indicator) -> dict:
     }
 
 
-def _tick_label(value: float) -> str:
+def _nice_step(low: float, high: float, ticks: int = 4) -> float:
+    """A round distance between axis ticks (1, 2, 2.5 or 5 times a power of ten) giving about ``ticks`` steps."""
+    span = (high - low) or abs(high) or 1.0
+    raw = span / ticks
+    power = 10 ** math.floor(math.log10(raw))
+    for nice in (1, 2, 2.5, 5, 10):
+        if raw <= nice * power:
+            return nice * power
+    return 10 * power
+
+
+def _tick_label(value: float, step: float = 1.0) -> str:
     from django.utils.formats import number_format
 
-    return number_format(round(value, 1 if abs(value) < 10 else 0), decimal_pos=1 if abs(value) < 10 else 0,
-                         use_l10n=True, force_grouping=True)
+    decimals = 0  # as many as the step needs: 2.5 → 1, 0.25 → 2, 500 → 0
+    while decimals < 4 and abs(step * 10 ** decimals - round(step * 10 ** decimals)) > 1e-9:
+        decimals += 1
+    value = round(value, decimals) + 0.0  # no "-0"
+    return number_format(value, decimal_pos=decimals, use_l10n=True, force_grouping=True)
 
 
 def participation_partners(*, participation: Participation) -> QuerySet[PartnerInvolvement]:

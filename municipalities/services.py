@@ -18,6 +18,7 @@ from programmes.models import Cohort, LocalChallenge, Milestone, Organisation, P
 from programmes.status import status_refresh
 
 from .models import (
+    MAX_PHOTOS_PER_ENTRY,
     REQUIRED_OUTPUTS,
     STAGE_ORDER,
     AdvisorySession,
@@ -155,6 +156,20 @@ def _check_milestones(participation: Participation, milestones) -> list:
     return milestones
 
 
+def _check_photo_count(entry: ProgressEntry | None, photos) -> None:
+    has = entry.photos.count() if entry is not None and entry.pk else 0
+    adding = len([p for p in photos or [] if p])
+    if has + adding > MAX_PHOTOS_PER_ENTRY:
+        if has:
+            message = _("An entry can have at most %(limit)d photos. This one has %(has)d, so add at most "
+                        "%(left)d more.") % {"limit": MAX_PHOTOS_PER_ENTRY, "has": has,
+                                              "left": max(MAX_PHOTOS_PER_ENTRY - has, 0)}
+        else:
+            message = _("An entry can have at most %(limit)d photos; you chose %(count)d.") % {
+                "limit": MAX_PHOTOS_PER_ENTRY, "count": adding}
+        raise ValidationError({"photos": message}, code="too_many_photos")
+
+
 def _clean_photos(photos) -> list:
     """Check and re-encode every photo before anything is written: one bad file refuses the whole entry."""
     cleaned = []
@@ -216,6 +231,7 @@ def progress_entry_save(*, participation: Participation, by, entry: ProgressEntr
     if entry is not None and entry.state == ProgressEntry.State.WITHDRAWN:
         raise ValidationError(_("A withdrawn progress entry is kept as it was and cannot be changed."))
     milestones = _check_milestones(participation, milestones)
+    _check_photo_count(entry, photos)
     cleaned = _clean_photos(photos)
     written: list[str] = []
     try:

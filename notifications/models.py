@@ -25,6 +25,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.models import HistoricalRecords
 
+from circular_cities.text import DOCUMENT, MaxLengthValidator
+
 
 class Category(models.TextChoices):
     """What a person chooses how often to hear about (NotificationPreference)."""
@@ -261,7 +263,7 @@ class Notification(models.Model):
                                   related_name="notifications", on_delete=models.CASCADE)
     category = models.CharField(_("category"), max_length=20, choices=Category.choices)
     title = models.CharField(_("title"), max_length=300)
-    body = models.TextField(_("text"), blank=True)
+    body = models.TextField(_("text"), max_length=DOCUMENT, validators=[MaxLengthValidator(DOCUMENT)], blank=True)
     url = models.CharField(_("link"), max_length=500, blank=True)
     delivery = models.OneToOneField(Delivery, null=True, blank=True, related_name="notification",
                                     on_delete=models.SET_NULL)

@@ -4,7 +4,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from circular_cities.widgets import FastSelect
+from circular_cities.dates import DateField
+from circular_cities.widgets import DateInput, FastSelect
 
 from .models import (
     BudgetLine,
@@ -18,13 +19,6 @@ from .models import (
     Spending,
 )
 from .selectors import programme_people
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
 class MoneyInput(forms.NumberInput):
@@ -52,6 +46,7 @@ class ProgrammeForm(forms.ModelForm):
         model = Programme
         fields = ["name_da", "name_en", "description_da", "description_en", "starts_on", "ends_on", "status",
                   "budget_dkk", "publication_review"]
+        field_classes = {"starts_on": DateField, "ends_on": DateField}
         widgets = {"starts_on": DateInput(), "ends_on": DateInput(), "budget_dkk": MoneyInput(),
                    "description_da": forms.Textarea(attrs={"rows": 4}),
                    "description_en": forms.Textarea(attrs={"rows": 4})}
@@ -103,6 +98,7 @@ class CohortForm(forms.ModelForm):
     class Meta:
         model = Cohort
         fields = ["name", "starts_on", "ends_on"]
+        field_classes = {"starts_on": DateField, "ends_on": DateField}
         widgets = {"starts_on": DateInput(), "ends_on": DateInput()}
 
 
@@ -110,6 +106,7 @@ class PhaseForm(forms.ModelForm):
     class Meta:
         model = Phase
         fields = ["name_da", "name_en", "starts_on", "ends_on"]
+        field_classes = {"starts_on": DateField, "ends_on": DateField}
         widgets = {"starts_on": DateInput(), "ends_on": DateInput()}
 
 
@@ -117,6 +114,7 @@ class MilestoneForm(forms.ModelForm):
     class Meta:
         model = Milestone
         fields = ["title_da", "title_en", "participation", "phase", "owner", "due_on", "status", "description"]
+        field_classes = {"due_on": DateField}
         widgets = {"due_on": DateInput(), "description": forms.Textarea(attrs={"rows": 2}),
                    "participation": FastSelect, "phase": FastSelect, "owner": FastSelect, "status": FastSelect}
 
@@ -150,6 +148,7 @@ class SpendingForm(forms.ModelForm):
     class Meta:
         model = Spending
         fields = ["budget_line", "spent_on", "amount_dkk", "description"]
+        field_classes = {"spent_on": DateField}
         widgets = {"spent_on": DateInput(), "amount_dkk": MoneyInput()}
         labels = {"budget_line": _("Work package")}
         error_messages = {"amount_dkk": {"min_value": _("The amount must be more than 0 DKK.")}}

@@ -10,6 +10,9 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from circular_cities.dates import validate_platform_date, window_errors
+from circular_cities.text import LONG_TEXT, SINGLE_LINE, MaxLengthValidator
+
 
 class Bilingual:
     """Fields stored as ``<name>_da`` and ``<name>_en``; English falls back to Danish."""
@@ -30,7 +33,7 @@ class Organisation(models.Model):
         CIVIL_SOCIETY = "civil_society", _("Civil-society organisation")
         PUBLIC_BODY = "public_body", _("Public body")
 
-    name = models.CharField(_("name"), max_length=200, unique=True)
+    name = models.CharField(_("name"), max_length=200, validators=SINGLE_LINE, unique=True)
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
     website = models.URLField(_("website"), blank=True)
     country = models.CharField(_("country"), max_length=2, default="DK")
@@ -52,10 +55,12 @@ class Programme(Bilingual, models.Model):
         LISTED = "listed", _("Listed only")
 
     slug = models.SlugField(_("short name in links"), max_length=80, unique=True)
-    name_da = models.CharField(_("name (Danish)"), max_length=200)
-    name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
-    description_da = models.TextField(_("description (Danish)"), blank=True)
-    description_en = models.TextField(_("description (English)"), blank=True)
+    name_da = models.CharField(_("name (Danish)"), max_length=200, validators=SINGLE_LINE)
+    name_en = models.CharField(_("name (English)"), max_length=200, validators=SINGLE_LINE, blank=True)
+    description_da = models.TextField(_("description (Danish)"), max_length=LONG_TEXT,
+                                      validators=[MaxLengthValidator(LONG_TEXT)], blank=True)
+    description_en = models.TextField(_("description (English)"), max_length=LONG_TEXT,
+                                      validators=[MaxLengthValidator(LONG_TEXT)], blank=True)
     starts_on = models.DateField(_("start"), null=True, blank=True)
     ends_on = models.DateField(_("end"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PLANNED)
@@ -107,6 +112,9 @@ class Programme(Bilingual, models.Model):
 
     def clean(self):
         super().clean()
+        errors = window_errors(self, ("starts_on", "ends_on"))
+        if errors:
+            raise ValidationError(errors)
         if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
             raise ValidationError({"ends_on": _("The programme cannot end before it starts.")})
 
@@ -141,8 +149,8 @@ class ProgrammeOrganisation(models.Model):
 class Objective(Bilingual, models.Model):
     programme = models.ForeignKey(Programme, related_name="objectives", on_delete=models.CASCADE)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
-    text_da = models.CharField(_("objective (Danish)"), max_length=300)
-    text_en = models.CharField(_("objective (English)"), max_length=300, blank=True)
+    text_da = models.CharField(_("objective (Danish)"), max_length=300, validators=SINGLE_LINE)
+    text_en = models.CharField(_("objective (English)"), max_length=300, validators=SINGLE_LINE, blank=True)
 
     class Meta:
         ordering = ["programme", "order", "id"]
@@ -161,9 +169,9 @@ class BudgetLine(Bilingual, models.Model):
     """A work package's allocation in a programme budget."""
 
     programme = models.ForeignKey(Programme, related_name="budget_lines", on_delete=models.CASCADE)
-    code = models.CharField(_("work package"), max_length=20, help_text=_("E.g. WP1"))
-    name_da = models.CharField(_("name (Danish)"), max_length=200)
-    name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
+    code = models.CharField(_("work package"), max_length=20, validators=SINGLE_LINE, help_text=_("E.g. WP1"))
+    name_da = models.CharField(_("name (Danish)"), max_length=200, validators=SINGLE_LINE)
+    name_en = models.CharField(_("name (English)"), max_length=200, validators=SINGLE_LINE, blank=True)
     allocated_dkk = models.DecimalField(
         _("allocated (DKK)"), max_digits=14, decimal_places=2, validators=[MinValueValidator(Decimal("0"))]
     )
@@ -188,11 +196,11 @@ class BudgetLine(Bilingual, models.Model):
 
 class Spending(models.Model):
     budget_line = models.ForeignKey(BudgetLine, related_name="spendings", on_delete=models.CASCADE)
-    spent_on = models.DateField(_("date"))
+    spent_on = models.DateField(_("date"), validators=[validate_platform_date])
     amount_dkk = models.DecimalField(
         _("amount (DKK)"), max_digits=14, decimal_places=2, validators=[MinValueValidator(Decimal("0.01"))]
     )
-    description = models.CharField(_("description"), max_length=250)
+    description = models.CharField(_("description"), max_length=250, validators=SINGLE_LINE)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, related_name="+", on_delete=models.SET_NULL
     )
@@ -211,7 +219,7 @@ class Spending(models.Model):
 class Cohort(models.Model):
     programme = models.ForeignKey(Programme, verbose_name=_("programme"), related_name="cohorts",
                                   on_delete=models.CASCADE)
-    name = models.CharField(_("name"), max_length=150)
+    name = models.CharField(_("name"), max_length=150, validators=SINGLE_LINE)
     starts_on = models.DateField(_("start"), null=True, blank=True)
     ends_on = models.DateField(_("end"), null=True, blank=True)
 
@@ -250,8 +258,8 @@ def dated_within(obj, programme, label, start="starts_on", end="ends_on"):
 
 class Phase(Bilingual, models.Model):
     programme = models.ForeignKey(Programme, related_name="phases", on_delete=models.CASCADE)
-    name_da = models.CharField(_("name (Danish)"), max_length=150)
-    name_en = models.CharField(_("name (English)"), max_length=150, blank=True)
+    name_da = models.CharField(_("name (Danish)"), max_length=150, validators=SINGLE_LINE)
+    name_en = models.CharField(_("name (English)"), max_length=150, validators=SINGLE_LINE, blank=True)
     starts_on = models.DateField(_("start"))
     ends_on = models.DateField(_("end"))
     order = models.PositiveSmallIntegerField(_("order"), default=0)
@@ -291,7 +299,8 @@ class Participation(models.Model):
     )
     stage = models.CharField(_("stage"), max_length=20, choices=Stage.choices, default=Stage.DISCOVER)
     action_plan_url = models.URLField(_("local action plan (link)"), blank=True)
-    solution_model = models.TextField(_("solution model being tested"), blank=True)
+    solution_model = models.TextField(_("solution model being tested"), max_length=LONG_TEXT,
+                                      validators=[MaxLengthValidator(LONG_TEXT)], blank=True)
     joined_on = models.DateField(_("joined"), default=timezone.localdate)
     history = HistoricalRecords()
 
@@ -339,8 +348,9 @@ class LocalChallenge(models.Model):
         OTHER = "other", _("Other")
 
     participation = models.OneToOneField(Participation, related_name="challenge", on_delete=models.CASCADE)
-    title = models.CharField(_("title"), max_length=200)
-    problem_statement = models.TextField(_("problem statement"))
+    title = models.CharField(_("title"), max_length=200, validators=SINGLE_LINE)
+    problem_statement = models.TextField(_("problem statement"), max_length=LONG_TEXT,
+                                         validators=[MaxLengthValidator(LONG_TEXT)])
     material_stream = models.CharField(_("material stream"), max_length=30, choices=MaterialStream.choices)
     strategy = models.CharField(_("circular strategy (R-ladder)"), max_length=2, choices=Strategy.choices)
     sdgs = models.JSONField(_("SDGs"), default=list, blank=True, help_text=_("UN Sustainable Development Goals 1–17"))
@@ -373,9 +383,10 @@ class Milestone(Bilingual, models.Model):
     )
     phase = models.ForeignKey(Phase, verbose_name=_("phase"), null=True, blank=True, related_name="milestones",
                               on_delete=models.SET_NULL)
-    title_da = models.CharField(_("title (Danish)"), max_length=200)
-    title_en = models.CharField(_("title (English)"), max_length=200, blank=True)
-    description = models.TextField(_("description"), blank=True)
+    title_da = models.CharField(_("title (Danish)"), max_length=200, validators=SINGLE_LINE)
+    title_en = models.CharField(_("title (English)"), max_length=200, validators=SINGLE_LINE, blank=True)
+    description = models.TextField(_("description"), max_length=LONG_TEXT,
+                                   validators=[MaxLengthValidator(LONG_TEXT)], blank=True)
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("owner"), null=True, blank=True,
                               related_name="owned_milestones", on_delete=models.SET_NULL)
     due_on = models.DateField(_("due"))

@@ -4,33 +4,15 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role
+from circular_cities.dates import DateField, DateTimeField
+from circular_cities.text import DOCUMENT, LONG_TEXT
 from circular_cities.uploads import MAX_DOCUMENT_BYTES, accepted_types_text
 
 from .models import Meeting, MeetingInvitation, SkillAssessment
 
-DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
-
-
-class LocalDateTimeInput(forms.DateTimeInput):
-    """``datetime-local``: the person types Copenhagen time; Django makes it aware in the current time zone
-    (and refuses times that do not exist or are ambiguous on the daylight-saving days)."""
-
-    input_type = "datetime-local"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs=attrs, format=DATETIME_FORMAT)
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
-
 
 def _local_datetime(label, help_text=""):
-    return forms.DateTimeField(label=label, widget=LocalDateTimeInput(), help_text=help_text,
-                               input_formats=[DATETIME_FORMAT, "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"])
+    return DateTimeField(label=label, help_text=help_text)
 
 
 class MeetingForm(forms.Form):
@@ -39,9 +21,9 @@ class MeetingForm(forms.Form):
     title_da = forms.CharField(label=_("Title (Danish)"), max_length=200)
     title_en = forms.CharField(label=_("Title (English)"), max_length=200, required=False,
                                help_text=_("Leave empty to show the Danish title in English too."))
-    description_da = forms.CharField(label=_("Description (Danish)"), required=False,
+    description_da = forms.CharField(label=_("Description (Danish)"), max_length=LONG_TEXT, required=False,
                                      widget=forms.Textarea(attrs={"rows": 4}))
-    description_en = forms.CharField(label=_("Description (English)"), required=False,
+    description_en = forms.CharField(label=_("Description (English)"), max_length=LONG_TEXT, required=False,
                                      widget=forms.Textarea(attrs={"rows": 4}))
     starts_at = _local_datetime(_("Starts"), _("Copenhagen time."))
     ends_at = _local_datetime(_("Ends"), _("Copenhagen time."))
@@ -185,7 +167,8 @@ class AttendanceForm(forms.Form):
 
 
 class MinutesForm(forms.Form):
-    minutes = forms.CharField(label=_("Minutes"), required=False, widget=forms.Textarea(attrs={"rows": 12}),
+    minutes = forms.CharField(label=_("Minutes"), max_length=DOCUMENT, required=False,
+                              widget=forms.Textarea(attrs={"rows": 12}),
                               help_text=_("What was presented and discussed. Plain text; blank lines make "
                                           "paragraphs."))
 
@@ -199,7 +182,7 @@ class ActionItemForm(forms.Form):
     text = forms.CharField(label=_("Action item"), max_length=200,
                            error_messages={"required": _("Write what is to be done.")})
     owner = forms.ModelChoiceField(label=_("Owner"), queryset=None, required=False)
-    due_on = forms.DateField(label=_("Due"), widget=DateInput(),
+    due_on = DateField(label=_("Due"),
                              error_messages={"required": _("Give the day the action is due.")})
     make_milestone = forms.BooleanField(label=_("Also make it a milestone of the programme"), required=False)
 
@@ -228,7 +211,7 @@ class MeetingFilterForm(forms.Form):
 
 
 class MonthForm(forms.Form):
-    month = forms.DateField(required=False, input_formats=["%Y-%m"])
+    month = DateField(required=False, input_formats=["%Y-%m"])
     kind = forms.ChoiceField(label=_("Kind"), required=False, choices=[("", _("All kinds")), *Meeting.Kind.choices])
 
 

@@ -17,8 +17,9 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from icalendar import Calendar, Event, vCalAddress, vText
+from icalendar import Calendar, Event, Timezone, vCalAddress, vText
 
+from circular_cities.dates import EARLIEST, LATEST
 from circular_cities.utils import absolute_url
 
 from .models import Meeting
@@ -97,7 +98,13 @@ def _calendar(events: list[Event], *, method: str | None, name: str | None = Non
     first, last = span or (None, None)
     if first and last:
         # Only the years the meetings need: a VTIMEZONE with every transition since 1970 is just weight.
-        cal.add_missing_timezones(first_date=first - timedelta(days=366), last_date=last + timedelta(days=366))
+        cal.add_missing_timezones(first_date=max(first - timedelta(days=366), EARLIEST),
+                                  last_date=min(last + timedelta(days=366), LATEST))
+    elif not events:
+        # RFC 5545 wants at least one component: a feed without meetings carries the time zone it will use.
+        today = timezone.localdate()
+        cal.add_component(Timezone.from_tzid(settings.TIME_ZONE, first_date=today - timedelta(days=366),
+                                             last_date=today + timedelta(days=366)))
     else:
         cal.add_missing_timezones()
     return cal

@@ -13,6 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from circular_cities.dates import window_errors
+from circular_cities.text import DOCUMENT, LONG_TEXT, SHORT_TEXT, SINGLE_LINE, MaxLengthValidator
 from programmes.models import Bilingual
 
 from .storage import private_storage
@@ -45,13 +47,16 @@ class Meeting(Bilingual, models.Model):
         related_name="meetings", on_delete=models.CASCADE, help_text=_("For one municipality only."),
     )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
-    title_da = models.CharField(_("title (Danish)"), max_length=200)
-    title_en = models.CharField(_("title (English)"), max_length=200, blank=True)
-    description_da = models.TextField(_("description (Danish)"), blank=True)
-    description_en = models.TextField(_("description (English)"), blank=True)
+    title_da = models.CharField(_("title (Danish)"), max_length=200, validators=SINGLE_LINE)
+    title_en = models.CharField(_("title (English)"), max_length=200, validators=SINGLE_LINE, blank=True)
+    description_da = models.TextField(_("description (Danish)"), max_length=LONG_TEXT,
+                                      validators=[MaxLengthValidator(LONG_TEXT)], blank=True)
+    description_en = models.TextField(_("description (English)"), max_length=LONG_TEXT,
+                                      validators=[MaxLengthValidator(LONG_TEXT)], blank=True)
     starts_at = models.DateTimeField(_("starts"))
     ends_at = models.DateTimeField(_("ends"))
-    place = models.CharField(_("place"), max_length=250, blank=True, help_text=_("Address or room."))
+    place = models.CharField(_("place"), max_length=250, validators=SINGLE_LINE, blank=True,
+                             help_text=_("Address or room."))
     online_url = models.URLField(_("online link"), blank=True, help_text=_("Link to the video meeting."))
     capacity = models.PositiveIntegerField(
         _("capacity"), null=True, blank=True, validators=[MinValueValidator(1)],
@@ -64,7 +69,7 @@ class Meeting(Bilingual, models.Model):
     sequence = models.PositiveIntegerField(_("revision"), default=0, editable=False)
     organiser = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("organiser"), null=True, blank=True,
                                   related_name="organised_meetings", on_delete=models.SET_NULL)
-    minutes = models.TextField(_("minutes"), blank=True)
+    minutes = models.TextField(_("minutes"), max_length=DOCUMENT, validators=[MaxLengthValidator(DOCUMENT)], blank=True)
     minutes_published_at = models.DateTimeField(_("minutes published"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -127,7 +132,9 @@ class Meeting(Bilingual, models.Model):
 
     def clean(self):
         super().clean()
-        errors = {}
+        errors = window_errors(self, ("starts_at", "ends_at"))  # calendars and .ics files stop at the window
+        if errors:
+            raise ValidationError(errors)
         if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
             errors["ends_at"] = _("The meeting must end after it starts.")
         programme_id = self.programme_id
@@ -149,10 +156,10 @@ class Meeting(Bilingual, models.Model):
 class AgendaItem(models.Model):
     meeting = models.ForeignKey(Meeting, related_name="agenda_items", on_delete=models.CASCADE)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
-    title = models.CharField(_("agenda item"), max_length=200)
+    title = models.CharField(_("agenda item"), max_length=200, validators=SINGLE_LINE)
     duration_minutes = models.PositiveSmallIntegerField(
         _("duration (minutes)"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(24 * 60)])
-    presenter = models.CharField(_("presenter"), max_length=150, blank=True)
+    presenter = models.CharField(_("presenter"), max_length=150, validators=SINGLE_LINE, blank=True)
     decision_needed = models.BooleanField(
         _("decision needed"), default=False,
         help_text=_("The meeting is asked to decide on this item; politicians see it on their overview."))
@@ -191,7 +198,7 @@ class MeetingInvitation(models.Model):
     via = models.CharField(_("invited"), max_length=20, choices=Via.choices, default=Via.PERSON)
     municipality = models.ForeignKey("municipalities.Municipality", verbose_name=_("municipality"), null=True,
                                      blank=True, related_name="+", on_delete=models.SET_NULL)
-    department = models.CharField(_("department"), max_length=150, blank=True)
+    department = models.CharField(_("department"), max_length=150, validators=SINGLE_LINE, blank=True)
     response = models.CharField(_("answer"), max_length=10, choices=Response.choices, default=Response.PENDING)
     responded_at = models.DateTimeField(_("answered"), null=True, blank=True)
     attended = models.BooleanField(_("came"), null=True, blank=True)
@@ -219,7 +226,7 @@ class Material(models.Model):
         DOCUMENT = "document", _("Office document")
 
     meeting = models.ForeignKey(Meeting, related_name="materials", on_delete=models.CASCADE)
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(_("title"), max_length=200, validators=SINGLE_LINE)
     file = models.FileField(_("file"), storage=private_storage, max_length=200)
     original_name = models.CharField(_("file name"), max_length=255)
     content_type = models.CharField(max_length=120)
@@ -244,7 +251,7 @@ class Material(models.Model):
 class Decision(models.Model):
     meeting = models.ForeignKey(Meeting, related_name="decisions", on_delete=models.CASCADE)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
-    text = models.TextField(_("decision"))
+    text = models.TextField(_("decision"), max_length=SHORT_TEXT, validators=[MaxLengthValidator(SHORT_TEXT)])
 
     class Meta:
         ordering = ["meeting", "order", "id"]
@@ -260,7 +267,7 @@ class ActionItem(models.Model):
 
     meeting = models.ForeignKey(Meeting, related_name="action_items", on_delete=models.CASCADE)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
-    text = models.CharField(_("action item"), max_length=200)
+    text = models.CharField(_("action item"), max_length=200, validators=SINGLE_LINE)
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("owner"), null=True, blank=True,
                               related_name="meeting_actions", on_delete=models.SET_NULL)
     due_on = models.DateField(_("due"))
@@ -275,6 +282,12 @@ class ActionItem(models.Model):
 
     def __str__(self):
         return self.text
+
+    def clean(self):
+        super().clean()
+        errors = window_errors(self, ("due_on",))
+        if errors:
+            raise ValidationError(errors)
 
 
 class CalendarFeed(models.Model):
@@ -327,7 +340,8 @@ class SkillAssessment(models.Model):
                                                         validators=SCORE_VALIDATORS)
     circular_models = models.PositiveSmallIntegerField(_("circular solution models"), choices=Score.choices,
                                                        validators=SCORE_VALIDATORS)
-    comment = models.TextField(_("comment"), blank=True)
+    comment = models.TextField(_("comment"), max_length=SHORT_TEXT, validators=[MaxLengthValidator(SHORT_TEXT)],
+                               blank=True)
     # The learning modules the person had attended when answering: what the change can be traced back to.
     modules = models.ManyToManyField(Meeting, verbose_name=_("learning modules attended"), blank=True,
                                      related_name="+")

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from circular_cities.dates import EARLIEST, LATEST
 from circular_cities.downloads import download_filename, download_response, name_download
 from circular_cities.utils import add_service_errors, paginate
 from programmes.models import Participation
@@ -168,31 +169,47 @@ def meeting_list_view(request, slug):
     return render(request, "workshops/meeting_list.html", {**context, **build()})
 
 
-def _shift(month: date, delta: int) -> date:
+def _shift(month: date, delta: int) -> date | None:
+    """The month ``delta`` months away, or None past the calendar's window (2000–2099)."""
     index = month.year * 12 + month.month - 1 + delta
-    return date(index // 12, index % 12 + 1, 1)
+    shifted = date(index // 12, index % 12 + 1, 1)
+    return shifted if EARLIEST <= shifted <= LATEST else None
+
+
+def _month_query(month: date | None, query_kind: dict) -> str:
+    return urlencode({"month": month.strftime("%Y-%m"), **query_kind}) if month else ""
 
 
 @login_required
 def calendar_month(request, slug):
     programme = programme_get_for_user_or_404(user=request.user, slug=slug)
     form = MonthForm(request.GET or None)
-    month, kind = None, ""
+    month, kind, refused = None, "", False
     if form.is_valid():
         month, kind = form.cleaned_data["month"], form.cleaned_data["kind"]
+    elif form.is_bound:
+        # A month the calendar cannot show (year 0001, 9999, not a month at all): say so, show the default.
+        refused = "month" in form.errors
+        kind = form.cleaned_data.get("kind", "")
     month = (month or default_month(programme)).replace(day=1)
     query_kind = {"kind": kind} if kind else {}
     context = {
         **_programme_context(request, programme, "calendar"),
         "month": month, "kind": kind, "form": form,
         "weeks": month_grid(user=request.user, programme=programme, year=month.year, month=month.month, kind=kind),
-        "prev_query": urlencode({"month": _shift(month, -1).strftime("%Y-%m"), **query_kind}),
-        "next_query": urlencode({"month": _shift(month, 1).strftime("%Y-%m"), **query_kind}),
+        "prev_query": _month_query(_shift(month, -1), query_kind),
+        "next_query": _month_query(_shift(month, 1), query_kind),
         "today_query": urlencode({"month": timezone.localdate().strftime("%Y-%m"), **query_kind}),
     }
+    status = 400 if refused else 200
+    if refused:
+        context["month_refused"] = _("The calendar shows months from %(earliest)s to %(latest)s. Here is %(month)s "
+                                     "instead.") % {"earliest": EARLIEST.strftime("%m.%Y"),
+                                                    "latest": LATEST.strftime("%m.%Y"),
+                                                    "month": month.strftime("%m.%Y")}
     if request.htmx:
-        return render(request, "workshops/calendar_month.html#calendar-grid", context)
-    return render(request, "workshops/calendar_month.html", context)
+        return render(request, "workshops/calendar_month.html#calendar-grid", context, status=status)
+    return render(request, "workshops/calendar_month.html", context, status=status)
 
 
 # --- One meeting --------------------------------------------------------------------------------------------
