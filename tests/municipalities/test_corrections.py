@@ -255,7 +255,7 @@ def test_a_measurement_with_a_silly_date_or_value_is_refused(client, world):
     client.force_login(world.a.users["staff"])
     url = reverse("municipalities:measurement-edit", args=[measurement.pk])
     response = client.post(url, {"measured_on": "1850-01-01", "value": "13"})
-    assert "Angiv en dato mellem 2000 og 2100." in response.content.decode()
+    assert "Angiv en dato mellem 01.01.2000 og 31.12.2099." in response.content.decode()
     response = client.post(url, {"measured_on": "2022-07-01", "value": "mange"})
     assert response.status_code == 200 and "Indtast et tal." in response.content.decode()
     measurement.refresh_from_db()
