@@ -203,6 +203,40 @@ def politician_dashboard(*, user, programme: Programme, light: str = "", cohort_
     }
 
 
+GLANCE_CARDS = 6  # municipalities named on a politician's home page per programme: those needing attention first
+
+
+def politician_glance(*, user, programme: Programme) -> dict:
+    """The politicians' overview in brief, for their home page: the light counts, the municipalities that need
+    attention most, and the next follow-group meeting with the decisions on its agenda (or, when none is
+    planned, the latest one held and the decisions it made). A fixed number of queries per programme."""
+    meetings = _meeting_selectors()
+    from workshops.models import AgendaItem, Decision, Meeting
+
+    cards = municipality_cards(user=user, programme=programme, latest_fields=CARD_FIELDS, with_advisors=False)
+    order = {colour: n for n, colour in enumerate(("red", "amber", "green"))}
+    worst = sorted(cards, key=lambda card: (order[card.light.colour], str(card.participation.municipality)))
+    follow_group = meetings.meeting_list(user=user, programme=programme, kind=Meeting.Kind.FOLLOW_GROUP,
+                                         when="upcoming").exclude(status=Meeting.Status.CANCELLED)
+    next_meeting = follow_group.prefetch_related(Prefetch(
+        "agenda_items", queryset=AgendaItem.objects.filter(decision_needed=True).order_by("order", "pk"),
+        to_attr="decisions_needed")).first()
+    last_meeting = None
+    if next_meeting is None:
+        last_meeting = meetings.meeting_list(user=user, programme=programme, kind=Meeting.Kind.FOLLOW_GROUP,
+                                             when="past").exclude(status=Meeting.Status.CANCELLED).prefetch_related(
+            Prefetch("decisions", queryset=Decision.objects.order_by("order", "pk"), to_attr="decisions_made")
+        ).first()
+    return {
+        "programme": programme,
+        "light_counts": _light_counts(cards),
+        "municipality_count": len(cards),
+        "cards": worst[:GLANCE_CARDS],
+        "next_meeting": next_meeting,
+        "last_meeting": last_meeting,
+    }
+
+
 def _light_counts(cards) -> list[tuple[TrafficLight, int]]:
     """How many cards show each colour, green first, each with a light to draw."""
     counts = Counter(card.light.colour for card in cards)
