@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from .models import Adoption, LibraryItem, ModerationAction, Post, Profile, Report, Thread
 
@@ -24,9 +25,15 @@ class LibraryItemAdmin(admin.ModelAdmin):
                    ("published_at", admin.EmptyFieldListFilter), ("hidden_at", admin.EmptyFieldListFilter))
     search_fields = ("title_da", "title_en", "summary_da", "summary_en", "municipality__name")
     raw_id_fields = ("participation", "municipality", "author")
-    readonly_fields = ("attachment_type", "attachment_size", "created_at", "updated_at")
+    # The file is private (no URL): the admin shows its stored name; it is uploaded through the site's checks.
+    exclude = ("attachment",)
+    readonly_fields = ("attachment_name", "attachment_type", "attachment_size", "created_at", "updated_at")
     date_hierarchy = "created_at"
     inlines = [AdoptionInline]
+
+    @admin.display(description=_("file"))
+    def attachment_name(self, item):
+        return item.attachment.name
 
 
 @admin.register(Adoption)

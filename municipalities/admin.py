@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from programmes.models import LocalChallenge
@@ -75,8 +76,18 @@ class ProgressPhotoAdmin(admin.ModelAdmin):
     list_filter = ["content_type"]
     search_fields = ["caption", "entry__participation__municipality__name"]
     list_select_related = ["entry__participation__municipality"]
-    readonly_fields = ["image", "thumbnail", "content_type", "width", "height", "uploaded_by"]
+    # The files are private (no URL): the admin shows their stored names; the site shows the pictures.
+    exclude = ["image", "thumbnail"]
+    readonly_fields = ["image_name", "thumbnail_name", "content_type", "width", "height", "uploaded_by"]
     raw_id_fields = ["entry"]
+
+    @admin.display(description=_("image"))
+    def image_name(self, photo):
+        return photo.image.name
+
+    @admin.display(description=_("thumbnail"))
+    def thumbnail_name(self, photo):
+        return photo.thumbnail.name
 
     def has_add_permission(self, request):
         return False

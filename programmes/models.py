@@ -66,8 +66,8 @@ class Programme(Bilingual, models.Model):
     is_demo = models.BooleanField(
         _("demo data"), default=False, help_text=_("Parts of this programme are invented for demonstration.")
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("last changed"), auto_now=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -118,7 +118,8 @@ class ProgrammeOrganisation(models.Model):
         FACILITATOR = "facilitator", _("Facilitator")
         PARTNER = "partner", _("Partner")
 
-    programme = models.ForeignKey(Programme, related_name="organisation_links", on_delete=models.CASCADE)
+    programme = models.ForeignKey(Programme, verbose_name=_("programme"),
+                                  related_name="organisation_links", on_delete=models.CASCADE)
     organisation = models.ForeignKey(Organisation, verbose_name=_("organisation"), on_delete=models.PROTECT)
     part = models.CharField(_("part"), max_length=20, choices=Part.choices)
 
@@ -135,7 +136,8 @@ class ProgrammeOrganisation(models.Model):
 
 
 class Objective(Bilingual, models.Model):
-    programme = models.ForeignKey(Programme, related_name="objectives", on_delete=models.CASCADE)
+    programme = models.ForeignKey(Programme, verbose_name=_("programme"),
+                                  related_name="objectives", on_delete=models.CASCADE)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     text_da = models.CharField(_("objective (Danish)"), max_length=300)
     text_en = models.CharField(_("objective (English)"), max_length=300, blank=True)
@@ -156,7 +158,8 @@ class Objective(Bilingual, models.Model):
 class BudgetLine(Bilingual, models.Model):
     """A work package's allocation in a programme budget."""
 
-    programme = models.ForeignKey(Programme, related_name="budget_lines", on_delete=models.CASCADE)
+    programme = models.ForeignKey(Programme, verbose_name=_("programme"),
+                                  related_name="budget_lines", on_delete=models.CASCADE)
     code = models.CharField(_("work package"), max_length=20, help_text=_("E.g. WP1"))
     name_da = models.CharField(_("name (Danish)"), max_length=200)
     name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
@@ -192,7 +195,7 @@ class Spending(models.Model):
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, related_name="+", on_delete=models.SET_NULL
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
         ordering = ["-spent_on", "-id"]
@@ -245,7 +248,8 @@ def dated_within(obj, programme, label, start="starts_on", end="ends_on"):
 
 
 class Phase(Bilingual, models.Model):
-    programme = models.ForeignKey(Programme, related_name="phases", on_delete=models.CASCADE)
+    programme = models.ForeignKey(Programme, verbose_name=_("programme"),
+                                  related_name="phases", on_delete=models.CASCADE)
     name_da = models.CharField(_("name (Danish)"), max_length=150)
     name_en = models.CharField(_("name (English)"), max_length=150, blank=True)
     starts_on = models.DateField(_("start"))
@@ -340,7 +344,7 @@ class LocalChallenge(models.Model):
     material_stream = models.CharField(_("material stream"), max_length=30, choices=MaterialStream.choices)
     strategy = models.CharField(_("circular strategy (R-ladder)"), max_length=2, choices=Strategy.choices)
     sdgs = models.JSONField(_("SDGs"), default=list, blank=True, help_text=_("UN Sustainable Development Goals 1–17"))
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(_("last changed"), auto_now=True)
 
     class Meta:
         verbose_name = _("local challenge")
@@ -362,7 +366,8 @@ class Milestone(Bilingual, models.Model):
         DONE = "done", _("Done")
         CANCELLED = "cancelled", _("Cancelled")
 
-    programme = models.ForeignKey(Programme, related_name="milestones", on_delete=models.CASCADE)
+    programme = models.ForeignKey(Programme, verbose_name=_("programme"),
+                                  related_name="milestones", on_delete=models.CASCADE)
     participation = models.ForeignKey(
         Participation, verbose_name=_("municipality"), null=True, blank=True, related_name="milestones",
         on_delete=models.CASCADE, help_text=_("Leave empty for a milestone of the whole programme."),
@@ -378,8 +383,8 @@ class Milestone(Bilingual, models.Model):
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PLANNED)
     completed_at = models.DateTimeField(_("completed"), null=True, blank=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("last changed"), auto_now=True)
     history = HistoricalRecords()
 
     class Meta:

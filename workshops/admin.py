@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import (
@@ -55,7 +56,13 @@ class MaterialAdmin(admin.ModelAdmin):
     search_fields = ["title", "original_name", "meeting__title_da"]
     raw_id_fields = ["meeting", "uploaded_by"]
     # Files arrive only through the checked upload on the meeting page.
-    readonly_fields = ["file", "original_name", "content_type", "size", "kind"]
+    # The file is private (no URL): the admin shows its stored name.
+    exclude = ["file"]
+    readonly_fields = ["file_name", "original_name", "content_type", "size", "kind"]
+
+    @admin.display(description=_("file"))
+    def file_name(self, material):
+        return material.file.name
 
     def has_add_permission(self, request):
         return False
