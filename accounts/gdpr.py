@@ -33,7 +33,7 @@ from .sessions import DATABASE_SESSION_ENGINES, end_sessions
 DELETE, KEEP, ACTOR = "delete", "keep", "actor"
 
 # Never exported: secrets and internals.
-SECRET_FIELDS = {"password", "token_hash", "session_key", "claim_token", "data", "last_error"}
+SECRET_FIELDS = {"password", "token_hash", "session_key", "claim_token", "data", "last_error", "search_vector"}
 
 
 @dataclass(frozen=True)
@@ -50,7 +50,10 @@ COLUMN_LABELS = {
     "created_at": _lazy("Created"), "updated_at": _lazy("Last changed"), "ip": _lazy("IP address"),
     "user_agent": _lazy("Browser"), "last_seen_at": _lazy("Last seen"), "last_used_at": _lazy("Last used"),
     "type": _lazy("Kind"), "meeting": _lazy("Meeting"), "programme": _lazy("Programme"),
-    "municipality": _lazy("Municipality"),
+    "municipality": _lazy("Municipality"), "entry": _lazy("progress entry"), "uploaded_by": _lazy("uploaded by"),
+    "author": _lazy("written by"), "invited_by": _lazy("invited by"), "user": _lazy("person"),
+    "session": _lazy("advisory session"), "thread": _lazy("sparring thread"), "post": _lazy("answer"),
+    "item": _lazy("library item"),
 }
 
 
@@ -159,6 +162,11 @@ def _value(row, field, labels: dict):
     return value  # dates and times stay objects: ISO in the JSON download, d.m.Y on the page
 
 
+def _section_title(model, field) -> str:
+    """"<model, plural> (<what the person is to it>)", e.g. "statusopdateringer (skrevet af)"."""
+    return f"{model._meta.verbose_name_plural} ({COLUMN_LABELS.get(field.name, field.verbose_name)})"
+
+
 def _export_fields(model, reference: Reference, person_field):
     if reference.fields:
         return [model._meta.get_field(name) for name in reference.fields]
@@ -183,7 +191,7 @@ def personal_data(user: User) -> dict:
         rows = model._default_manager.filter(**{field.name: user}).order_by("pk")
         sections.append({
             "key": reference_key(model, field).lower(),
-            "title": str(reference.title or f"{model._meta.verbose_name_plural} ({field.verbose_name})"),
+            "title": str(reference.title or _section_title(model, field)),
             "columns": [{"name": f.name, "label": str(COLUMN_LABELS.get(f.name, f.verbose_name))} for f in fields],
             "rows": [{f.name: _value(row, f, labels) for f in fields} for row in rows],
         })

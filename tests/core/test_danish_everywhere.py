@@ -32,7 +32,8 @@ ENGLISH = [
     "Due", "Overdue", "Sent", "Reminder", "Notifications", "Timeline", "View site",
     "Django administration", "Site administration", "Recent actions", "Clocked", "Crontabs", "Intervals",
     "Solar events", "Task results", "Group results", "Groups", "Sites", "Email addresses", "Social accounts",
-    "Account", "Accounts", "Select", "Show", "Hide", "Download", "Invite", "Remove",
+    "Account", "Accounts", "Select", "Show", "Hide", "Download", "Invite", "Remove", "uploaded by", "invited by",
+    "author", "search vector", "True", "False",
 ]
 PATTERN = re.compile(r"(?<![\w-])(" + "|".join(re.escape(w) for w in sorted(ENGLISH, key=len, reverse=True))
                      + r")(?![\w-])")
