@@ -137,6 +137,8 @@ class LoginSessionAdmin(UserSessionAdmin):
 
     list_display = ("person", "logged_in", "last_seen", "ip_address", "browser")
     fields = readonly_fields = ("person", "logged_in", "last_seen", "ip_address", "browser")
+    search_fields = ["user__email", "user__full_name", "ip"]  # allauth's searches a username we do not have
+    list_filter = ["last_seen_at"]
 
     @admin.display(description=_("person"), ordering="user__email")
     def person(self, session):
