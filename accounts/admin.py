@@ -1,3 +1,7 @@
+from allauth.mfa.admin import AuthenticatorAdmin
+from allauth.mfa.models import Authenticator
+from allauth.usersessions.admin import UserSessionAdmin
+from allauth.usersessions.models import UserSession
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
@@ -7,10 +11,11 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import gdpr
-from .models import DeletionRequest, Invitation, RoleAssignment, User
+from .models import DeletionRequest, Invitation, LoginSession, RoleAssignment, TwoFactorMethod, User
 
 
 def erase_people(modeladmin, request, users, *, action="erase_people", selected=None, back_url=None):
@@ -20,7 +25,8 @@ def erase_people(modeladmin, request, users, *, action="erase_people", selected=
     if request.POST.get("confirm") == "yes":
         for user in users:
             gdpr.erase_person(user=user, by=request.user, note=request.POST.get("note", ""))
-        modeladmin.message_user(request, _("%(count)d people erased.") % {"count": len(users)}, messages.SUCCESS)
+        modeladmin.message_user(request, ngettext("%(count)d person erased.", "%(count)d people erased.", len(users))
+                            % {"count": len(users)}, messages.SUCCESS)
         return None
     context = {**modeladmin.admin_site.each_context(request), "people": users, "opts": User._meta,
                "action": action, "selected": selected, "title": _("Erase personal data"),
@@ -129,3 +135,67 @@ class DeletionRequestAdmin(admin.ModelAdmin):
         for deletion_request in queryset.filter(outcome=DeletionRequest.Outcome.OPEN):
             gdpr.deletion_request_decline(request=deletion_request, by=request.user, note=deletion_request.note)
         self.message_user(request, _("Requests declined."), messages.SUCCESS)
+
+
+# allauth's own admins under names in the reader's language (the proxies in accounts/models.py).
+for _model in (Authenticator, UserSession):
+    if admin.site.is_registered(_model):
+        admin.site.unregister(_model)
+
+
+class TwoFactorMethodAdmin(AuthenticatorAdmin):
+    """allauth's columns under names in the reader's language; read only (people set these up themselves)."""
+
+    list_display = ("person", "type", "set_up", "last_used")
+    fields = readonly_fields = ("person", "type", "set_up", "last_used")
+
+    @admin.display(description=_("person"), ordering="user__email")
+    def person(self, method):
+        return method.user
+
+    @admin.display(description=_("Set up"), ordering="created_at")
+    def set_up(self, method):
+        return method.created_at
+
+    @admin.display(description=_("Last used"), ordering="last_used_at")
+    def last_used(self, method):
+        return method.last_used_at
+
+    def has_add_permission(self, request):
+        return False
+
+
+class LoginSessionAdmin(UserSessionAdmin):
+    """allauth's columns under names in the reader's language; read only (made by logging in)."""
+
+    list_display = ("person", "logged_in", "last_seen", "ip_address", "browser")
+    fields = readonly_fields = ("person", "logged_in", "last_seen", "ip_address", "browser")
+    search_fields = ["user__email", "user__full_name", "ip"]  # allauth's searches a username we do not have
+    list_filter = ["last_seen_at"]
+
+    @admin.display(description=_("person"), ordering="user__email")
+    def person(self, session):
+        return session.user
+
+    @admin.display(description=_("Logged in"), ordering="created_at")
+    def logged_in(self, session):
+        return session.created_at
+
+    @admin.display(description=_("Last seen"), ordering="last_seen_at")
+    def last_seen(self, session):
+        return session.last_seen_at
+
+    @admin.display(description=_("IP address"))
+    def ip_address(self, session):
+        return session.ip
+
+    @admin.display(description=_("Browser"))
+    def browser(self, session):
+        return session.user_agent
+
+    def has_add_permission(self, request):
+        return False
+
+
+admin.site.register(TwoFactorMethod, TwoFactorMethodAdmin)
+admin.site.register(LoginSession, LoginSessionAdmin)

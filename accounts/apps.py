@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 class AccountsConfig(AppConfig):
     name = "accounts"
-    verbose_name = _("Accounts")
+    verbose_name = _("People and roles")  # not "Accounts": allauth's e-mail addresses are called that in the admin
 
     def ready(self):
         from allauth.account.signals import password_reset

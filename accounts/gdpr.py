@@ -23,6 +23,7 @@ from django.db.models.functions import Replace
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from .models import DeletionRequest, Invitation, Role, User
 from .sessions import DATABASE_SESSION_ENGINES, end_sessions
@@ -30,7 +31,7 @@ from .sessions import DATABASE_SESSION_ENGINES, end_sessions
 DELETE, KEEP, ACTOR = "delete", "keep", "actor"
 
 # Never exported: secrets and internals.
-SECRET_FIELDS = {"password", "token_hash", "session_key", "claim_token", "data", "last_error"}
+SECRET_FIELDS = {"password", "token_hash", "session_key", "claim_token", "data", "last_error", "search_vector"}
 
 
 @dataclass(frozen=True)
@@ -38,21 +39,40 @@ class Reference:
     action: str
     export: bool = True
     fields: tuple[str, ...] | None = None  # exported fields (default: every concrete field but secrets)
+    title: str | None = None  # the section's heading (default: "<model, plural> (<field>)"), translated lazily
+
+
+# Headings and column names for what the libraries' models call in English only (allauth's sessions and MFA),
+# and for the columns every model has.
+COLUMN_LABELS = {
+    "created_at": _lazy("Created"), "updated_at": _lazy("Last changed"), "ip": _lazy("IP address"),
+    "user_agent": _lazy("Browser"), "last_seen_at": _lazy("Last seen"), "last_used_at": _lazy("Last used"),
+    "type": _lazy("Kind"), "meeting": _lazy("Meeting"), "programme": _lazy("Programme"),
+    "municipality": _lazy("Municipality"), "entry": _lazy("progress entry"), "uploaded_by": _lazy("uploaded by"),
+    "author": _lazy("written by"), "invited_by": _lazy("invited by"), "user": _lazy("person"),
+    "session": _lazy("advisory session"), "thread": _lazy("sparring thread"), "post": _lazy("answer"),
+    "item": _lazy("library item"),
+}
 
 
 USER_REFERENCES: dict[str, Reference] = {
     "admin.LogEntry.user": Reference(ACTOR, export=False),
     "accounts.User_groups.user": Reference(DELETE, export=False),
     "accounts.User_user_permissions.user": Reference(DELETE, export=False),
-    "account.EmailAddress.user": Reference(DELETE, fields=("email", "verified", "primary")),
-    "mfa.Authenticator.user": Reference(DELETE, fields=("type", "created_at", "last_used_at")),
-    "usersessions.UserSession.user": Reference(DELETE, fields=("created_at", "ip", "user_agent", "last_seen_at")),
+    "account.EmailAddress.user": Reference(DELETE, fields=("email", "verified", "primary"),
+                                           title=_lazy("Your e-mail addresses")),
+    "mfa.Authenticator.user": Reference(DELETE, fields=("type", "created_at", "last_used_at"),
+                                        title=_lazy("Your two-factor authentication methods")),
+    "usersessions.UserSession.user": Reference(DELETE, fields=("created_at", "ip", "user_agent", "last_seen_at"),
+                                               title=_lazy("Where you are logged in")),
     "accounts.RoleAssignment.user": Reference(DELETE),
     "accounts.HistoricalRoleAssignment.user": Reference(ACTOR, export=False),
     "accounts.Invitation.invited_by": Reference(
-        KEEP, fields=("email", "role", "programme", "municipality", "created_at", "accepted_at", "revoked_at")),
+        KEEP, fields=("email", "role", "programme", "municipality", "created_at", "accepted_at", "revoked_at"),
+        title=_lazy("Invitations you sent")),
     "accounts.Invitation.accepted_by": Reference(DELETE, fields=("role", "programme", "municipality", "created_at",
-                                                                 "accepted_at")),
+                                                                 "accepted_at"),
+                                                 title=_lazy("Invitations you accepted")),
     "accounts.DeletionRequest.user": Reference(KEEP),
     "accounts.DeletionRequest.handled_by": Reference(ACTOR, export=False),
     "municipalities.ProgressEntry.author": Reference(KEEP),
@@ -104,6 +124,8 @@ def user_references() -> list[tuple[type[models.Model], models.Field]]:
     user_model = get_user_model()
     found = []
     for model in apps.get_models(include_auto_created=True):
+        if model._meta.proxy:
+            continue  # the same table as its concrete model (accounts.TwoFactorMethod, accounts.LoginSession)
         for field in model._meta.get_fields():
             if field.concrete and field.is_relation and field.related_model is user_model:
                 found.append((model, field))
@@ -143,6 +165,11 @@ def _value(row, field, labels: dict):
     return value  # dates and times stay objects: ISO in the JSON download, d.m.Y on the page
 
 
+def _section_title(model, field) -> str:
+    """"<model, plural> (<what the person is to it>)", e.g. "statusopdateringer (skrevet af)"."""
+    return f"{model._meta.verbose_name_plural} ({COLUMN_LABELS.get(field.name, field.verbose_name)})"
+
+
 def _export_fields(model, reference: Reference, person_field):
     if reference.fields:
         return [model._meta.get_field(name) for name in reference.fields]
@@ -167,13 +194,13 @@ def personal_data(user: User) -> dict:
         rows = model._default_manager.filter(**{field.name: user}).order_by("pk")
         sections.append({
             "key": reference_key(model, field).lower(),
-            "title": f"{model._meta.verbose_name_plural} ({field.verbose_name})",
-            "columns": [{"name": f.name, "label": str(f.verbose_name)} for f in fields],
+            "title": str(reference.title or _section_title(model, field)),
+            "columns": [{"name": f.name, "label": str(COLUMN_LABELS.get(f.name, f.verbose_name))} for f in fields],
             "rows": [{f.name: _value(row, f, labels) for f in fields} for row in rows],
         })
     return {
         "generated_at": timezone.now(),
-        "controller": settings.PRIVACY_CONTROLLER_NAME,
+        "controller": controller_name(),
         "person": person,
         "sections": sections,
     }
@@ -197,8 +224,16 @@ def retention_periods() -> list[tuple[str, int]]:
     ]
 
 
+def controller_name() -> str:
+    """The data controller, or (until the operator sets it) which setting to configure, in the reader's language."""
+    return settings.PRIVACY_CONTROLLER_NAME or _(
+        "not set yet (the operator sets %(setting)s)") % {"setting": "PRIVACY_CONTROLLER_NAME"}
+
+
 def controller() -> dict:
-    return {"name": settings.PRIVACY_CONTROLLER_NAME, "address": settings.PRIVACY_CONTROLLER_ADDRESS,
+    return {"name": controller_name(),
+            "address": settings.PRIVACY_CONTROLLER_ADDRESS or _(
+                "address not set yet (the operator sets %(setting)s)") % {"setting": "PRIVACY_CONTROLLER_ADDRESS"},
             "email": settings.PRIVACY_CONTACT_EMAIL}
 
 

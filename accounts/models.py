@@ -143,7 +143,7 @@ class RoleAssignment(RoleScopeFields):
     user = models.ForeignKey(User, verbose_name=_("person"), related_name="roles", on_delete=models.CASCADE)
     starts_on = models.DateField(_("from"), null=True, blank=True, validators=[validate_platform_date])
     ends_on = models.DateField(_("to"), null=True, blank=True, validators=[validate_platform_date])
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
     # Who granted, changed or ended a role, and when: the audit trail of teams, advisors and follow-groups.
     history = HistoricalRecords(excluded_fields=["created_at"])
 
@@ -254,3 +254,25 @@ class DeletionRequest(models.Model):
 
     def __str__(self):
         return f"{self.user} — {self.requested_at:%d.%m.%Y}"
+
+
+# --- The libraries' login records, named in the admin in the reader's language ---------------------------------
+# allauth's Authenticator and UserSession have English-only names; these proxies (no table of their own) give the
+# admin translated ones (accounts/admin.py registers them instead of allauth's).
+
+from allauth.mfa.models import Authenticator  # noqa: E402
+from allauth.usersessions.models import UserSession  # noqa: E402
+
+
+class TwoFactorMethod(Authenticator):
+    class Meta:
+        proxy = True
+        verbose_name = _("two-factor method")
+        verbose_name_plural = _("two-factor methods")
+
+
+class LoginSession(UserSession):
+    class Meta:
+        proxy = True
+        verbose_name = _("login session")
+        verbose_name_plural = _("login sessions")

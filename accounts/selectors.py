@@ -57,17 +57,21 @@ def team_member_get_or_404(*, municipality, pk: int) -> RoleAssignment:
 
 def follow_group_members(*, programme) -> QuerySet[RoleAssignment]:
     """The follow-group's politicians, current ones first (then upcoming, then former), each with
-    ``term_state`` "current", "upcoming" or "former"."""
+    ``term_state`` "current", "upcoming" or "former". Once the programme has ended, its whole follow-group is
+    a former one."""
     today = timezone.localdate()
+    former = Q(ends_on__lt=today)
+    if programme.ends_on and programme.ends_on < today:
+        former = Q(pk__isnull=False)
     return (
         RoleAssignment.objects.filter(role=Role.POLITICIAN, programme=programme)
         .select_related("user", "municipality")
         .annotate(term_state=Case(
-            When(ends_on__lt=today, then=Value("former")),
+            When(former, then=Value("former")),
             When(starts_on__gt=today, then=Value("upcoming")),
             default=Value("current"), output_field=CharField(),
         ), term_order=Case(
-            When(ends_on__lt=today, then=Value(2)), When(starts_on__gt=today, then=Value(1)), default=Value(0),
+            When(former, then=Value(2)), When(starts_on__gt=today, then=Value(1)), default=Value(0),
             output_field=IntegerField(),
         ))
         .order_by("term_order", "municipality__name", "starts_on", "user__full_name", "pk")

@@ -32,6 +32,7 @@ from .forms import (
     TeamMemberForm,
     TeamMemberInviteForm,
 )
+from .models import Role
 from .permissions import can_invite, can_invite_to
 from .selectors import (
     follow_group_invitations,
@@ -54,11 +55,25 @@ def invitation_list(request):
     return render(request, "accounts/invitation_list.html", {"page": page})
 
 
+def _invitation_initial(query) -> dict:
+    """What a link may fill in ("Invite an advisor" on a municipality's advisor page): the role, and the
+    programme, municipality or municipality in the programme by id. Only choices the form offers the person
+    show as chosen; anything else is ignored."""
+    initial = {}
+    if query.get("role") in Role.values:
+        initial["role"] = query["role"]
+    for name in ("programme", "participation", "municipality"):
+        value = query.get(name, "")
+        if value.isdigit() and len(value) < 19:
+            initial[name] = int(value)
+    return initial
+
+
 @login_required
 def invitation_create(request):
     if not can_invite(request.user):
         raise PermissionDenied
-    form = InvitationForm(request.POST or None, user=request.user)
+    form = InvitationForm(request.POST or None, user=request.user, initial=_invitation_initial(request.GET))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         programme = data["programme"] or (data["participation"].cohort.programme if data["participation"] else None)

@@ -6,6 +6,8 @@ count in the same query (``COUNT(*) OVER ()``), so the page's queries do not gro
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.db.models import Count, Exists, OuterRef, Q, Window
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,6 +17,7 @@ from accounts.permissions import scope_of
 from municipalities.models import AdvisorySession, StageGateOutput
 from municipalities.selectors import publications_waiting, stalled_participations, with_progress_status
 from notifications.models import Notification
+from programmes.dashboards import politician_glance
 from programmes.models import Participation
 from programmes.selectors import milestones_needing_attention, programme_list_for_user
 from workshops.models import Meeting, MeetingInvitation
@@ -77,6 +80,22 @@ def next_advisory_sessions(*, user, participation_ids) -> tuple[list, int]:
                 .select_related("participation__municipality", "participation__cohort__programme")
                 .order_by("held_on", "id"))
     return _counted(queryset, SHOWN)
+
+
+POLITICIAN_PROGRAMMES_SHOWN = 3  # programmes pictured on a politician's home; the others are listed by name
+
+
+def politician_section(*, user, programmes: list) -> dict:
+    """A politician's home is their dashboard at a glance: per programme they follow, the traffic lights of its
+    municipalities and the next follow-group meeting with its decisions (programmes/dashboards.py)."""
+    programmes = sorted(programmes, key=lambda p: (p.status == p.Status.COMPLETED, -(p.starts_on or date.min)
+                                                   .toordinal()))
+    return {
+        "key": Role.POLITICIAN, "title": _("Your follow-group at a glance"),
+        "glances": [politician_glance(user=user, programme=p) for p in programmes[:POLITICIAN_PROGRAMMES_SHOWN]],
+        "programmes": programmes[POLITICIAN_PROGRAMMES_SHOWN:],
+        "empty": _("You are not in a follow-group yet."),
+    }
 
 
 def home_sections(*, user) -> list[dict]:
@@ -176,9 +195,10 @@ def home_sections(*, user) -> list[dict]:
                                    .select_related("municipality", "cohort__programme")),
             "empty": _("Your municipality does not take part in a programme yet."),
         })
+    if scope.politician_programmes:
+        sections.append(politician_section(user=user, programmes=[by_id[i] for i in scope.politician_programmes
+                                                                  if i in by_id]))
     for role, ids, title, empty in (
-        (Role.POLITICIAN, scope.politician_programmes, _("Programmes you follow as a politician"),
-         _("You are not in a follow-group yet.")),
         (Role.OBSERVER, scope.observer_programmes, _("Programmes you observe"),
          _("You do not observe any programme yet.")),
     ):

@@ -236,8 +236,9 @@ USERSESSIONS_TRACK_ACTIVITY = True
 ACCOUNT_REAUTHENTICATION_REQUIRED = True
 
 # --- Privacy (accounts.gdpr; the privacy page shows these values) --------------------------------------------
-PRIVACY_CONTROLLER_NAME = env.str("PRIVACY_CONTROLLER_NAME", default="Danish Design Center (placeholder)")
-PRIVACY_CONTROLLER_ADDRESS = env.str("PRIVACY_CONTROLLER_ADDRESS", default="Address to be confirmed")
+# Empty until the operator sets them: the privacy page and export then say which setting to configure.
+PRIVACY_CONTROLLER_NAME = env.str("PRIVACY_CONTROLLER_NAME", default="")
+PRIVACY_CONTROLLER_ADDRESS = env.str("PRIVACY_CONTROLLER_ADDRESS", default="")
 PRIVACY_CONTACT_EMAIL = env.str("PRIVACY_CONTACT_EMAIL", default="privacy@circular-cities.local")
 # Retention (accounts.tasks.apply_retention, daily): how many days to keep what is no longer needed.
 RETENTION_INVITATION_DAYS = env.int("RETENTION_INVITATION_DAYS", default=90)  # after accepted/expired/revoked

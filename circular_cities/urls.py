@@ -2,12 +2,15 @@ from allauth.account.decorators import secure_admin_login
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 
 from . import views
 
 # The admin logs in through allauth, so rate limits and MFA hold there too.
 admin.site.login = secure_admin_login(admin.site.login)
-admin.site.site_header = "Circular Cities — administration"
+admin.site.site_header = _("Circular Cities — administration")
+admin.site.site_title = _("Circular Cities administration")
+admin.site.index_title = _("Administration")
 
 urlpatterns = [
     path("", views.home, name="home"),

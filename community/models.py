@@ -50,7 +50,7 @@ class Profile(models.Model):
     show_organisation = models.BooleanField(_("show my organisation"), default=True)
     show_expertise = models.BooleanField(_("show my expertise"), default=True)
     show_bio = models.BooleanField(_("show “about me”"), default=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(_("last changed"), auto_now=True)
 
     class Meta:
         verbose_name = _("community profile")
@@ -112,8 +112,8 @@ class LibraryItem(Bilingual, models.Model):
                                related_name="community_items", on_delete=models.SET_NULL)
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
     hidden_at = models.DateTimeField(_("hidden by a moderator"), null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("last changed"), auto_now=True)
     # PostgreSQL only: kept up to date by a database trigger (migration 0002), GIN-indexed; NULL on SQLite.
     search_vector = SearchVectorField(null=True, editable=False)
 

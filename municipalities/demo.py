@@ -1,9 +1,10 @@
 """Demo data for the six demo municipalities: local challenges, teams, advisors and the follow-group.
 
 Everything here is invented for the demonstration (the UI says so on every page of a demo
-programme); the e-mail addresses are on the reserved demo domain. Loading twice changes nothing:
-every write is an update_or_create on a natural key, and the advisors go through the same
-service as the screens.
+programme); the e-mail addresses are on the reserved demo domain. Loading again changes nothing,
+also after people have used the demo: every write creates what is missing on a natural key and leaves
+what is there alone (``programmes.demo._upsert``), and the advisors go through the same service as the
+screens, only for a municipality that has none.
 """
 
 from datetime import date
@@ -11,7 +12,7 @@ from datetime import date
 from django.db import transaction
 
 from accounts.models import Role, RoleAssignment
-from programmes.demo import DEMO_MUNICIPALITY_CODES, _role, _user
+from programmes.demo import DEMO_MUNICIPALITY_CODES, _role, _upsert, _user
 from programmes.models import LocalChallenge, Participation
 
 from .services import advisor_assign, challenge_save, participation_update
@@ -126,10 +127,12 @@ def load_participation_demo(programme) -> None:
     }
     for code, participation in participations.items():
         title, problem, stream, strategy, sdgs, solution = CHALLENGES[code]
-        challenge_save(participation=participation, title=title, problem_statement=problem, material_stream=stream,
-                       strategy=strategy, sdgs=sdgs)
-        participation_update(participation=participation, solution_model=solution,
-                             action_plan_url=f"https://example.org/demo/handleplan-{code}")
+        if not LocalChallenge.objects.filter(participation=participation).exists():
+            challenge_save(participation=participation, title=title, problem_statement=problem,
+                           material_stream=stream, strategy=strategy, sdgs=sdgs)
+        if not participation.solution_model and not participation.action_plan_url:
+            participation_update(participation=participation, solution_model=solution,
+                                 action_plan_url=f"https://example.org/demo/handleplan-{code}")
         for local, name, department, responsibility in STAFF[code]:
             _role(_user(local, name), Role.STAFF, municipality=participation.municipality, department=department,
                   responsibility=responsibility)
@@ -139,17 +142,18 @@ def load_participation_demo(programme) -> None:
         advisor = _user(local, name)
         _role(advisor, Role.ADVISOR, programme=programme, participation=None)  # the programme's advisor pool
         advisors.append(advisor)
+    advised = set(RoleAssignment.objects.filter(role=Role.ADVISOR, participation__in=participations.values())
+                  .values_list("participation_id", flat=True))
     for code, index in ADVISOR_OF.items():
-        if code in participations:
+        if code in participations and participations[code].pk not in advised:  # whoever advises it now stays
             advisor_assign(participation=participations[code], advisor=advisors[index])
 
     for local, name, code, position, starts_on, ends_on in POLITICIANS:
         if code not in participations:
             continue
-        RoleAssignment.objects.update_or_create(
-            user=_user(local, name), role=Role.POLITICIAN, programme=programme,
-            defaults={"municipality": participations[code].municipality, "position": position,
-                      "starts_on": starts_on, "ends_on": ends_on})
+        _upsert(RoleAssignment, {"user": _user(local, name), "role": Role.POLITICIAN, "programme": programme},
+                {"municipality": participations[code].municipality, "position": position,
+                 "starts_on": starts_on, "ends_on": ends_on})
 
     load_local_tests_demo(programme, participations)
 
@@ -232,7 +236,8 @@ def _quarters(start: date, end: date):
 
 def load_local_tests_demo(programme, participations: dict) -> None:
     """Progress entries with photos, indicator series, partners, stage gates and advice for each demo
-    municipality, 2021–2024. Loading twice changes nothing (natural keys; existing entries are kept)."""
+    municipality, 2021–2024. Loading again changes nothing (natural keys; what is there is kept as it is, also
+when people have added their own rows beside the demo's: a second gate output, another session that day)."""
     from accounts.models import User
     from programmes.demo import FINAL_STAGES, demo_email
     from programmes.models import Organisation
@@ -252,7 +257,7 @@ def load_local_tests_demo(programme, participations: dict) -> None:
 
     organisations = {}
     for name, kind, *_rest in DEMO_PARTNERS:
-        organisations[name], _ = Organisation.objects.get_or_create(name=name, defaults={"kind": kind})
+        organisations[name] = _upsert(Organisation, {"name": name}, {"kind": kind})
     people = {u.email: u for u in User.objects.filter(email__in=[
         demo_email(local) for staff in STAFF.values() for local, *_ in staff[:1]] + [
         demo_email(local) for local, _name in ADVISORS])}
@@ -264,22 +269,20 @@ def load_local_tests_demo(programme, participations: dict) -> None:
 
         indicators = []
         for name, unit, baseline, target, direction in INDICATORS[code]:
-            indicator, _ = Indicator.objects.get_or_create(participation=participation, name=name, defaults={
+            indicator = _upsert(Indicator, {"participation": participation, "name": name}, {
                 "unit": unit, "baseline": baseline, "target": target, "direction": direction})
             indicators.append(indicator)
             quarters = list(_quarters(date(2021, 10, 1), date(2024, 1, 1)))
             for n, day in enumerate(quarters):
                 share = (n + 1) / len(quarters) * (0.7 + 0.05 * (index % 4)) + (0.03 if n % 3 == 1 else 0)
                 value = round(baseline + (target - baseline) * share, 1)
-                Measurement.objects.update_or_create(indicator=indicator, measured_on=day, defaults={"value": value})
+                _upsert(Measurement, {"indicator": indicator, "measured_on": day}, {"value": value})
 
         for n, (name, _kind, sector, role) in enumerate(DEMO_PARTNERS):
             if (n + index) % 5 == 4:
                 continue  # four of the five per municipality, a different one left out each time
-            PartnerInvolvement.objects.get_or_create(
-                participation=participation, organisation=organisations[name],
-                defaults={"sector": sector, "role": role, "starts_on": date(2022, 1 + n, 1),
-                          "ends_on": date(2023, 12, 31)})
+            _upsert(PartnerInvolvement, {"participation": participation, "organisation": organisations[name]},
+                    {"sector": sector, "role": role, "starts_on": date(2022, 1 + n, 1), "ends_on": date(2023, 12, 31)})
 
         for n, (happened_on, (text, learnings, blockers, next_steps, status)) in enumerate(
                 zip(ENTRY_DATES, ENTRY_TEXTS, strict=True)):
@@ -299,7 +302,7 @@ def load_local_tests_demo(programme, participations: dict) -> None:
         for stage in STAGE_ORDER[: reached + 1]:
             accepted = STAGE_ORDER.index(stage) < reached or stage == "anchor"
             for kind in REQUIRED_OUTPUTS[stage]:
-                StageGateOutput.objects.get_or_create(participation=participation, stage=stage, kind=kind, defaults={
+                _upsert(StageGateOutput, {"participation": participation, "stage": stage, "kind": kind}, {
                     "title": STAGE_OUTPUT_TITLES[stage], "body": "Udarbejdet af den tværgående arbejdsgruppe (demo).",
                     "state": "accepted" if accepted else "submitted", "submitted_by": author,
                     "submitted_at": _at(ENTRY_DATES[min(STAGE_ORDER.index(stage), 4)]),
@@ -312,12 +315,11 @@ def load_local_tests_demo(programme, participations: dict) -> None:
             (date(2023, 3, 14), "Måling af indikatorer", "Mål fast hver måned og del tallene med følgegruppen.",
              "Sæt fast måleplan op"),
         ]:
-            session, _ = AdvisorySession.objects.get_or_create(
-                participation=participation, held_on=held_on,
-                defaults={"advisor": advisor, "topics": topics, "advice": advice,
-                          "attendees": "Projektleder, fagpersoner fra to forvaltninger, innovationsrådgiver"})
-            AgreedAction.objects.get_or_create(session=session, text=action, defaults={
-                "owner": author, "due_on": date(held_on.year, held_on.month + 1, 28)})
+            session = _upsert(AdvisorySession, {"participation": participation, "held_on": held_on}, {
+                "advisor": advisor, "topics": topics, "advice": advice,
+                "attendees": "Projektleder, fagpersoner fra to forvaltninger, innovationsrådgiver"})
+            _upsert(AgreedAction, {"session": session, "text": action},
+                    {"owner": author, "due_on": date(held_on.year, held_on.month + 1, 28)})
 
 
 def _at(day):

@@ -80,7 +80,9 @@ def _register_local_challenge_history():
     from programmes.models import LocalChallenge
 
     if not hasattr(LocalChallenge, "history"):
-        register(LocalChallenge, app="municipalities")
+        # Named here: simple-history's own "historical …" is English only.
+        register(LocalChallenge, app="municipalities", verbose_name=_("local challenge change"),
+                 verbose_name_plural=_("local challenge changes"))
 
 
 _register_local_challenge_history()
@@ -136,8 +138,8 @@ class ProgressEntry(models.Model):
     withdrawn_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("withdrawn by"), null=True,
                                      blank=True, related_name="+", on_delete=models.SET_NULL)
     withdrawal_reason = models.CharField(_("reason for withdrawal"), max_length=500, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("last changed"), auto_now=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -203,7 +205,7 @@ class ProgressPhoto(models.Model):
     caption = models.CharField(_("caption"), max_length=200, validators=SINGLE_LINE, blank=True)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, related_name="+",
                                     on_delete=models.SET_NULL)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
         ordering = ["entry", "id"]
@@ -237,7 +239,7 @@ class Indicator(models.Model):
     baseline = models.DecimalField(_("baseline"), max_digits=14, decimal_places=2, null=True, blank=True)
     target = models.DecimalField(_("target"), max_digits=14, decimal_places=2, null=True, blank=True)
     direction = models.CharField(_("direction"), max_length=10, choices=Direction.choices, default=Direction.HIGHER)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
         ordering = ["participation", "name"]
@@ -274,7 +276,7 @@ class Measurement(models.Model):
     value = models.DecimalField(_("value"), max_digits=14, decimal_places=2)
     entry = models.ForeignKey(ProgressEntry, null=True, blank=True, related_name="measurements",
                               on_delete=models.SET_NULL)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
         ordering = ["indicator", "measured_on", "id"]
@@ -322,7 +324,7 @@ class PartnerInvolvement(models.Model):
     ends_on = models.DateField(_("to"), null=True, blank=True)
     entry = models.ForeignKey(ProgressEntry, null=True, blank=True, related_name="partner_involvements",
                               on_delete=models.SET_NULL)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
         ordering = ["participation", "sector", "organisation__name"]
@@ -367,16 +369,16 @@ class StageGateOutput(models.Model):
     body = models.TextField(_("summary"), max_length=LONG_TEXT, validators=[MaxLengthValidator(LONG_TEXT)], blank=True)
     link = models.URLField(_("link"), blank=True)
     state = models.CharField(_("state"), max_length=20, choices=State.choices, default=State.SUBMITTED)
-    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, related_name="+",
-                                     on_delete=models.SET_NULL)
-    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, related_name="+",
-                                    on_delete=models.SET_NULL)
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("submitted by"), null=True, blank=True,
+                                     related_name="+", on_delete=models.SET_NULL)
+    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("reviewed by"), null=True, blank=True,
+                                    related_name="+", on_delete=models.SET_NULL)
     review_comment = models.TextField(_("comment"), max_length=SHORT_TEXT,
                                       validators=[MaxLengthValidator(SHORT_TEXT)], blank=True)
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
     reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("last changed"), auto_now=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -413,7 +415,7 @@ class AdvisorySession(models.Model):
                                  blank=True)
     topics = models.TextField(_("topics"), max_length=LONG_TEXT, validators=[MaxLengthValidator(LONG_TEXT)])
     advice = models.TextField(_("advice"), max_length=LONG_TEXT, validators=[MaxLengthValidator(LONG_TEXT)], blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
         ordering = ["-held_on", "-id"]
@@ -434,9 +436,10 @@ class AgreedAction(models.Model):
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("owner"), null=True, blank=True,
                               related_name="+", on_delete=models.SET_NULL)
     due_on = models.DateField(_("due"))
-    milestone = models.ForeignKey("programmes.Milestone", null=True, blank=True, related_name="+",
+    milestone = models.ForeignKey("programmes.Milestone", verbose_name=_("milestone"), null=True, blank=True,
+                                  related_name="+",
                                   on_delete=models.SET_NULL)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
         ordering = ["due_on", "id"]
@@ -457,7 +460,7 @@ class EntryComment(models.Model):
     author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, related_name="+",
                                on_delete=models.SET_NULL)
     body = models.TextField(_("comment"), max_length=SHORT_TEXT, validators=[MaxLengthValidator(SHORT_TEXT)])
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
         ordering = ["created_at", "id"]

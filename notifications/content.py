@@ -180,3 +180,21 @@ def describe_target(delivery: Delivery) -> tuple[str, str]:
     if delivery.kind == Kind.PROGRESS_STALE:
         return str(target.municipality), _reverse("municipalities:participation", target.pk)
     return target.title, _reverse("workshops:detail", target.pk, fallback="")
+
+
+def describe_occurrence(delivery: Delivery) -> str:
+    """The date or time a delivery is about (its ``occurrence``: an ISO date, or a UTC start time), in words and
+    in Copenhagen time: "Due 01.05.2023", "Starts 01.05.2023 09:00", "Last progress 01.05.2023"."""
+    from datetime import date, datetime
+
+    value = delivery.occurrence
+    try:
+        if "T" in value:
+            moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+            return _("Starts %(when)s") % {"when": _when(moment)}
+        day = date.fromisoformat(value)
+    except ValueError:
+        return value  # written by an older engine: shown as it is
+    if delivery.kind == Kind.PROGRESS_STALE:
+        return _("Last progress %(day)s") % {"day": _date(day)}
+    return _("Due %(day)s") % {"day": _date(day)}

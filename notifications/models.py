@@ -118,8 +118,8 @@ class ReminderRule(models.Model):
     send_time = models.TimeField(_("time of day"), default=DEFAULT_SEND_TIME,
                                  help_text=_("Copenhagen time."))
     enabled = models.BooleanField(_("on"), default=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("last changed"), auto_now=True)
     history = HistoricalRecords(excluded_fields=["created_at", "updated_at"])
 
     class Meta:
@@ -215,7 +215,7 @@ class Delivery(models.Model):
     claimed_at = models.DateTimeField(_("claimed"))
     published_at = models.DateTimeField(_("queued"), null=True, blank=True)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(_("last changed"), auto_now=True)
 
     class Meta:
         ordering = ["-send_at", "-id"]
@@ -303,7 +303,7 @@ class NotificationPreference(models.Model):
     category = models.CharField(_("category"), max_length=20, choices=Category.choices)
     frequency = models.CharField(_("how often"), max_length=12, choices=Frequency.choices,
                                  default=Frequency.IMMEDIATELY)
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(_("last changed"), auto_now=True)
 
     class Meta:
         ordering = ["user", "category"]

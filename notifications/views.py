@@ -20,7 +20,7 @@ from accounts.models import User
 from circular_cities.utils import add_service_errors, paginate
 
 from . import services
-from .content import describe_target
+from .content import describe_occurrence, describe_target
 from .emails import read_unsubscribe_token
 from .forms import DeliveryFilterForm, PreferencesForm, RuleAddForm, RuleForm
 from .models import MANDATORY_CATEGORIES, Category, Delivery
@@ -239,7 +239,8 @@ def delivery_log_view(request, slug: str):
     filters = DeliveryFilterForm(request.GET or None)
     state = filters.cleaned_data["state"] if filters.is_valid() else ""
     page = paginate(request, delivery_log(programme=programme, state=state), per_page=50)
-    rows = [(delivery, *describe_target(delivery)) for delivery in with_targets(page.object_list)]
+    rows = [(delivery, *describe_target(delivery), describe_occurrence(delivery))
+            for delivery in with_targets(page.object_list)]
     context = {"programme": programme, "section": "log", "filters": filters, "page": page, "rows": rows,
                "counts": delivery_counts(programme=programme), "query": urlencode({"state": state}) if state else "",
                "state": state}

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from django.apps import apps
 from django.core.paginator import Paginator
-from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Prefetch, Q, Subquery, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -207,6 +207,45 @@ def politician_dashboard(*, user, programme: Programme, light: str = "", cohort_
         "upcoming_meetings": list(upcoming[:UPCOMING_LIMIT]),
         "minutes_meetings": list(minutes[:MINUTES_LIMIT]),
         "has_progress": _progress_model() is not None,
+    }
+
+
+GLANCE_CARDS = 6  # municipalities named on a politician's home page per programme: those needing attention first
+
+
+def politician_glance(*, user, programme: Programme) -> dict:
+    """The politicians' overview in brief, for their home page: the light counts, the municipalities that need
+    attention most, and the next follow-group meeting with the decisions on its agenda (or, when none is
+    planned, the latest one held and the decisions it made). A fixed number of queries per programme: the
+    lights are counted and the worst municipalities chosen in SQL on the status rows."""
+    meetings = _meeting_selectors()
+    from workshops.models import AgendaItem, Decision, Meeting
+
+    visible = status_participations(user=user, programme=programme)
+    counts = light_counts(visible)
+    worst_first = visible.order_by(Case(*(When(light=colour, then=Value(n)) for n, colour in enumerate(
+        ("red", "amber", "green"))), default=Value(3)), "municipality__name", "pk")
+    board = board_for_user(user=user, programme=programme, with_advisors=False,
+                           participations=worst_first[:GLANCE_CARDS])
+    cards = municipality_cards(user=user, programme=programme, board=board, latest_fields=CARD_FIELDS)
+    follow_group = meetings.meeting_list(user=user, programme=programme, kind=Meeting.Kind.FOLLOW_GROUP,
+                                         when="upcoming").exclude(status=Meeting.Status.CANCELLED)
+    next_meeting = follow_group.prefetch_related(Prefetch(
+        "agenda_items", queryset=AgendaItem.objects.filter(decision_needed=True).order_by("order", "pk"),
+        to_attr="decisions_needed")).first()
+    last_meeting = None
+    if next_meeting is None:
+        last_meeting = meetings.meeting_list(user=user, programme=programme, kind=Meeting.Kind.FOLLOW_GROUP,
+                                             when="past").exclude(status=Meeting.Status.CANCELLED).prefetch_related(
+            Prefetch("decisions", queryset=Decision.objects.order_by("order", "pk"), to_attr="decisions_made")
+        ).first()
+    return {
+        "programme": programme,
+        "light_counts": lights_with_counts(counts),
+        "municipality_count": sum(counts.values()),
+        "cards": cards,
+        "next_meeting": next_meeting,
+        "last_meeting": last_meeting,
     }
 
 

@@ -4,8 +4,8 @@ Facts from the seeds (names in Danish and English, dates, budget, funder,
 facilitators, partners, the six objectives, the other programmes' names) are
 used as they are. Which six municipalities took part, their challenges, people
 and timeline details are invented for the demo, and the UI says so.
-Every write goes through update_or_create (or ``_upsert``, which saves only what
-differs) on a natural key, so loading twice changes nothing.
+Every write goes through ``_upsert`` on a natural key, which creates what is missing and leaves
+what is there alone, so loading again changes nothing, also after people have used the demo.
 """
 
 from datetime import date, datetime, time
@@ -192,18 +192,19 @@ SPENDINGS = [
 ]
 
 
+def _ensure(model, lookup: dict, values: dict):
+    """(object, created): the first row matching ``lookup``, or a new one with ``values``. A row that is already
+    there is left exactly as it is: a second load writes nothing (and adds no audit history), and whatever
+    people changed while using the demo stays changed. Several matching rows (people add their own) are fine."""
+    obj = model.objects.filter(**lookup).order_by("pk").first()
+    if obj is not None:
+        return obj, False
+    return model.objects.create(**lookup, **values), True
+
+
 def _upsert(model, lookup: dict, values: dict):
-    """update_or_create that saves only when something differs, so a second run writes nothing (and adds
-    no audit history)."""
-    obj = model.objects.filter(**lookup).first()
-    if obj is None:
-        return model.objects.create(**lookup, **values)
-    changed = [name for name, value in values.items() if getattr(obj, name) != value]
-    if changed:
-        for name in changed:
-            setattr(obj, name, values[name])
-        obj.save()
-    return obj
+    """The row matching ``lookup``, created with ``values`` when missing (see ``_ensure``)."""
+    return _ensure(model, lookup, values)[0]
 
 
 def _done_at(day: date):
@@ -231,7 +232,6 @@ def _load_timeline(programme, participations, users) -> None:
                 "title_en": en, "due_on": due, "phase": phases[phase], "owner": owner,
                 "status": Milestone.Status.DONE if reached else Milestone.Status.CANCELLED,
                 "completed_at": _done_at(due) if reached else None})
-        _upsert(Participation, {"pk": participation.pk}, {"stage": final})
 
 
 def _load_budget(programme) -> None:
@@ -250,13 +250,12 @@ def demo_email(local: str) -> str:
 
 
 def _user(local: str, name: str, *, admin: bool = False) -> User:
-    user, created = User.objects.get_or_create(
-        email=demo_email(local), defaults={"full_name": name, "is_staff": admin, "is_superuser": admin}
-    )
+    user, created = _ensure(User, {"email": demo_email(local)},
+                            {"full_name": name, "is_staff": admin, "is_superuser": admin})
     if created:
         user.set_password(DEMO_PASSWORD)
         user.save(update_fields=["password"])
-    EmailAddress.objects.update_or_create(user=user, email=user.email, defaults={"verified": True, "primary": True})
+    _upsert(EmailAddress, {"user": user, "email": user.email}, {"verified": True, "primary": True})
     return user
 
 
@@ -277,8 +276,8 @@ def load_demo(*, reset: bool = False) -> dict:
     for order, (text_da, text_en) in enumerate(OBJECTIVES, start=1):
         _upsert(Objective, {"programme": programme, "order": order}, {"text_da": text_da, "text_en": text_en})
     for name, kind, part in ORGANISATIONS:
-        organisation, _ = Organisation.objects.get_or_create(name=name, defaults={"kind": kind})
-        ProgrammeOrganisation.objects.get_or_create(programme=programme, organisation=organisation, part=part)
+        organisation = _upsert(Organisation, {"name": name}, {"kind": kind})
+        _upsert(ProgrammeOrganisation, {"programme": programme, "organisation": organisation, "part": part}, {})
     for slug, name_da, name_en in OTHER_PROGRAMMES:
         _upsert(Programme, {"slug": slug}, {"name_da": name_da, "name_en": name_en, "status": Programme.Status.LISTED})
 
@@ -287,9 +286,8 @@ def load_demo(*, reset: bool = False) -> dict:
     municipalities = {m.code: m for m in Municipality.objects.filter(code__in=DEMO_MUNICIPALITY_CODES)}
     participations = {}
     for code in DEMO_MUNICIPALITY_CODES:
-        participations[code], _ = Participation.objects.get_or_create(
-            cohort=cohort, municipality=municipalities[code], defaults={"joined_on": PROGRAMME["starts_on"]}
-        )
+        participations[code] = _upsert(Participation, {"cohort": cohort, "municipality": municipalities[code]},
+                                       {"joined_on": PROGRAMME["starts_on"], "stage": FINAL_STAGES[code]})
 
     users = {}
     first = participations[DEMO_MUNICIPALITY_CODES[1]]  # Roskilde: the demo staff, advisor and politician
@@ -299,7 +297,8 @@ def load_demo(*, reset: bool = False) -> dict:
             _role(user, role, programme=programme, department="Danish Design Center")
         elif role == Role.ADVISOR:
             _role(user, role, programme=programme, participation=None)  # in the programme's advisor pool
-            _role(user, role, programme=programme, participation=first)
+            if not RoleAssignment.objects.filter(role=role, participation=first).exists():  # nobody took over
+                _role(user, role, programme=programme, participation=first)
         elif role == Role.STAFF:
             _role(user, role, municipality=first.municipality, department="Klima og Miljø",
                   responsibility="Projektleder for den lokale test")

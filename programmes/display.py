@@ -196,7 +196,7 @@ def build_timeline(*, starts_on: date, ends_on: date, phases, programme_mileston
 
 BC_WIDTH = 1000
 BC_LABEL = 90
-BC_VALUES = 250  # room on the right for the figures
+BC_VALUES = 330  # room on the right for the figures, the widest "! 12.345.678 DKK af 12.345.678 DKK" in bold too
 BC_ROW = 44
 
 

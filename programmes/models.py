@@ -75,8 +75,8 @@ class Programme(Bilingual, models.Model):
         _("review before publishing"), default=True,
         help_text=_("A published progress entry reaches the open data and the public showcase only after a "
                     "facilitator or the municipality's innovation advisor has accepted it."))
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("last changed"), auto_now=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -130,7 +130,8 @@ class ProgrammeOrganisation(models.Model):
         FACILITATOR = "facilitator", _("Facilitator")
         PARTNER = "partner", _("Partner")
 
-    programme = models.ForeignKey(Programme, related_name="organisation_links", on_delete=models.CASCADE)
+    programme = models.ForeignKey(Programme, verbose_name=_("programme"),
+                                  related_name="organisation_links", on_delete=models.CASCADE)
     organisation = models.ForeignKey(Organisation, verbose_name=_("organisation"), on_delete=models.PROTECT)
     part = models.CharField(_("part"), max_length=20, choices=Part.choices)
 
@@ -147,7 +148,8 @@ class ProgrammeOrganisation(models.Model):
 
 
 class Objective(Bilingual, models.Model):
-    programme = models.ForeignKey(Programme, related_name="objectives", on_delete=models.CASCADE)
+    programme = models.ForeignKey(Programme, verbose_name=_("programme"),
+                                  related_name="objectives", on_delete=models.CASCADE)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     text_da = models.CharField(_("objective (Danish)"), max_length=300, validators=SINGLE_LINE)
     text_en = models.CharField(_("objective (English)"), max_length=300, validators=SINGLE_LINE, blank=True)
@@ -168,7 +170,8 @@ class Objective(Bilingual, models.Model):
 class BudgetLine(Bilingual, models.Model):
     """A work package's allocation in a programme budget."""
 
-    programme = models.ForeignKey(Programme, related_name="budget_lines", on_delete=models.CASCADE)
+    programme = models.ForeignKey(Programme, verbose_name=_("programme"),
+                                  related_name="budget_lines", on_delete=models.CASCADE)
     code = models.CharField(_("work package"), max_length=20, validators=SINGLE_LINE, help_text=_("E.g. WP1"))
     name_da = models.CharField(_("name (Danish)"), max_length=200, validators=SINGLE_LINE)
     name_en = models.CharField(_("name (English)"), max_length=200, validators=SINGLE_LINE, blank=True)
@@ -204,7 +207,7 @@ class Spending(models.Model):
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, related_name="+", on_delete=models.SET_NULL
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
         ordering = ["-spent_on", "-id"]
@@ -257,7 +260,8 @@ def dated_within(obj, programme, label, start="starts_on", end="ends_on"):
 
 
 class Phase(Bilingual, models.Model):
-    programme = models.ForeignKey(Programme, related_name="phases", on_delete=models.CASCADE)
+    programme = models.ForeignKey(Programme, verbose_name=_("programme"),
+                                  related_name="phases", on_delete=models.CASCADE)
     name_da = models.CharField(_("name (Danish)"), max_length=150, validators=SINGLE_LINE)
     name_en = models.CharField(_("name (English)"), max_length=150, validators=SINGLE_LINE, blank=True)
     starts_on = models.DateField(_("start"))
@@ -354,7 +358,7 @@ class LocalChallenge(models.Model):
     material_stream = models.CharField(_("material stream"), max_length=30, choices=MaterialStream.choices)
     strategy = models.CharField(_("circular strategy (R-ladder)"), max_length=2, choices=Strategy.choices)
     sdgs = models.JSONField(_("SDGs"), default=list, blank=True, help_text=_("UN Sustainable Development Goals 1–17"))
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(_("last changed"), auto_now=True)
 
     class Meta:
         verbose_name = _("local challenge")
@@ -376,7 +380,8 @@ class Milestone(Bilingual, models.Model):
         DONE = "done", _("Done")
         CANCELLED = "cancelled", _("Cancelled")
 
-    programme = models.ForeignKey(Programme, related_name="milestones", on_delete=models.CASCADE)
+    programme = models.ForeignKey(Programme, verbose_name=_("programme"),
+                                  related_name="milestones", on_delete=models.CASCADE)
     participation = models.ForeignKey(
         Participation, verbose_name=_("municipality"), null=True, blank=True, related_name="milestones",
         on_delete=models.CASCADE, help_text=_("Leave empty for a milestone of the whole programme."),
@@ -393,8 +398,8 @@ class Milestone(Bilingual, models.Model):
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PLANNED)
     completed_at = models.DateTimeField(_("completed"), null=True, blank=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("last changed"), auto_now=True)
     history = HistoricalRecords()
 
     class Meta:

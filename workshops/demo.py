@@ -6,8 +6,9 @@ attendance, minutes, decisions and actions for the meetings that have taken plac
 skills self-assessments before, mid-way and after. The dates, places and texts are invented for the
 demonstration (the programme is marked as demo data). People are found by their roles in the programme,
 so whoever the other demo loaders created takes part. Nothing is mailed: the meetings are written
-directly, and every write is an upsert on a natural key that saves only what differs, so loading twice
-changes nothing (not even the audit history).
+directly, and every write creates what is missing on a natural key and leaves what is there alone
+(``programmes.demo._ensure``), so loading again changes nothing (not even the audit history), also after
+people have used the demo: their answers, actions and agenda items stay as they left them.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import Role, RoleAssignment
+from programmes.demo import _ensure
 from programmes.models import Participation
 
 from .models import ActionItem, Decision, Meeting, MeetingInvitation, SkillAssessment
@@ -187,17 +189,8 @@ DECISIONS = {
 
 
 def _upsert(model, lookup: dict, values: dict):
-    """update_or_create that saves only when something differs: a second load writes nothing (and adds no
-    audit history)."""
-    obj = model.objects.filter(**lookup).first()
-    if obj is None:
-        return model.objects.create(**lookup, **values)
-    changed = [name for name, value in values.items() if getattr(obj, name) != value]
-    if changed:
-        for name in changed:
-            setattr(obj, name, values[name])
-        obj.save()
-    return obj
+    """The row matching ``lookup``, created with ``values`` when missing; a row already there is left alone."""
+    return _ensure(model, lookup, values)[0]
 
 
 def _at(day: date, clock: str) -> datetime:
@@ -290,7 +283,7 @@ def load_meetings_demo(programme) -> list[Meeting]:
         slug = f"{kind}-{day:%Y%m%d}".replace("_", "-")
         cancelled = title_da in CANCELLED
         starts_at = _at(day, start)
-        meeting = _upsert(
+        meeting, created = _ensure(
             Meeting, {"programme": programme, "kind": kind, "starts_at": starts_at}, {
                 "title_da": title_da, "title_en": title_en, "ends_at": _at(day, end),
                 "description_da": what if kind != K.FOLLOW_GROUP else
@@ -306,6 +299,8 @@ def load_meetings_demo(programme) -> list[Meeting]:
             })
         meetings.append(meeting)
         past = meeting.ends_at <= now and not cancelled
+        if not created:
+            continue  # already loaded; people may have changed it since
         invited = _invitees(meeting, people, participation_ids, day)
         came_municipalities = set()
         came = 0
@@ -356,12 +351,12 @@ def _agenda(meeting: Meeting, kind: str) -> None:
         _upsert(AgendaItem, {"meeting": meeting, "order": order},
                 {"title": title, "duration_minutes": minutes, "presenter": presenter,
                  "decision_needed": bool(decision and decision[0])})
-    AgendaItem.objects.filter(meeting=meeting, order__gt=len(items)).delete()
 
 
 def _minutes_for(meeting, kind, what, came, municipalities, index, people, participation_ids, organiser) -> None:
-    _upsert(Meeting, {"pk": meeting.pk}, {"minutes": _minutes(meeting, what, came, municipalities),
-                                         "minutes_published_at": meeting.ends_at.astimezone(UTC) + timedelta(days=3)})
+    meeting.minutes = _minutes(meeting, what, came, municipalities)  # the meeting was created by this load
+    meeting.minutes_published_at = meeting.ends_at.astimezone(UTC) + timedelta(days=3)
+    meeting.save(update_fields=["minutes", "minutes_published_at"])
     decisions = [FOLLOW_GROUP_DECISIONS[index % len(FOLLOW_GROUP_DECISIONS)]] if kind == K.FOLLOW_GROUP \
         else DECISIONS[kind]
     for order, text in enumerate(decisions, start=1):
@@ -402,8 +397,10 @@ def _skills(programme, people, participations) -> None:
                     continue  # did not answer this round
                 growth = step + (_number(stage, "g", user.pk) % 2 if step else 0)
                 submitted = datetime.combine(day, time(12), tzinfo=CPH)
-                assessment = _upsert(SkillAssessment, {"user": user, "programme": programme, "stage": stage}, {
+                assessment, created = _ensure(SkillAssessment, {"user": user, "programme": programme, "stage": stage}, {
                     "participation": participation, "submitted_at": submitted,
                     "systems_thinking": min(5, base_st + growth),
                     "circular_models": min(5, base_cm + growth + (1 if step == 2 else 0))})
-                assessment.modules.set([m for m in modules if m.starts_at <= submitted and (m.pk, user.pk) in attended])
+                if created:
+                    assessment.modules.set([m for m in modules
+                                            if m.starts_at <= submitted and (m.pk, user.pk) in attended])

@@ -11,6 +11,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from simple_history.models import HistoricalRecords
 
 from circular_cities.dates import window_errors
@@ -71,8 +72,8 @@ class Meeting(Bilingual, models.Model):
                                   related_name="organised_meetings", on_delete=models.SET_NULL)
     minutes = models.TextField(_("minutes"), max_length=DOCUMENT, validators=[MaxLengthValidator(DOCUMENT)], blank=True)
     minutes_published_at = models.DateTimeField(_("minutes published"), null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("last changed"), auto_now=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -147,14 +148,16 @@ class Meeting(Bilingual, models.Model):
         if self.pk and self.capacity is not None:
             yes = self.invitations.filter(response=MeetingInvitation.Response.YES).count()
             if self.capacity < yes:
-                errors["capacity"] = _(
-                    "%(yes)d people have already said yes; the capacity cannot be lower than that.") % {"yes": yes}
+                errors["capacity"] = ngettext(
+                    "%(yes)d person has already said yes; the capacity cannot be lower than that.",
+                    "%(yes)d people have already said yes; the capacity cannot be lower than that.", yes) % {"yes": yes}
         if errors:
             raise ValidationError(errors)
 
 
 class AgendaItem(models.Model):
-    meeting = models.ForeignKey(Meeting, related_name="agenda_items", on_delete=models.CASCADE)
+    meeting = models.ForeignKey(Meeting, verbose_name=_("meeting"),
+                                related_name="agenda_items", on_delete=models.CASCADE)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     title = models.CharField(_("agenda item"), max_length=200, validators=SINGLE_LINE)
     duration_minutes = models.PositiveSmallIntegerField(
@@ -192,7 +195,8 @@ class MeetingInvitation(models.Model):
         PERSON = "person", _("In person")
         ATTENDANCE = "attendance", _("Came without invitation")
 
-    meeting = models.ForeignKey(Meeting, related_name="invitations", on_delete=models.CASCADE)
+    meeting = models.ForeignKey(Meeting, verbose_name=_("meeting"),
+                                related_name="invitations", on_delete=models.CASCADE)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("person"), related_name="meeting_invitations",
                              on_delete=models.CASCADE)
     via = models.CharField(_("invited"), max_length=20, choices=Via.choices, default=Via.PERSON)
@@ -225,7 +229,7 @@ class Material(models.Model):
         PDF = "pdf", _("PDF")
         DOCUMENT = "document", _("Office document")
 
-    meeting = models.ForeignKey(Meeting, related_name="materials", on_delete=models.CASCADE)
+    meeting = models.ForeignKey(Meeting, verbose_name=_("meeting"), related_name="materials", on_delete=models.CASCADE)
     title = models.CharField(_("title"), max_length=200, validators=SINGLE_LINE)
     file = models.FileField(_("file"), storage=private_storage, max_length=200)
     original_name = models.CharField(_("file name"), max_length=255)
@@ -249,7 +253,7 @@ class Material(models.Model):
 
 
 class Decision(models.Model):
-    meeting = models.ForeignKey(Meeting, related_name="decisions", on_delete=models.CASCADE)
+    meeting = models.ForeignKey(Meeting, verbose_name=_("meeting"), related_name="decisions", on_delete=models.CASCADE)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     text = models.TextField(_("decision"), max_length=SHORT_TEXT, validators=[MaxLengthValidator(SHORT_TEXT)])
 
@@ -265,7 +269,8 @@ class Decision(models.Model):
 class ActionItem(models.Model):
     """Something agreed at a meeting: who does it by when. It can become a milestone of the programme."""
 
-    meeting = models.ForeignKey(Meeting, related_name="action_items", on_delete=models.CASCADE)
+    meeting = models.ForeignKey(Meeting, verbose_name=_("meeting"),
+                                related_name="action_items", on_delete=models.CASCADE)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     text = models.CharField(_("action item"), max_length=200, validators=SINGLE_LINE)
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("owner"), null=True, blank=True,
@@ -273,7 +278,7 @@ class ActionItem(models.Model):
     due_on = models.DateField(_("due"))
     milestone = models.OneToOneField("programmes.Milestone", verbose_name=_("milestone"), null=True, blank=True,
                                      related_name="meeting_action", on_delete=models.SET_NULL)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
         ordering = ["meeting", "order", "id"]
@@ -332,7 +337,8 @@ class SkillAssessment(models.Model):
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("participant"),
                              related_name="skill_assessments", on_delete=models.CASCADE)
-    programme = models.ForeignKey("programmes.Programme", related_name="skill_assessments", on_delete=models.CASCADE)
+    programme = models.ForeignKey("programmes.Programme", verbose_name=_("programme"),
+                                  related_name="skill_assessments", on_delete=models.CASCADE)
     participation = models.ForeignKey("programmes.Participation", verbose_name=_("municipality"),
                                       related_name="skill_assessments", on_delete=models.CASCADE)
     stage = models.CharField(_("when"), max_length=10, choices=Stage.choices)

@@ -415,7 +415,8 @@ class SkillRow:
 def skills_overview(*, user, programme: Programme) -> list[dict]:
     """Per cohort: a row per municipality the person may see and the cohort's average, per stage.
 
-    Only averages are shown, never a person's own answers. Two queries."""
+    Only averages are shown, never a person's own answers, and only over at least ``MIN_ANSWERS`` answers
+    (fewer would reveal them). Two queries."""
     participations = list(visible_participations(user=user, programme=programme))
     rows_by_participation = defaultdict(dict)
     by_cohort = defaultdict(dict)
@@ -431,14 +432,23 @@ def skills_overview(*, user, programme: Programme) -> list[dict]:
     groups: dict[int, dict] = {}
     for participation in participations:
         group = groups.setdefault(participation.cohort_id, {"cohort": participation.cohort, "rows": []})
-        values = {stage: (round(v[0], 1), round(v[1], 1), v[2])
-                  for stage, v in rows_by_participation.get(participation.pk, {}).items()}
+        values = {stage: _shown(*v) for stage, v in rows_by_participation.get(participation.pk, {}).items()}
         group["rows"].append(SkillRow(str(participation.municipality), False, values))
     for cohort_id, group in groups.items():
-        totals = {stage: (round(s / n, 1), round(c / n, 1), n) for stage, (s, c, n) in by_cohort[cohort_id].items()}
+        totals = {stage: _shown(s / n, c / n, n) for stage, (s, c, n) in by_cohort[cohort_id].items()}
         group["rows"].append(SkillRow(_("%(cohort)s (all municipalities)") % {"cohort": group["cohort"]}, True,
                                       totals))
     return list(groups.values())
+
+
+MIN_ANSWERS = 3  # an average of fewer answers would let a reader work out someone's own answer
+
+
+def _shown(systems_thinking: float, circular_models: float, n: int) -> tuple:
+    """(averages, number of answers); the averages are None when there are too few answers to show them."""
+    if n < MIN_ANSWERS:
+        return None, None, n
+    return round(systems_thinking, 1), round(circular_models, 1), n
 
 
 def _avg(name):

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
@@ -322,7 +323,8 @@ def invite(request, pk):
             add_service_errors(form, error)
         else:
             if count:
-                messages.success(request, _("%(count)d people were invited.") % {"count": count})
+                messages.success(request, ngettext("%(count)d person was invited.", "%(count)d people were invited.",
+                                                  count) % {"count": count})
             else:
                 messages.info(request, _("Everybody you chose was already invited."))
             return redirect(reverse("workshops:invite", args=[meeting.pk]))
@@ -427,7 +429,8 @@ def attendance(request, pk):
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, _("Attendance saved: %(count)d people came.") % {"count": came})
+            messages.success(request, ngettext("Attendance saved: %(count)d person came.",
+                                                  "Attendance saved: %(count)d people came.", came) % {"count": came})
             return redirect(meeting)
     return render(request, "workshops/attendance_form.html", {"meeting": meeting, "form": form})
 

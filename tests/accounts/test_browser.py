@@ -19,7 +19,7 @@ HOME_HEADINGS = {
     "facilitator": ("Programmer du faciliterer", "Programmes you facilitate"),
     "advisor": ("Kommuner du rådgiver", "Municipalities you advise"),
     "staff": ("Din kommune i programmer", "Your municipality in programmes"),
-    "politician": ("Programmer du følger som politiker", "Programmes you follow as a politician"),
+    "politician": ("Din følgegruppe på et øjeblik", "Your follow-group at a glance"),
     "observer": ("Programmer du observerer", "Programmes you observe"),
 }
 

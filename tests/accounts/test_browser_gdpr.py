@@ -104,7 +104,7 @@ def test_export_request_deletion_erase_and_former_member(browser_page, settings)
     page.screenshot("gdpr-admin-erase-confirmation-en")
     page.get_by_role("button", name="Yes, erase").click()
     page.wait_for_load_state()
-    assert "1 people erased" in page.content()
+    assert "1 person erased" in page.content()
     person.refresh_from_db()
     assert person.erased_at and not person.is_active
     page.context.clear_cookies()

@@ -346,6 +346,14 @@ def test_a_participant_assesses_and_the_chart_shows_averages(client, setting):
     assert response.status_code == 302
     client.post(url, {"stage": "after", "systems_thinking": "4", "circular_models": "4"})
     page = client.get(reverse("workshops:skills", args=[programme.slug])).content.decode()
+    assert "+2,0" not in page and "+2.0" not in page  # one person's answers: no average that reveals them
+    assert "only 1 answer: not shown" in page
+    for _i in range(2):  # two colleagues answer too: three answers, averages shown
+        colleague = staff_of(setting["participation"].municipality)
+        for stage, score in (("before", 2), ("after", 4)):
+            services.skill_assessment_save(user=colleague, programme=programme, stage=stage, systems_thinking=score,
+                                           circular_models=score)
+    page = client.get(reverse("workshops:skills", args=[programme.slug])).content.decode()
     assert 'role="img"' in page and "<title>" in page
     assert "+2,0" in page or "+2.0" in page
     assert "210,0" not in page  # SVG coordinates are never localised
