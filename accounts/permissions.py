@@ -1,4 +1,4 @@
-"""Who may do what: a user's scope, read once per request, and small predicates on it.
+"""Who may do what: a user's scope, read from the database once per request, and small predicates on it.
 
 Every app's permissions build on :func:`scope_of`. Deny by default: a predicate
 answers ``False`` unless a role in the right scope says otherwise.
@@ -62,27 +62,26 @@ def active_roles(user):
 
 
 def scope_of(user) -> Scope:
-    """The user's scope: two queries, kept on the user object for the request and in the cache until a row changes."""
+    """The user's scope, read from the database once per request (one query) and kept on the user object.
+
+    Never kept between requests: a role that is granted, changed or ended counts from the next request on.
+    Django loads ``request.user`` anew for every request, so nothing outlives the request."""
     if user is None or not user.is_authenticated or not user.is_active:
         return EMPTY_SCOPE
-    cached = getattr(user, "_cc_scope", None)
-    if cached is not None:
-        return cached
-    from circular_cities.datacache import cached_value
-
-    # kept between requests until a row changes (a role, a participation, the person): circular_cities/datacache.py
-    scope = cached_value("scope", user.pk, user.is_superuser, build=lambda: _compute_scope(user))
-    user._cc_scope = scope
+    scope = getattr(user, "_cc_scope", None)
+    if scope is None:
+        scope = _compute_scope(user)
+        user._cc_scope = scope
     return scope
 
 
 def _compute_scope(user) -> Scope:
-    from programmes.models import Participation
-
-    sets: dict[str, set[int]] = {k: set() for k in ("fac", "obs", "pol", "adv_p", "adv_part", "staff_m")}
+    sets: dict[str, set[int]] = {k: set() for k in (
+        "fac", "obs", "pol", "adv_p", "adv_part", "staff_m", "staff_part", "staff_p")}
     roles = set()
-    for role, programme_id, participation_id, municipality_id in active_roles(user).values_list(
-        "role", "programme_id", "participation_id", "municipality_id"
+    for role, programme_id, participation_id, municipality_id, participation_programme_id in (
+        active_roles(user).values_list(
+            "role", "programme_id", "participation_id", "municipality_id", "participation__cohort__programme_id")
     ):
         roles.add(role)
         if role == Role.FACILITATOR:
@@ -96,19 +95,18 @@ def _compute_scope(user) -> Scope:
             if participation_id:
                 sets["adv_part"].add(participation_id)
         elif role == Role.STAFF:
-            sets["staff_m"].add(municipality_id)
+            # The team of one participation: that participation, in that programme, and nothing else there.
+            # (A staff role without a participation, from before teams were per programme, opens no programme;
+            # the community still counts the municipality.)
+            if municipality_id:
+                sets["staff_m"].add(municipality_id)
+            if participation_id:
+                sets["staff_part"].add(participation_id)
+                sets["staff_p"].add(participation_programme_id)
     is_admin = user.is_superuser or Role.ADMIN in roles
     if is_admin:
         roles.add(Role.ADMIN)
-    staff_parts: set[int] = set()
-    staff_progs: set[int] = set()
-    if sets["staff_m"]:
-        for pk, programme_id in Participation.objects.filter(municipality_id__in=sets["staff_m"]).values_list(
-            "pk", "cohort__programme_id"
-        ):
-            staff_parts.add(pk)
-            staff_progs.add(programme_id)
-    scope = Scope(
+    return Scope(
         is_admin=is_admin,
         roles=frozenset(roles),
         facilitator_programmes=frozenset(sets["fac"]),
@@ -117,11 +115,10 @@ def _compute_scope(user) -> Scope:
         advisor_programmes=frozenset(sets["adv_p"]),
         advisor_participations=frozenset(sets["adv_part"]),
         staff_municipalities=frozenset(sets["staff_m"]),
-        staff_participations=frozenset(staff_parts),
-        staff_programmes=frozenset(staff_progs),
+        staff_participations=frozenset(sets["staff_part"]),
+        staff_programmes=frozenset(sets["staff_p"]),
         _whole_programmes=frozenset(sets["fac"] | sets["obs"] | sets["pol"]),
     )
-    return scope
 
 
 def forget_scope(user) -> None:
@@ -156,21 +153,19 @@ def can_invite(user) -> bool:
     return is_facilitator(user)
 
 
-def can_invite_to(user, *, role: str, programme_id: int | None, municipality_id: int | None) -> bool:
-    """Admins invite anyone; facilitators invite into their own programmes and their municipalities."""
+def can_invite_to(user, *, role: str, programme_id: int | None, participation=None) -> bool:
+    """Admins invite anyone; facilitators invite into their own programmes only. Staff join the team of one
+    participation, so a facilitator who enrolled a municipality invites staff for that participation alone."""
     scope = scope_of(user)
     if scope.is_admin:
         return True
     if role == Role.ADMIN or not scope.facilitator_programmes:
         return False
-    if programme_id is None and municipality_id is None:
+    if participation is not None:
+        return participation.cohort.programme_id in scope.facilitator_programmes and (
+            programme_id is None or programme_id == participation.cohort.programme_id)
+    if programme_id is None:
         return True  # nothing to check yet: the service refuses a role without its scope, with a message
-    if role == Role.STAFF:
-        from programmes.models import Participation
-
-        return Participation.objects.filter(
-            municipality_id=municipality_id, cohort__programme_id__in=scope.facilitator_programmes
-        ).exists()
     return programme_id in scope.facilitator_programmes
 
 

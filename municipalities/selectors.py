@@ -183,8 +183,7 @@ def _history_sources(participation: Participation):
         ("participation", Participation.history.model, Q(id=participation.pk)),
         ("challenge", LocalChallenge.history.model, Q(participation_id=participation.pk)),
         ("role", RoleAssignment.history.model,
-         Q(role=Role.ADVISOR, participation_id=participation.pk)
-         | Q(role=Role.STAFF, municipality_id=participation.municipality_id)),
+         Q(role__in=[Role.ADVISOR, Role.STAFF], participation_id=participation.pk)),
     ]
 
 
