@@ -151,10 +151,11 @@ ROLES = ("facilitator", "advisor", "staff", "politician", "observer")
 
 @dataclass
 class Side:
-    """One programme with a cohort of three municipalities, and one person in each role.
+    """One programme with a cohort of two municipalities, and one person in each role.
 
-    ``participation`` (By a1 / By b1) and ``other_participation`` (By a2 / By b2) are the programme's own;
-    ``shared_participation`` is the municipality that both programmes enrol (Fællesby), each in its own cohort,
+    ``participation`` (By a1 / By b1) and ``other_participation`` (By a2 / By b2) are the programme's own, in
+    ``cohort``; ``shared_participation`` is the municipality that both programmes enrol (Fællesby), each in a
+    second cohort of its own,
     with its own team (``shared_users["staff"]`` and a colleague ``shared_users["staff2"]``) and its own
     advisor (``shared_users["advisor"]``)."""
 
@@ -202,7 +203,9 @@ def build_side(label: str, shared_municipality: Municipality) -> Side:
     cohort = CohortFactory(programme=programme, name=f"Hold {label}")
     participation = ParticipationFactory(cohort=cohort, municipality=MunicipalityFactory(name=f"By {label}1"))
     other = ParticipationFactory(cohort=cohort, municipality=MunicipalityFactory(name=f"By {label}2"))
-    shared = ParticipationFactory(cohort=cohort, municipality=shared_municipality)
+    # a cohort of its own, so that the cohort above keeps its two municipalities
+    shared = ParticipationFactory(cohort=CohortFactory(programme=programme, name=f"Hold {label} (fælles)"),
+                                  municipality=shared_municipality)
     side = Side(programme, cohort, participation, other, shared_participation=shared)
     side.users = {
         "facilitator": facilitator_of(programme, user__email=f"facilitator-{label}@example.org"),
