@@ -168,9 +168,9 @@ class Side:
     shared_users: dict[str, User] = field(default_factory=dict)
 
     def on_shared_municipality(self) -> "Side":
-        """This side as seen from the shared municipality: its participation is the shared one, and its staff
-        and advisor are the shared municipality's team and advisor in this programme."""
-        return Side(self.programme, self.cohort, self.shared_participation, self.participation,
+        """This side as seen from the shared municipality: its participation (and cohort) is the shared one, and
+        its staff and advisor are the shared municipality's team and advisor in this programme."""
+        return Side(self.programme, self.shared_participation.cohort, self.shared_participation, self.participation,
                     users={**self.users, "staff": self.shared_users["staff"],
                            "advisor": self.shared_users["advisor"]},
                     shared_participation=self.shared_participation, shared_users=self.shared_users)
