@@ -198,14 +198,14 @@ class World:
                      self.shared_municipality)
 
 
-def build_side(label: str, shared_municipality: Municipality) -> Side:
+def build_side(label: str, shared_municipality: Municipality | None = None) -> Side:
     programme = ProgrammeFactory(slug=f"programme-{label}", name_da=f"Program {label}", name_en=f"Programme {label}")
     cohort = CohortFactory(programme=programme, name=f"Hold {label}")
     participation = ParticipationFactory(cohort=cohort, municipality=MunicipalityFactory(name=f"By {label}1"))
     other = ParticipationFactory(cohort=cohort, municipality=MunicipalityFactory(name=f"By {label}2"))
     # a cohort of its own, so that the cohort above keeps its two municipalities
     shared = ParticipationFactory(cohort=CohortFactory(programme=programme, name=f"Hold {label} (fælles)"),
-                                  municipality=shared_municipality)
+                                  municipality=shared_municipality or MunicipalityFactory(name=f"Fællesby {label}"))
     side = Side(programme, cohort, participation, other, shared_participation=shared)
     side.users = {
         "facilitator": facilitator_of(programme, user__email=f"facilitator-{label}@example.org"),
