@@ -260,6 +260,12 @@ def generate(*, programmes: int = 12, municipalities_per_programme: int | None =
                                             starts_on=p.starts_on))
                 roles.append(RoleAssignment(user=named["observer"], role=Role.OBSERVER, programme=p,
                                             department="Fonden"))
+        # People of a municipality in no programme keep a staff role of the municipality alone (as the migration of
+        # such roles leaves them): members of the community, on no programme's team.
+        enrolled = {x.municipality_id for x in parts}
+        roles += [RoleAssignment(user=user, role=Role.STAFF, municipality=m, department="Klima og Miljø",
+                                 responsibility="Lokal test")
+                  for m in municipalities if m.pk not in enrolled for user in staff_by_municipality[m.pk]]
         bulk(RoleAssignment, roles)
         log("roles")
 
