@@ -62,20 +62,21 @@ def active_roles(user):
 
 
 def scope_of(user) -> Scope:
-    """The user's scope, read from the database once per request (one query) and kept on the user object.
-
-    Never kept between requests: a role that is granted, changed or ended counts from the next request on.
-    Django loads ``request.user`` anew for every request, so nothing outlives the request."""
+    """The user's scope: two queries, computed from the database once per request (kept on the user object, which
+    lives as long as the request). Never read from a cache shared between requests."""
     if user is None or not user.is_authenticated or not user.is_active:
         return EMPTY_SCOPE
-    scope = getattr(user, "_cc_scope", None)
-    if scope is None:
-        scope = _compute_scope(user)
-        user._cc_scope = scope
+    cached = getattr(user, "_cc_scope", None)
+    if cached is not None:
+        return cached
+    scope = _compute_scope(user)
+    user._cc_scope = scope
     return scope
 
 
 def _compute_scope(user) -> Scope:
+    """One query (a staff role names its participation, so no second query for the municipality's). A role that
+    is granted, changed or ended counts from the next request on: Django loads ``request.user`` anew for each."""
     sets: dict[str, set[int]] = {k: set() for k in (
         "fac", "obs", "pol", "adv_p", "adv_part", "staff_m", "staff_part", "staff_p")}
     roles = set()

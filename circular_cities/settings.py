@@ -172,8 +172,8 @@ REMINDER_SWEEP_AFTER_SECONDS = env.int("REMINDER_SWEEP_AFTER_SECONDS", default=9
 # --- Accounts ---------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
-    # allauth's (e-mail and password); first, so that logins record it in the session. The signed-in person is
-    # read from the database on every request, never from a cache.
+    # allauth's (e-mail or username and password); first, so
+    # that logins record it in the session
     "allauth.account.auth_backends.AuthenticationBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]

@@ -101,7 +101,7 @@ def item_viewer(user) -> str:
     scope = scope_of(user)
     if scope.is_admin:
         return "items:admin"
-    key = (f"items:p{_ids(scope.programme_ids)}:s{_ids(scope.staff_participations)}"
+    key = (f"items:p{_ids(scope.programme_ids)}:s{_ids(scope.staff_municipalities)}"
            f":f{_ids(scope.facilitator_programmes)}")
     return f"{key}:person:{user.pk}" if has_authored_items(user=user) else key
 
