@@ -183,7 +183,8 @@ def _history_sources(participation: Participation):
         ("participation", Participation.history.model, Q(id=participation.pk)),
         ("challenge", LocalChallenge.history.model, Q(participation_id=participation.pk)),
         ("role", RoleAssignment.history.model,
-         Q(role__in=[Role.ADVISOR, Role.STAFF], participation_id=participation.pk)),
+         Q(role=Role.ADVISOR, participation_id=participation.pk)
+         | Q(role=Role.STAFF, participation_id=participation.pk)),
     ]
 
 
