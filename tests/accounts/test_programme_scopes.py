@@ -188,3 +188,20 @@ def test_an_advisor_of_one_programme_is_not_the_advisor_of_the_other(world):
     fresh = type(advisor).objects.get(pk=advisor.pk)
     assert scope_of(fresh).advisor_participations == {world.a.shared_participation.pk,
                                                       world.b.shared_participation.pk}
+
+
+def test_the_invitation_form_invites_staff_to_one_participation_of_the_facilitators_programme(world):
+    facilitator = client_of(world.b.users["facilitator"], language="en")
+    response = facilitator.post(reverse("accounts:invitation-create"), {
+        "email": "ny@example.org", "language": "da", "role": Role.STAFF,
+        "participation": world.b.shared_participation.pk, "department": "Teknik"})
+    assert response.status_code == 302
+    invitation = Invitation.objects.get(email="ny@example.org")
+    assert (invitation.participation, invitation.programme, invitation.municipality) == (
+        world.b.shared_participation, world.b.programme, world.shared_municipality)
+    # Programme B's facilitators see it in their list; programme A's do not.
+    assert "ny@example.org" in facilitator.get(reverse("accounts:invitation-list")).text
+    assert "ny@example.org" not in client_of(world.a.users["facilitator"]).get(
+        reverse("accounts:invitation-list")).text
+    assert client_of(world.a.users["facilitator"]).post(
+        reverse("accounts:invitation-revoke", args=[invitation.pk])).status_code == 404
