@@ -20,10 +20,11 @@ class InvitationForm(forms.Form):
                                        help_text=_("For facilitators, advisors, politicians and observers."))
     participation = forms.ModelChoiceField(
         label=_("Municipality in the programme"), queryset=Participation.objects.none(), required=False,
-        help_text=_("For an innovation advisor assigned to one municipality."),
+        help_text=_("For municipal staff and for an innovation advisor assigned to one municipality: the "
+                    "municipality in one programme."),
     )
     municipality = forms.ModelChoiceField(label=_("Municipality"), queryset=Municipality.objects.none(),
-                                          required=False, help_text=_("For municipal staff and politicians."))
+                                          required=False, help_text=_("For politicians."))
     department = forms.CharField(label=_("Department"), max_length=150, required=False)
     position = forms.CharField(label=_("Position"), max_length=150, required=False,
                                help_text=_("For politicians, e.g. councillor."))

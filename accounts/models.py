@@ -83,10 +83,13 @@ class Role(models.TextChoices):
 
 # Which scope each role is held in. The advisor pool of a programme is an advisor
 # assignment with a programme and no participation; assigned advisors have both.
+# Staff are on the team of one participation (a municipality in one programme's cohort): being on the team of
+# a municipality in one programme gives nothing in another programme the municipality takes part in. The
+# municipality (and programme) of a staff role are copied from its participation, for lists and the community.
 ROLE_SCOPE = {
     Role.FACILITATOR: "programme",
     Role.ADVISOR: "programme",
-    Role.STAFF: "municipality",
+    Role.STAFF: "participation",
     Role.POLITICIAN: "programme",
     Role.OBSERVER: "programme",
     Role.ADMIN: None,
@@ -120,12 +123,18 @@ class RoleScopeFields(models.Model):
     def clean(self):
         super().clean()
         scope = ROLE_SCOPE.get(self.role)
+        if scope == "participation":
+            if not self.participation_id:
+                raise ValidationError({"participation": _(
+                    "Choose the municipality in the programme this person works for.")})
+            # The team of a participation: its municipality and programme follow from it.
+            self.municipality_id = self.participation.municipality_id
+            self.programme_id = self.participation.cohort.programme_id
         if scope == "programme" and not self.programme_id:
             raise ValidationError({"programme": _("Choose the programme this role belongs to.")})
-        if scope == "municipality" and not self.municipality_id:
-            raise ValidationError({"municipality": _("Choose the municipality this person works for.")})
-        if self.participation_id and self.role != Role.ADVISOR:
-            raise ValidationError({"participation": _("Only innovation advisors are assigned to one municipality.")})
+        if self.participation_id and self.role not in (Role.ADVISOR, Role.STAFF):
+            raise ValidationError({"participation": _(
+                "Only innovation advisors and municipal staff are assigned to one municipality.")})
         if self.participation_id and self.programme_id and self.participation.cohort.programme_id != self.programme_id:
             raise ValidationError({"participation": _("The municipality does not take part in this programme.")})
 

@@ -1,4 +1,4 @@
-"""Who may do what: a user's scope, read once per request, and small predicates on it.
+"""Who may do what: a user's scope, read from the database once per request, and small predicates on it.
 
 Every app's permissions build on :func:`scope_of`. Deny by default: a predicate
 answers ``False`` unless a role in the right scope says otherwise.
@@ -75,12 +75,14 @@ def scope_of(user) -> Scope:
 
 
 def _compute_scope(user) -> Scope:
-    from programmes.models import Participation
-
-    sets: dict[str, set[int]] = {k: set() for k in ("fac", "obs", "pol", "adv_p", "adv_part", "staff_m")}
+    """One query (a staff role names its participation, so no second query for the municipality's). A role that
+    is granted, changed or ended counts from the next request on: Django loads ``request.user`` anew for each."""
+    sets: dict[str, set[int]] = {k: set() for k in (
+        "fac", "obs", "pol", "adv_p", "adv_part", "staff_m", "staff_part", "staff_p")}
     roles = set()
-    for role, programme_id, participation_id, municipality_id in active_roles(user).values_list(
-        "role", "programme_id", "participation_id", "municipality_id"
+    for role, programme_id, participation_id, municipality_id, participation_programme_id in (
+        active_roles(user).values_list(
+            "role", "programme_id", "participation_id", "municipality_id", "participation__cohort__programme_id")
     ):
         roles.add(role)
         if role == Role.FACILITATOR:
@@ -94,19 +96,18 @@ def _compute_scope(user) -> Scope:
             if participation_id:
                 sets["adv_part"].add(participation_id)
         elif role == Role.STAFF:
-            sets["staff_m"].add(municipality_id)
+            # The team of one participation: that participation, in that programme, and nothing else there.
+            # (A staff role without a participation, from before teams were per programme, opens no programme;
+            # the community still counts the municipality.)
+            if municipality_id:
+                sets["staff_m"].add(municipality_id)
+            if participation_id:
+                sets["staff_part"].add(participation_id)
+                sets["staff_p"].add(participation_programme_id)
     is_admin = user.is_superuser or Role.ADMIN in roles
     if is_admin:
         roles.add(Role.ADMIN)
-    staff_parts: set[int] = set()
-    staff_progs: set[int] = set()
-    if sets["staff_m"]:
-        for pk, programme_id in Participation.objects.filter(municipality_id__in=sets["staff_m"]).values_list(
-            "pk", "cohort__programme_id"
-        ):
-            staff_parts.add(pk)
-            staff_progs.add(programme_id)
-    scope = Scope(
+    return Scope(
         is_admin=is_admin,
         roles=frozenset(roles),
         facilitator_programmes=frozenset(sets["fac"]),
@@ -115,11 +116,10 @@ def _compute_scope(user) -> Scope:
         advisor_programmes=frozenset(sets["adv_p"]),
         advisor_participations=frozenset(sets["adv_part"]),
         staff_municipalities=frozenset(sets["staff_m"]),
-        staff_participations=frozenset(staff_parts),
-        staff_programmes=frozenset(staff_progs),
+        staff_participations=frozenset(sets["staff_part"]),
+        staff_programmes=frozenset(sets["staff_p"]),
         _whole_programmes=frozenset(sets["fac"] | sets["obs"] | sets["pol"]),
     )
-    return scope
 
 
 def forget_scope(user) -> None:
@@ -154,21 +154,19 @@ def can_invite(user) -> bool:
     return is_facilitator(user)
 
 
-def can_invite_to(user, *, role: str, programme_id: int | None, municipality_id: int | None) -> bool:
-    """Admins invite anyone; facilitators invite into their own programmes and their municipalities."""
+def can_invite_to(user, *, role: str, programme_id: int | None, participation=None) -> bool:
+    """Admins invite anyone; facilitators invite into their own programmes only. Staff join the team of one
+    participation, so a facilitator who enrolled a municipality invites staff for that participation alone."""
     scope = scope_of(user)
     if scope.is_admin:
         return True
     if role == Role.ADMIN or not scope.facilitator_programmes:
         return False
-    if programme_id is None and municipality_id is None:
+    if participation is not None:
+        return participation.cohort.programme_id in scope.facilitator_programmes and (
+            programme_id is None or programme_id == participation.cohort.programme_id)
+    if programme_id is None:
         return True  # nothing to check yet: the service refuses a role without its scope, with a message
-    if role == Role.STAFF:
-        from programmes.models import Participation
-
-        return Participation.objects.filter(
-            municipality_id=municipality_id, cohort__programme_id__in=scope.facilitator_programmes
-        ).exists()
     return programme_id in scope.facilitator_programmes
 
 

@@ -41,18 +41,21 @@ def pending_invitations(**scope) -> QuerySet[Invitation]:
                                      expires_at__gt=timezone.now(), **scope).order_by("created_at")
 
 
-def team_members(*, municipality) -> QuerySet[RoleAssignment]:
-    """The municipality's cross-departmental team: its current staff, by department and name."""
-    return (RoleAssignment.objects.filter(_current(), role=Role.STAFF, municipality=municipality)
+def team_members(*, participation) -> QuerySet[RoleAssignment]:
+    """The cross-departmental team of the municipality in this programme: its current staff, by department and
+    name. The municipality's team in another programme is not part of it."""
+    return (RoleAssignment.objects.filter(_current(), role=Role.STAFF, participation=participation)
             .select_related("user").order_by("department", "user__full_name", "pk"))
 
 
-def team_invitations(*, municipality) -> QuerySet[Invitation]:
-    return pending_invitations(role=Role.STAFF, municipality=municipality)
+def team_invitations(*, participation) -> QuerySet[Invitation]:
+    return pending_invitations(role=Role.STAFF, participation=participation)
 
 
-def team_member_get_or_404(*, municipality, pk: int) -> RoleAssignment:
-    return get_object_or_404(team_members(municipality=municipality), pk=pk)
+def team_member_get_or_404(*, participation, pk: int) -> RoleAssignment:
+    """A member of this participation's team; anybody else (the same municipality's team in another
+    programme included) is not found."""
+    return get_object_or_404(team_members(participation=participation), pk=pk)
 
 
 def follow_group_members(*, programme) -> QuerySet[RoleAssignment]:

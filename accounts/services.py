@@ -133,6 +133,8 @@ def role_assign(*, user: User, role: str, programme=None, participation=None, mu
     """Grant a role in a scope. Granting the same role in the same scope again changes nothing."""
     if participation is not None and programme is None:
         programme = participation.cohort.programme
+    if role == Role.STAFF and participation is not None:
+        municipality = participation.municipality  # the team of a participation: see RoleScopeFields.clean
     existing = RoleAssignment.objects.filter(
         user=user, role=role, programme=programme, participation=participation, municipality=municipality
     ).first()
@@ -157,8 +159,9 @@ def user_set_language(*, user: User, language: str) -> User:
     return user
 
 
-# --- The cross-departmental team of a municipality ----------------------------------------------
-# Team members are staff role assignments (municipality, department, responsibility).
+# --- The cross-departmental team of a municipality in a programme ------------------------------
+# Team members are staff role assignments of one participation (department, responsibility). The team of the
+# same municipality in another programme is another team: nothing here reaches it.
 
 def _active(queryset):
     today = timezone.localdate()
@@ -171,13 +174,15 @@ def _pending_invitations(**scope):
 
 
 @transaction.atomic
-def team_member_invite(*, municipality, email: str, full_name: str, department: str, responsibility: str = "",
+def team_member_invite(*, participation, email: str, full_name: str, department: str, responsibility: str = "",
                        language: str = "da", invited_by: User) -> tuple[Invitation, str]:
-    """Invite a person to the municipality's team; they get the staff role when they accept."""
+    """Invite a person to the team of the municipality in this programme; they get the staff role of this
+    participation (and no other) when they accept."""
     email = email.strip().lower()
+    municipality = participation.municipality
     if not department.strip():
         raise ValidationError({"department": _("Give the department the person works in.")})
-    earlier = RoleAssignment.objects.filter(role=Role.STAFF, municipality=municipality, user__email__iexact=email)
+    earlier = RoleAssignment.objects.filter(role=Role.STAFF, participation=participation, user__email__iexact=email)
     if _active(earlier).exists():
         raise ValidationError({"email": _("%(email)s is already on the team of %(municipality)s.") % {
             "email": email, "municipality": municipality}})
@@ -185,16 +190,25 @@ def team_member_invite(*, municipality, email: str, full_name: str, department: 
         raise ValidationError({"email": _(
             "%(email)s had a staff role in %(municipality)s that has ended. An administrator must remove the "
             "old role before the person can be invited again.") % {"email": email, "municipality": municipality}})
-    if _pending_invitations(role=Role.STAFF, municipality=municipality, email__iexact=email).exists():
+    if _pending_invitations(role=Role.STAFF, participation=participation, email__iexact=email).exists():
         raise ValidationError({"email": _("An invitation to %(email)s is already waiting for an answer.") % {
             "email": email}})
     return invitation_create(email=email, full_name=full_name, language=language, role=Role.STAFF,
-                             municipality=municipality, department=department.strip(),
+                             participation=participation, department=department.strip(),
                              responsibility=responsibility.strip(), invited_by=invited_by)
 
 
+def _check_on_team(member: RoleAssignment, participation) -> None:
+    """A team edit reaches only the team it was asked for (views find the member in that team already)."""
+    if participation is not None and (member.role != Role.STAFF or member.participation_id != participation.pk):
+        raise ValidationError(_("This person is not on the team of %(municipality)s in this programme.") % {
+            "municipality": participation.municipality})
+
+
 @transaction.atomic
-def team_member_update(*, member: RoleAssignment, department: str, responsibility: str) -> RoleAssignment:
+def team_member_update(*, member: RoleAssignment, department: str, responsibility: str,
+                       participation=None) -> RoleAssignment:
+    _check_on_team(member, participation)
     values = {"department": department.strip(), "responsibility": responsibility.strip()}
     if not values["department"]:
         raise ValidationError({"department": _("Give the department the person works in.")})
@@ -208,10 +222,12 @@ def team_member_update(*, member: RoleAssignment, department: str, responsibilit
 
 
 @transaction.atomic
-def team_member_remove(*, member: RoleAssignment, by: User) -> None:
-    """Take a person off the team: the staff role is deleted, so their access ends at once.
+def team_member_remove(*, member: RoleAssignment, by: User, participation=None) -> None:
+    """Take a person off the team: the staff role of this participation is deleted, so their access to it ends
+    at once (a place on the municipality's team in another programme stays).
 
     The audit history keeps who was on the team, who removed them and when."""
+    _check_on_team(member, participation)
     if member.user_id == by.pk:
         raise ValidationError(_("You cannot remove yourself from the team. Ask a colleague or a facilitator."))
     member.delete()

@@ -76,9 +76,9 @@ def invitation_create(request):
     form = InvitationForm(request.POST or None, user=request.user, initial=_invitation_initial(request.GET))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        programme = data["programme"] or (data["participation"].cohort.programme if data["participation"] else None)
-        if not can_invite_to(request.user, role=data["role"], programme_id=programme.pk if programme else None,
-                             municipality_id=data["municipality"].pk if data["municipality"] else None):
+        if not can_invite_to(request.user, role=data["role"],
+                             programme_id=data["programme"].pk if data["programme"] else None,
+                             participation=data["participation"]):
             raise PermissionDenied
         try:
             invitation, _token = services.invitation_create(invited_by=request.user, **data)
@@ -181,11 +181,10 @@ def _login_url():
 def team_context(user, participation, **extra) -> dict:
     """What the team section of a participation page shows."""
     can_manage = can_manage_team(user, participation)
-    municipality = participation.municipality
     context = {
         "participation": participation,
-        "team_members": team_members(municipality=municipality),
-        "team_invitations": team_invitations(municipality=municipality) if can_manage else [],
+        "team_members": team_members(participation=participation),
+        "team_invitations": team_invitations(participation=participation) if can_manage else [],
         "can_manage_team": can_manage,
         "invite_form": TeamMemberInviteForm(prefix="invite") if can_manage else None,
         "editing_member": None,
@@ -217,7 +216,7 @@ def team_invite(request, pk):
     form = TeamMemberInviteForm(request.POST or None, prefix="invite")
     if request.method == "POST" and form.is_valid():
         try:
-            invitation, _token = services.team_member_invite(municipality=participation.municipality,
+            invitation, _token = services.team_member_invite(participation=participation,
                                                              invited_by=request.user, **form.cleaned_data)
         except ValidationError as error:
             add_service_errors(form, error)
@@ -233,12 +232,12 @@ def team_invite(request, pk):
 @login_required
 def team_member_edit(request, pk, member_pk):
     participation = _team_participation(request, pk)
-    member = team_member_get_or_404(municipality=participation.municipality, pk=member_pk)
+    member = team_member_get_or_404(participation=participation, pk=member_pk)
     form = TeamMemberForm(request.POST or None, prefix="member", initial={"department": member.department,
                                                          "responsibility": member.responsibility})
     if request.method == "POST" and form.is_valid():
         try:
-            services.team_member_update(member=member, **form.cleaned_data)
+            services.team_member_update(member=member, participation=participation, **form.cleaned_data)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -255,9 +254,9 @@ def team_member_edit(request, pk, member_pk):
 @login_required
 def team_member_remove(request, pk, member_pk):
     participation = _team_participation(request, pk)
-    member = team_member_get_or_404(municipality=participation.municipality, pk=member_pk)
+    member = team_member_get_or_404(participation=participation, pk=member_pk)
     try:
-        services.team_member_remove(member=member, by=request.user)
+        services.team_member_remove(member=member, by=request.user, participation=participation)
     except ValidationError as error:
         if request.htmx:
             return render(request, "accounts/team.html#team",

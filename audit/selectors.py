@@ -50,15 +50,11 @@ def auditable_programmes(*, user) -> QuerySet[Programme]:
 
 
 def _programme_q(kind: str, programme_ids) -> Q:
-    """Rows of ``kind`` that belong to one of ``programme_ids``. Staff roles belong to a municipality, not a
-    programme: they count for every programme the municipality takes part in."""
+    """Rows of ``kind`` that belong to one of ``programme_ids``. Staff roles belong to one participation and carry
+    its programme, so the team of a municipality in another programme is not shown (nor are records of staff
+    roles from before teams were per programme, which name no programme)."""
     path = KINDS[kind][2]
-    where = Q(**{f"{path}__in": programme_ids})
-    if kind == "role":
-        municipalities = Participation.objects.filter(cohort__programme_id__in=programme_ids).values(
-            "municipality_id")
-        where |= Q(programme_id__isnull=True, municipality_id__in=municipalities)
-    return where
+    return Q(**{f"{path}__in": programme_ids})
 
 
 def audit_rows(*, user, filters: dict | None = None) -> QuerySet:

@@ -164,10 +164,6 @@ def generate(*, programmes: int = 12, municipalities_per_programme: int | None =
         log(f"{len(everyone)} people")
 
         roles = [RoleAssignment(user=named["admin"], role=Role.ADMIN)]
-        for m in municipalities:
-            for user in staff_by_municipality[m.pk]:
-                roles.append(RoleAssignment(user=user, role=Role.STAFF, municipality=m, department="Klima og Miljø",
-                                            responsibility="Lokal test"))
 
         # --- programmes -------------------------------------------------------------------------------------
         kinds = [Organisation.Kind.COMPANY, Organisation.Kind.RESEARCH, Organisation.Kind.CIVIL_SOCIETY,
@@ -240,6 +236,11 @@ def generate(*, programmes: int = 12, municipalities_per_programme: int | None =
             roles.append(RoleAssignment(user=named["facilitator"], role=Role.FACILITATOR, programme=p))
             roles.append(RoleAssignment(user=observers[p.pk % programmes], role=Role.OBSERVER, programme=p,
                                         department="Fonden"))
+            # each municipality's people are on its team in every programme it takes part in
+            roles += [RoleAssignment(user=user, role=Role.STAFF, programme=p, participation=x,
+                                     municipality_id=x.municipality_id, department="Klima og Miljø",
+                                     responsibility="Lokal test")
+                      for x in ps for user in staff_by_municipality[x.municipality_id]]
             pool = set()
             for k, x in enumerate(ps):
                 main_advisor = p.slug == tag + MAIN_SLUG and k < 12
@@ -259,6 +260,12 @@ def generate(*, programmes: int = 12, municipalities_per_programme: int | None =
                                             starts_on=p.starts_on))
                 roles.append(RoleAssignment(user=named["observer"], role=Role.OBSERVER, programme=p,
                                             department="Fonden"))
+        # People of a municipality in no programme keep a staff role of the municipality alone (as the migration of
+        # such roles leaves them): members of the community, on no programme's team.
+        enrolled = {x.municipality_id for x in parts}
+        roles += [RoleAssignment(user=user, role=Role.STAFF, municipality=m, department="Klima og Miljø",
+                                 responsibility="Lokal test")
+                  for m in municipalities if m.pk not in enrolled for user in staff_by_municipality[m.pk]]
         bulk(RoleAssignment, roles)
         log("roles")
 

@@ -184,7 +184,8 @@ def prepare(env: dict, *, reminder_programmes: int, reminders_each: int, step_se
     staff = []
     for user in User.objects.filter(email__startswith="staff-", email__endswith="-1@bench.example.org",
                                     roles__role=Role.STAFF, roles__municipality_id__in=staff_parts).distinct():
-        municipality = user.roles.filter(role=Role.STAFF).values_list("municipality_id", flat=True).first()
+        municipality = user.roles.filter(role=Role.STAFF, programme=main).values_list("municipality_id",
+                                                                                      flat=True).first()
         meetings = list(MeetingInvitation.objects.filter(user=user, meeting__programme=main,
                                                          meeting__starts_at__gt=timezone.now())
                         .values_list("meeting_id", flat=True)[:5])

@@ -85,13 +85,14 @@ def can_edit_item(user, item: LibraryItem) -> bool:
         return True
     if item.programme_id and item.programme_id in scope.facilitator_programmes:
         return True
-    return (item.kind == LibraryItem.Kind.SOLUTION_MODEL and item.municipality_id is not None
-            and item.municipality_id in scope.staff_municipalities)
+    # the team of the local test the solution model comes from (not the municipality's team in another programme)
+    return (item.kind == LibraryItem.Kind.SOLUTION_MODEL and item.participation_id is not None
+            and item.participation_id in scope.staff_participations)
 
 
 def can_write_solution_model_for(user, participation) -> bool:
     scope = scope_of(user)
-    return scope.is_admin or participation.municipality_id in scope.staff_municipalities or (
+    return scope.is_admin or participation.pk in scope.staff_participations or (
         participation.cohort.programme_id in scope.facilitator_programmes)
 
 

@@ -61,8 +61,8 @@ def item_visibility(user) -> Q:
     audience = Q(visibility__in=[Visibility.COMMUNITY, Visibility.PUBLIC]) | Q(
         visibility=Visibility.COHORT, programme_id__in=scope.programme_ids)
     visible = (LIVE_ITEM & audience) | Q(author_id=user.pk, hidden_at__isnull=True)
-    if scope.staff_municipalities:  # a municipality's team sees its own solution model while it is a draft
-        visible |= Q(kind=LibraryItem.Kind.SOLUTION_MODEL, municipality_id__in=scope.staff_municipalities,
+    if scope.staff_participations:  # a local test's team sees its own solution model while it is a draft
+        visible |= Q(kind=LibraryItem.Kind.SOLUTION_MODEL, participation_id__in=scope.staff_participations,
                      hidden_at__isnull=True)
     return visible | _moderated(scope)
 
@@ -155,7 +155,7 @@ def participations_for_solution_models(*, user) -> QuerySet[Participation]:
     scope = scope_of(user)
     participations = Participation.objects.select_related("municipality", "cohort__programme")
     if not scope.is_admin:
-        participations = participations.filter(Q(municipality_id__in=scope.staff_municipalities)
+        participations = participations.filter(Q(pk__in=scope.staff_participations)
                                                | Q(cohort__programme_id__in=scope.facilitator_programmes))
     return participations.order_by("municipality__name", "cohort__programme__name_da")
 

@@ -134,8 +134,8 @@ def load_participation_demo(programme) -> None:
             participation_update(participation=participation, solution_model=solution,
                                  action_plan_url=f"https://example.org/demo/handleplan-{code}")
         for local, name, department, responsibility in STAFF[code]:
-            _role(_user(local, name), Role.STAFF, municipality=participation.municipality, department=department,
-                  responsibility=responsibility)
+            _role(_user(local, name), Role.STAFF, programme=programme, participation=participation,
+                  municipality=participation.municipality, department=department, responsibility=responsibility)
 
     advisors = []
     for local, name in ADVISORS:

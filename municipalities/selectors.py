@@ -173,7 +173,7 @@ def _history_sources(participation: Participation):
         ("challenge", LocalChallenge.history.model, Q(participation_id=participation.pk)),
         ("role", RoleAssignment.history.model,
          Q(role=Role.ADVISOR, participation_id=participation.pk)
-         | Q(role=Role.STAFF, municipality_id=participation.municipality_id)),
+         | Q(role=Role.STAFF, participation_id=participation.pk)),
         # of the progress log, the withdrawals: who took an entry back, when and why
         ("entry", ProgressEntry.history.model,
          Q(participation_id=participation.pk, state=ProgressEntry.State.WITHDRAWN, history_type="~")),

@@ -3,7 +3,6 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -659,8 +658,8 @@ def cohort_partners(request, cohort_pk):
 
 def _action_people(participation):
     return User.objects.filter(is_active=True, pk__in=RoleAssignment.objects.filter(active_q()).filter(
-        Q(role=Role.STAFF, municipality_id=participation.municipality_id)
-        | Q(role=Role.ADVISOR, participation=participation)).values("user_id")).order_by("full_name", "email")
+        role__in=[Role.STAFF, Role.ADVISOR], participation=participation).values("user_id")).order_by(
+        "full_name", "email")
 
 
 @login_required

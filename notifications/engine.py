@@ -157,7 +157,7 @@ class RoleIndex:
     """The role assignments that decide recipients, loaded with one query and asked per day."""
 
     SCOPE_FIELD = {Role.FACILITATOR: "programme_id", Role.POLITICIAN: "programme_id",
-                   Role.ADVISOR: "participation_id", Role.STAFF: "municipality_id"}
+                   Role.ADVISOR: "participation_id", Role.STAFF: "participation_id"}
 
     def __init__(self, rows=()):
         self._by_scope: dict[tuple[str, int], list[tuple[int, date | None, date | None]]] = defaultdict(list)
@@ -168,16 +168,13 @@ class RoleIndex:
                 self._by_scope[(role, scope)].append((user_id, starts_on, ends_on))
 
     @classmethod
-    def load(cls, *, programmes=(), participations=(), municipalities=(), politicians=False) -> RoleIndex:
+    def load(cls, *, programmes=(), participations=(), politicians=False) -> RoleIndex:
         query = Q(role=Role.FACILITATOR, programme_id__in=set(programmes))
         if politicians:
             query |= Q(role=Role.POLITICIAN, programme_id__in=set(programmes))
         participations = {p for p in participations if p}
-        municipalities = {m for m in municipalities if m}
-        if participations:
-            query |= Q(role=Role.ADVISOR, participation_id__in=participations)
-        if municipalities:
-            query |= Q(role=Role.STAFF, municipality_id__in=municipalities)
+        if participations:  # advisors and the team of each participation (not the municipality's other teams)
+            query |= Q(role__in=[Role.ADVISOR, Role.STAFF], participation_id__in=participations)
         rows = RoleAssignment.objects.filter(query, user__is_active=True).order_by().values_list(
             "role", "programme_id", "participation_id", "municipality_id", "user_id", "starts_on", "ends_on")
         return cls(rows)
@@ -282,7 +279,6 @@ class MilestoneSource(Source):
         return RoleIndex.load(
             programmes={m.programme_id for m in milestones},
             participations={m.participation_id for m in milestones},
-            municipalities={m.participation.municipality_id for m in milestones if m.participation_id},
         )
 
     def responsible(self, milestone, roles, day) -> list[int]:
@@ -291,7 +287,7 @@ class MilestoneSource(Source):
         if milestone.owner_id and milestone.owner.is_active:
             return [milestone.owner_id]
         if milestone.participation_id:
-            staff = roles.users(Role.STAFF, milestone.participation.municipality_id, day)
+            staff = roles.users(Role.STAFF, milestone.participation_id, day)
             if staff:
                 return staff
         return roles.users(Role.FACILITATOR, milestone.programme_id, day)
@@ -459,10 +455,10 @@ class ProgressSource(Source):
 
     def load_roles(self, participations):
         return RoleIndex.load(programmes={p.cohort.programme_id for p in participations},
-                              municipalities={p.municipality_id for p in participations})
+                              participations={p.pk for p in participations})
 
     def recipients(self, rule, participation, roles, day, now):
-        return roles.users(Role.STAFF, participation.municipality_id, day)
+        return roles.users(Role.STAFF, participation.pk, day)
 
 
 SOURCES: list[Source] = [MilestoneSource(), MeetingSource(), ProgressSource()]

@@ -300,8 +300,8 @@ def load_demo(*, reset: bool = False) -> dict:
             if not RoleAssignment.objects.filter(role=role, participation=first).exists():  # nobody took over
                 _role(user, role, programme=programme, participation=first)
         elif role == Role.STAFF:
-            _role(user, role, municipality=first.municipality, department="Klima og Miljø",
-                  responsibility="Projektleder for den lokale test")
+            _role(user, role, programme=programme, participation=first, municipality=first.municipality,
+                  department="Klima og Miljø", responsibility="Projektleder for den lokale test")
         elif role == Role.POLITICIAN:
             _role(user, role, programme=programme, municipality=first.municipality, position="Byrådsmedlem",
                   starts_on=PROGRAMME["starts_on"])

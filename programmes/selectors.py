@@ -86,13 +86,11 @@ def organisations_by_part(programme: Programme) -> dict[str, list]:
 
 
 def programme_people(*, programme: Programme) -> QuerySet[User]:
-    """Everyone with an active role in the programme: its own roles, advisors of its municipalities and the
-    staff of those municipalities."""
+    """Everyone with an active role in the programme: its own roles, advisors of its municipalities and their
+    teams (staff roles belong to one participation, and carry its programme)."""
     today = timezone.localdate()
-    municipality_ids = Participation.objects.filter(cohort__programme=programme).values("municipality_id")
     assignments = RoleAssignment.objects.filter(Q(ends_on__isnull=True) | Q(ends_on__gte=today)).filter(
-        Q(programme=programme) | Q(role=Role.STAFF, municipality_id__in=municipality_ids)
-    )
+        programme=programme)
     return User.objects.filter(is_active=True, pk__in=assignments.values("user_id")).order_by("full_name", "email")
 
 

@@ -3,7 +3,10 @@
 Each app's tests/<app>/test_authorization.py defines ``CASES``: one ``Case`` per URL
 name. tests/core/test_authorization_matrix.py checks that every URL name of the
 project has a case, and runs each case for every role, in its own scope and in a
-foreign one (the same role in another programme / municipality).
+foreign one (the same role in another programme / municipality). A scoped case runs
+a second time on the municipality that programmes A and B both enrol
+(``World.on_shared_municipality``): there the foreign staff and advisor hold their
+role in the very same municipality, in programme B.
 
 Expected answers:
   200 ok · 302 redirected (login for anonymous, or after a successful write)

@@ -18,7 +18,6 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import Role, RoleAssignment
@@ -204,7 +203,7 @@ def _number(*parts) -> int:
 
 
 def _people(programme):
-    roles = RoleAssignment.objects.filter(Q(programme=programme) | Q(role=Role.STAFF)).select_related("user")
+    roles = RoleAssignment.objects.filter(programme=programme).select_related("user")
     participations = {p.municipality_id: p for p in Participation.objects.filter(cohort__programme=programme)
                       .select_related("municipality")}
     people = {"facilitator": [], "observer": [], "politician": [], "staff": {}, "advisor": {}}
@@ -215,8 +214,8 @@ def _people(programme):
             people["observer"].append(role)
         elif role.role == Role.POLITICIAN:
             people["politician"].append(role)
-        elif role.role == Role.STAFF and role.municipality_id in participations:
-            people["staff"].setdefault(participations[role.municipality_id].pk, []).append(role)
+        elif role.role == Role.STAFF and role.participation_id:
+            people["staff"].setdefault(role.participation_id, []).append(role)
         elif role.role == Role.ADVISOR and role.participation_id:
             people["advisor"].setdefault(role.participation_id, []).append(role)
     return people, participations

@@ -351,8 +351,7 @@ def resolve_invitees(*, meeting: Meeting, roles=(), participations=(), cohorts=(
             entry["department"] = where
 
     def staff_and_advisors(participation_qs, via):
-        municipality_ids = list(participation_qs.values_list("municipality_id", flat=True))
-        for assignment in _current_roles().filter(role=Role.STAFF, municipality_id__in=municipality_ids):
+        for assignment in _current_roles().filter(role=Role.STAFF, participation__in=participation_qs):
             add(assignment, via, assignment.municipality_id)
         for assignment in _current_roles().filter(role=Role.ADVISOR, participation__in=participation_qs
                                                   ).select_related("participation"):
@@ -360,8 +359,7 @@ def resolve_invitees(*, meeting: Meeting, roles=(), participations=(), cohorts=(
 
     for role in roles:
         if role == Role.STAFF:
-            for assignment in _current_roles().filter(
-                    role=Role.STAFF, municipality_id__in=audience.values("municipality_id")):
+            for assignment in _current_roles().filter(role=Role.STAFF, participation__in=audience):
                 add(assignment, MeetingInvitation.Via.ROLE, assignment.municipality_id)
         else:
             for assignment in _current_roles().filter(role=role, programme=programme):
@@ -374,8 +372,7 @@ def resolve_invitees(*, meeting: Meeting, roles=(), participations=(), cohorts=(
     if people:
         by_user = {}
         for assignment in _current_roles().filter(user__in=list(people)).filter(
-                Q(programme=programme) | Q(role=Role.STAFF, municipality_id__in=all_participations.values(
-                    "municipality_id"))).order_by("role"):
+                programme=programme).order_by("role"):
             by_user.setdefault(assignment.user_id, assignment)
         for person in people:
             assignment = by_user.get(person.pk)

@@ -1,7 +1,7 @@
 from accounts.models import Role, RoleAssignment
 from accounts.services import invitation_create
 from tests.authz import Case, everyone
-from tests.factories import RoleAssignmentFactory
+from tests.factories import RoleAssignmentFactory, staff_of
 
 
 def _invitation(world):
@@ -39,7 +39,8 @@ CASES = {
 # --- Team and follow-group -------------------------------------------------------------------
 
 def _staff_member(world):
-    return RoleAssignment.objects.get(user=world.a.users["staff"], role=Role.STAFF)
+    return RoleAssignment.objects.get(user=world.a.users["staff"], role=Role.STAFF,
+                                      participation=world.a.participation)
 
 
 def _team_member(world):
@@ -47,8 +48,7 @@ def _team_member(world):
 
 
 def _fresh_team_member(world):
-    member = RoleAssignmentFactory(role=Role.STAFF, municipality=world.a.participation.municipality,
-                                   department="Indkøb")
+    member = RoleAssignment.objects.get(user=staff_of(world.a.participation, department="Indkøb"), role=Role.STAFF)
     return {"pk": world.a.participation.pk, "member_pk": member.pk}
 
 

@@ -73,7 +73,7 @@ def person(world, client):
                                 title=f"{NAME} wrote a progress entry", body=f"Contact: {EMAIL}")
     invitation_create(email=EMAIL, full_name=NAME, role=Role.OBSERVER, programme=world.a.programme,
                       invited_by=facilitator)
-    invitation_create(email="colleague@example.org", role=Role.STAFF, municipality=participation.municipality,
+    invitation_create(email="colleague@example.org", role=Role.STAFF, participation=participation,
                       invited_by=user)
     LogEntry.objects.log_actions(user_id=world.admin.pk, queryset=[user], action_flag=CHANGE,
                                  change_message="Changed full name.", single_object=True)

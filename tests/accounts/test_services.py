@@ -16,7 +16,13 @@ from accounts.services import (
     invitation_revoke,
     role_assign,
 )
-from tests.factories import MunicipalityFactory, ParticipationFactory, ProgrammeFactory, UserFactory
+from tests.factories import (
+    MunicipalityFactory,
+    ParticipationFactory,
+    ProgrammeFactory,
+    RoleAssignmentFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -107,7 +113,7 @@ def test_someone_else_cannot_use_another_persons_invitation():
 
 @pytest.mark.parametrize("role,scope,field", [
     (Role.FACILITATOR, {}, "programme"),
-    (Role.STAFF, {}, "municipality"),
+    (Role.STAFF, {}, "participation"),
     (Role.POLITICIAN, {}, "programme"),
 ])
 def test_a_role_needs_its_scope(role, scope, field):
@@ -125,16 +131,46 @@ def test_role_assign_twice_changes_nothing():
     assert RoleAssignment.objects.filter(user=user).count() == 1
 
 
-def test_scope_of_staff_covers_their_municipalitys_participations_only():
+def test_scope_of_staff_covers_their_own_participation_only():
     municipality = MunicipalityFactory()
     own = ParticipationFactory(municipality=municipality)
     other = ParticipationFactory(cohort=own.cohort)
+    same_municipality_elsewhere = ParticipationFactory(municipality=municipality)  # another programme
     staff = UserFactory()
-    role_assign(user=staff, role=Role.STAFF, municipality=municipality, department="Miljø")
+    role = role_assign(user=staff, role=Role.STAFF, participation=own, department="Miljø")
+    assert (role.municipality, role.programme) == (municipality, own.cohort.programme)
     scope = scope_of(staff)
     assert scope.staff_participations == {own.pk}
     assert other.pk not in scope.own_participation_ids
+    assert same_municipality_elsewhere.pk not in scope.own_participation_ids
     assert scope.programme_ids == {own.cohort.programme_id}
+
+
+def test_a_staff_role_without_a_participation_opens_no_programme():
+    """A staff role of a municipality from before teams were per programme, for a municipality in no
+    programme then: it is kept, but a later enrolment of the municipality does not put the person on the team."""
+    municipality = MunicipalityFactory()
+    legacy = RoleAssignmentFactory(role=Role.STAFF, municipality=municipality, department="Miljø")
+    ParticipationFactory(municipality=municipality)
+    scope = scope_of(legacy.user)
+    assert scope.staff_municipalities == {municipality.pk}
+    assert not scope.staff_participations and not scope.programme_ids
+
+
+def test_the_scope_is_read_from_the_database_not_a_cache(settings, django_assert_num_queries):
+    """Permissions never come from a cache: a fresh user object (a new request) reads its roles again, even with
+    the data cache switched on."""
+    settings.DATA_CACHE_SECONDS = 300
+    programme = ProgrammeFactory()
+    user = UserFactory()
+    role_assign(user=user, role=Role.OBSERVER, programme=programme)
+    assert programme.pk in scope_of(User.objects.get(pk=user.pk)).observer_programmes
+    RoleAssignment.objects.filter(user=user).update(ends_on=timezone.localdate() - timedelta(days=1))  # no signal
+    fresh = User.objects.get(pk=user.pk)
+    with django_assert_num_queries(1):
+        scope_of(fresh)
+        scope_of(fresh)  # once per request: kept on the user object
+    assert programme.pk not in scope_of(fresh).observer_programmes
 
 
 def test_ended_roles_give_no_access():

@@ -32,7 +32,7 @@ def test_invited_team_member_gets_the_staff_role_with_department_on_acceptance(d
     participation = ParticipationFactory()
     inviter = staff_of(participation.municipality)
     with django_capture_on_commit_callbacks(execute=True):
-        invitation, token = team_member_invite(municipality=participation.municipality, email="Ny@Kommune.dk",
+        invitation, token = team_member_invite(participation=participation, email="Ny@Kommune.dk",
                                                full_name="Nina Ny", department="Indkøb",
                                                responsibility="Udbud", invited_by=inviter)
     assert invitation.role == Role.STAFF and invitation.email == "ny@kommune.dk"
@@ -48,13 +48,13 @@ def test_inviting_someone_already_on_the_team_or_invited_is_refused():
     colleague = staff_of(participation.municipality)
     inviter = staff_of(participation.municipality)
     with translation.override("en"), pytest.raises(ValidationError) as caught:
-        team_member_invite(municipality=participation.municipality, email=colleague.email.upper(), full_name="X",
+        team_member_invite(participation=participation, email=colleague.email.upper(), full_name="X",
                            department="Indkøb", invited_by=inviter)
     assert "is already on the team" in caught.value.message_dict["email"][0]
-    team_member_invite(municipality=participation.municipality, email="ny@example.org", full_name="Ny",
+    team_member_invite(participation=participation, email="ny@example.org", full_name="Ny",
                        department="Indkøb", invited_by=inviter)
     with translation.override("en"), pytest.raises(ValidationError) as caught:
-        team_member_invite(municipality=participation.municipality, email="ny@example.org", full_name="Ny",
+        team_member_invite(participation=participation, email="ny@example.org", full_name="Ny",
                            department="Indkøb", invited_by=inviter)
     assert "already waiting for an answer" in caught.value.message_dict["email"][0]
     assert Invitation.objects.count() == 1

@@ -56,7 +56,7 @@ def test_invitation_missing_its_scope_shows_the_error_on_the_form(client):
         "email": "x@example.org", "language": "en", "role": Role.STAFF,
     })
     assert response.status_code == 200
-    assert response.context["form"].errors["municipality"]
+    assert response.context["form"].errors["participation"]
     assert not Invitation.objects.exists()
 
 

@@ -2,7 +2,7 @@
 most pages answer the same in a foreign scope (``scoped=False``); cohort-only content is scoped to its
 programme, and the public showcase answers anonymous visitors."""
 
-from community.models import Thread, Visibility
+from community.models import LibraryItem, Thread, Visibility
 from tests.authz import Case, everyone
 from tests.community.factories import (
     AdoptionFactory,
@@ -49,7 +49,10 @@ def _cohort_thread(w):
 
 
 def _model_of_a1(w):
-    return solution_model(_local_test(w, w.a.participation.municipality), visibility=Visibility.COHORT)
+    """The solution model of programme A's own local test (w.a.participation): its team edits it. One per
+    local test, made once per world (the edit page is a GET, so no role changes it)."""
+    existing = LibraryItem.objects.filter(participation=w.a.participation).first()
+    return existing or solution_model(w.a.participation, visibility=Visibility.COHORT)
 
 
 CASES = {

@@ -77,13 +77,23 @@ def matches(response, expected) -> bool:
     return response.status_code == expected
 
 
+# Every scoped case runs twice: once as written (programme B's people hold their roles in other municipalities),
+# and once on the municipality that programmes A and B both enrol (World.on_shared_municipality): there the
+# "foreign" facilitator, staff and advisor hold the same role in the same municipality, in programme B, and must
+# get no further into programme A's participation than anybody else outside programme A.
+WORLDS = ("own municipalities", "shared municipality")
+
+
 @pytest.mark.django_db
-@pytest.mark.parametrize("name", sorted(CASES))
-def test_matrix(name):
+@pytest.mark.parametrize("name, world_kind", [
+    (name, kind) for name in sorted(CASES) for kind in WORLDS if kind == WORLDS[0] or CASES[name].scoped])
+def test_matrix(name, world_kind):
     from tests.factories import build_world
 
     case = CASES[name]
     world = build_world()  # write cases make a fresh target per request in their kwargs()
+    if world_kind == "shared municipality":
+        world = world.on_shared_municipality()
     failures = []
     for role in ROLES:
         for own in (True, False) if role not in ("anonymous", "admin") else (True,):

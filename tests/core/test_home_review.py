@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from municipalities.models import StageGateOutput
 from notifications.models import Notification
-from tests.factories import MunicipalityFactory, ParticipationFactory
+from tests.factories import MunicipalityFactory, ParticipationFactory, staff_of
 
 pytestmark = pytest.mark.django_db
 
@@ -92,11 +92,9 @@ def test_the_facilitator_has_an_unread_card_with_only_their_own_notifications(cl
 
 
 def test_a_facilitator_who_is_also_staff_gets_one_unread_card(client, world):
-    from accounts.models import Role
-    from tests.factories import RoleAssignmentFactory
 
     facilitator = world.a.users["facilitator"]
-    RoleAssignmentFactory(user=facilitator, role=Role.STAFF, municipality=world.a.participation.municipality)
+    staff_of(world.a.participation, user=facilitator)
     keys = [s["key"] for s in home(client, facilitator).context["sections"]]
     assert keys.count("notifications") == 1 and "review" in keys
 

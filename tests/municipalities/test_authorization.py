@@ -1,5 +1,5 @@
 from tests.authz import Case, everyone
-from tests.factories import CohortFactory, ParticipationFactory
+from tests.factories import CohortFactory, ParticipationFactory, staff_of
 
 
 def _own(w):
@@ -7,9 +7,11 @@ def _own(w):
 
 
 def _fresh_participation(w):
-    """A participation to withdraw: the own staff's municipality in a new cohort of programme A."""
+    """A participation to withdraw: the own staff's municipality in a new cohort of programme A, with the own
+    staff member on its team (a team belongs to one participation)."""
     participation = ParticipationFactory(cohort=CohortFactory(programme=w.a.programme),
                                          municipality=w.a.participation.municipality)
+    staff_of(participation, user=w.a.users["staff"])
     return {"pk": participation.pk}
 
 

@@ -214,6 +214,7 @@ def test_stalled_selector_for_the_facilitator_home_page(world):
     world.a.programme.ends_on = today + timedelta(days=365)
     world.a.programme.save()
     ProgressEntryFactory(participation=world.a.participation, happened_on=today - timedelta(days=2))
+    ProgressEntryFactory(participation=world.a.shared_participation, happened_on=today - timedelta(days=2))
     ProgressEntryFactory(participation=world.a.other_participation, happened_on=today - timedelta(weeks=5))
     assert list(stalled_participations(user=facilitator)) == [world.a.other_participation]
     ProgressEntryFactory(participation=world.a.other_participation, happened_on=today, state="draft")

@@ -25,7 +25,7 @@ def grow_participation(world, times: int):
     for n in range(times):
         staff_of(participation.municipality, department=f"Afdeling {n}", responsibility="Test")
         invitation_create(email=f"invited-{next(SEQUENCE)}@example.org", role=Role.STAFF,
-                          municipality=participation.municipality, department="Indkøb", invited_by=None)
+                          participation=participation, department="Indkøb", invited_by=None)
         MilestoneFactory(programme=programme, participation=participation, phase=phase,
                          owner=world.a.users["staff"])
         for strategy in ("R2", "R3"):  # a change of each kind in every source, even at 1×

@@ -10,12 +10,11 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import Role
 from municipalities import services
 from municipalities.models import StageGateOutput
 from notifications.models import Notification, NotificationPreference
 from notifications.services import digest_send
-from tests.factories import RoleAssignmentFactory, facilitator_of, staff_of
+from tests.factories import facilitator_of, staff_of
 
 pytestmark = pytest.mark.django_db
 
@@ -78,7 +77,7 @@ def test_the_facilitators_mail_is_in_danish_when_that_is_their_language(world, d
 
 def test_a_facilitator_who_submits_is_not_told_about_their_own_submission(world, django_capture_on_commit_callbacks):
     facilitator = world.a.users["facilitator"]
-    RoleAssignmentFactory(user=facilitator, role=Role.STAFF, municipality=world.a.participation.municipality)
+    staff_of(world.a.participation, user=facilitator)
     second = facilitator_of(world.a.programme)
     with django_capture_on_commit_callbacks(execute=True):
         submit(world.a.participation, facilitator)

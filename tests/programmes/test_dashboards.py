@@ -158,7 +158,7 @@ def test_cohort_dashboard_filters_by_status_and_cohort_and_answers_htmx_with_the
 
     everything = client.get(url)
     assert {c.participation.pk for c in everything.context["cards"]} == {
-        a.participation.pk, a.other_participation.pk, late.pk}
+        a.participation.pk, a.other_participation.pk, a.shared_participation.pk, late.pk}
     red = client.get(url, {"status": "red"})
     assert [c.participation.pk for c in red.context["cards"]] == [a.participation.pk]
     assert len(red.context["overdue_milestones"]) == 2
@@ -195,8 +195,9 @@ def test_cohort_dashboard_counts_answers_attendance_and_advisor_workload(client,
     assert (shown.yes_count, shown.maybe_count, shown.no_count, shown.pending_count) == (2, 1, 1, 1)
     attendance = {row["card"].participation.pk: (row["attended"], row["invited"])
                   for row in response.context["attendance"]}
-    assert attendance == {a.participation.pk: (2, 3), a.other_participation.pk: (0, 0)}
-    assert response.context["workload"] == [(advisor, 2)]
+    assert attendance == {a.participation.pk: (2, 3), a.other_participation.pk: (0, 0),
+                          a.shared_participation.pk: (0, 0)}
+    assert dict(response.context["workload"]) == {advisor: 2, a.shared_users["advisor"]: 1}
 
 
 # --- Queries do not grow with the data --------------------------------------------------------------------
