@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from municipalities.models import ProgressEntry
 from programmes.models import Participation
+from programmes.status import status_refresh
 from tests.factories import (
     DEMO_PASSWORD,
     facilitator_of,
@@ -28,6 +29,7 @@ def _programme():
         participation=towns["Aarhusby"], happened_on=timezone.localdate() - timedelta(days=3),
         what_happened="Første genbrugsstation for byggematerialer åbnede med 40 besøgende.",
         status=ProgressEntry.Status.ON_TRACK, state=ProgressEntry.State.PUBLISHED, published_at=timezone.now())
+    status_refresh(participation_ids=[towns["Aarhusby"].pk])  # as the services do (programmes/status.py)
     MeetingFactory(programme=programme, kind=Meeting.Kind.FOLLOW_GROUP, title_da="Følgegruppemøde 3",
                    title_en="Follow-group meeting 3")
     return programme, towns
