@@ -186,4 +186,4 @@ def test_queries_do_not_grow_with_the_data(client, world, role, django_assert_nu
 
 
 QUERIES_STAFF = 10  # the staff's scope is one query since staff roles name their participation (was two)
-QUERIES_ADVISOR = 11  # the publications waiting for review too; the scope in one query
+QUERIES_ADVISOR = 12  # the publications waiting for review too
