@@ -64,7 +64,7 @@ def _invitation_initial(query) -> dict:
         initial["role"] = query["role"]
     for name in ("programme", "participation", "municipality"):
         value = query.get(name, "")
-        if value.isdigit() and len(value) < 19:
+        if value.isascii() and value.isdigit() and len(value) < 19:
             initial[name] = int(value)
     return initial
 

@@ -137,7 +137,7 @@ def item_create(request):
     if not can_create_item(request.user):
         raise PermissionDenied
     initial = {"kind": request.GET.get("kind") or LibraryItem.Kind.CASE}
-    if request.GET.get("participation", "").isdigit():
+    if (wanted := request.GET.get("participation", "")).isascii() and wanted.isdigit() and len(wanted) < 19:
         initial.update(kind=LibraryItem.Kind.SOLUTION_MODEL, participation=int(request.GET["participation"]))
     form = _item_form(request, initial=initial)
     if request.method == "POST" and form.is_valid() and _check_solution_model_rights(request, form):

@@ -7,6 +7,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from circular_cities.admin_files import checked_upload, private_file_link
 from circular_cities.uploads import clean_image
+from programmes.admin import StatusRefreshingAdmin
 from programmes.models import LocalChallenge
 
 from .models import (
@@ -64,7 +65,7 @@ class ProgressPhotoInline(admin.TabularInline):
 
 
 @admin.register(ProgressEntry)
-class ProgressEntryAdmin(SimpleHistoryAdmin):
+class ProgressEntryAdmin(StatusRefreshingAdmin, SimpleHistoryAdmin):
     list_display = ["participation", "happened_on", "status", "state", "review", "author"]
     list_filter = ["state", "review", "status", "participation__cohort__programme"]
     search_fields = ["what_happened", "learnings", "participation__municipality__name"]

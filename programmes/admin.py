@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import transaction
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import (
@@ -15,6 +16,41 @@ from .models import (
     ProgrammeOrganisation,
     Spending,
 )
+from .status import status_refresh
+
+
+class StatusRefreshingAdmin:
+    """An admin of rows a participation's status row summarises (programmes/status.py): saving, reverting or
+    deleting one here refreshes the rows it touches, as the services do. ``status_ids(obj)``: the participations
+    an object counts for."""
+
+    def status_ids(self, obj) -> set[int]:
+        participation_id = getattr(obj, "participation_id", None)
+        return {participation_id} if participation_id else set()
+
+    def _stored_ids(self, obj) -> set[int]:
+        if not obj.pk:
+            return set()
+        stored = type(obj).objects.filter(pk=obj.pk).first()
+        return self.status_ids(stored) if stored is not None else set()
+
+    def save_model(self, request, obj, form, change):
+        with transaction.atomic():
+            before = self._stored_ids(obj)  # a milestone moved to another municipality leaves that one too
+            super().save_model(request, obj, form, change)
+            status_refresh(participation_ids=before | self.status_ids(obj))
+
+    def delete_model(self, request, obj):
+        with transaction.atomic():
+            ids = self.status_ids(obj)
+            super().delete_model(request, obj)
+            status_refresh(participation_ids=ids)
+
+    def delete_queryset(self, request, queryset):
+        with transaction.atomic():
+            ids = set().union(*(self.status_ids(obj) for obj in queryset))
+            super().delete_queryset(request, queryset)
+            status_refresh(participation_ids=ids)
 
 
 @admin.register(Organisation)
@@ -46,12 +82,16 @@ class BudgetLineInline(admin.TabularInline):
 
 
 @admin.register(Programme)
-class ProgrammeAdmin(SimpleHistoryAdmin):
+class ProgrammeAdmin(StatusRefreshingAdmin, SimpleHistoryAdmin):
     list_display = ["name_da", "name_en", "status", "starts_on", "ends_on", "budget_dkk", "is_demo"]
     list_filter = ["status", "is_demo"]
     search_fields = ["name_da", "name_en", "slug"]
     prepopulated_fields = {"slug": ["name_en"]}
     inlines = [ProgrammeOrganisationInline, ObjectiveInline, PhaseInline, BudgetLineInline]
+
+    def status_ids(self, obj) -> set[int]:  # its dates decide whether its tests can stall
+        return set(Participation.objects.filter(cohort__programme=obj).values_list("pk", flat=True)) if obj.pk \
+            else set()
 
 
 @admin.register(Cohort)
@@ -69,11 +109,14 @@ class PhaseAdmin(admin.ModelAdmin):
 
 
 @admin.register(Participation)
-class ParticipationAdmin(SimpleHistoryAdmin):
+class ParticipationAdmin(StatusRefreshingAdmin, SimpleHistoryAdmin):
     list_display = ["municipality", "cohort", "stage", "joined_on"]
     list_filter = ["stage", "cohort__programme"]
     search_fields = ["municipality__name", "cohort__name"]
     autocomplete_fields = ["municipality", "cohort"]
+
+    def status_ids(self, obj) -> set[int]:
+        return {obj.pk} if obj.pk else set()
 
 
 @admin.register(LocalChallenge)
@@ -84,7 +127,7 @@ class LocalChallengeAdmin(admin.ModelAdmin):
 
 
 @admin.register(Milestone)
-class MilestoneAdmin(SimpleHistoryAdmin):
+class MilestoneAdmin(StatusRefreshingAdmin, SimpleHistoryAdmin):
     list_display = ["title_da", "programme", "participation", "owner", "due_on", "status"]
     list_filter = ["status", "programme"]
     search_fields = ["title_da", "title_en", "description"]

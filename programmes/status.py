@@ -15,6 +15,7 @@ from datetime import date, timedelta
 from django.apps import apps
 from django.apps import apps as global_apps
 from django.conf import settings
+from django.db import transaction
 from django.db.models import Count, Max, Min, OuterRef, Q, Subquery
 from django.utils import timezone
 
@@ -97,9 +98,16 @@ UPDATED_FIELDS = ["programme", "light", "overdue_milestones", "next_due_on", "la
                   "latest_status", "is_stalled", "last_activity_on", "as_of", "refreshed_at"]
 
 
+@transaction.atomic
 def status_refresh(*, participation_ids, today: date | None = None) -> int:
-    """Recompute and store the status rows of these participations (one upsert); returns how many."""
-    rows = compute(participation_ids, today=today)
+    """Recompute and store the status rows of these participations (one upsert); returns how many.
+
+    The participations are locked first (in id order, so two writers never wait for each other in a circle): a
+    second writer of the same participation computes only after the first has committed, and so never stores
+    figures older than the first one's."""
+    ids = list(Participation.objects.select_for_update().filter(pk__in=list(participation_ids)).order_by(
+        "pk").values_list("pk", flat=True))
+    rows = compute(ids, today=today)
     now = timezone.now()
     for row in rows:
         row.refreshed_at = now

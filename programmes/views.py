@@ -682,7 +682,7 @@ def dashboard(request, slug):
     if light not in dashboards.TRAFFIC_LIGHT_COLOURS:
         light = ""
     cohort = request.GET.get("cohort", "")
-    cohort_id = int(cohort) if cohort.isdigit() else None
+    cohort_id = int(cohort) if cohort.isascii() and cohort.isdigit() and len(cohort) < 19 else None
     context = {
         **_programme_context(request, programme, "dashboard"),
         "light": light, "cohort_id": cohort_id, "query": urlencode({k: v for k, v in (

@@ -185,9 +185,11 @@ def _previous_meeting(meeting: Meeting) -> Meeting | None:
 
 def _indicator_rows(participation_ids, *, period_start: date | None, period_end: date) -> dict[int, list]:
     """Each municipality's indicators with the latest value up to the meeting and the value before the period."""
-    until = Measurement.objects.filter(indicator=OuterRef("pk"), measured_on__lte=period_end).order_by(
+    # measured in a published entry, or on its own: never a draft's or a withdrawn entry's value
+    shown = Q(entry__isnull=True) | Q(entry__state=ProgressEntry.State.PUBLISHED)
+    until = Measurement.objects.filter(shown, indicator=OuterRef("pk"), measured_on__lte=period_end).order_by(
         "-measured_on", "-id")
-    before = Measurement.objects.filter(indicator=OuterRef("pk"),
+    before = Measurement.objects.filter(shown, indicator=OuterRef("pk"),
                                         measured_on__lt=period_start or date.min).order_by("-measured_on", "-id")
     indicators = Indicator.objects.filter(participation_id__in=participation_ids).annotate(
         latest_value=Subquery(until.values("value")[:1]),

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from circular_cities.uploads import clean_file
 from programmes.models import Milestone
+from programmes.status import status_refresh
 
 from .models import (
     ActionItem,
@@ -32,6 +33,7 @@ from .models import (
     MeetingInvitation,
     SkillAssessment,
 )
+from .permissions import can_view_meeting
 from .selectors import assessing_participation, modules_attended, resolve_invitees
 
 MEETING_FIELDS = ("kind", "title_da", "title_en", "description_da", "description_en", "starts_at", "ends_at",
@@ -212,9 +214,13 @@ def invitation_from_rsvp_token(token: str) -> MeetingInvitation | None:
     pk = rsvp_token_invitation_id(token)
     if pk is None:
         return None
-    return MeetingInvitation.objects.select_related(
+    invitation = MeetingInvitation.objects.select_related(
         "meeting__programme", "meeting__participation__municipality", "meeting__cohort", "user").filter(
         pk=pk, user__is_active=True, meeting__ends_at__gt=timezone.now()).first()
+    # and at once when the person no longer has a place in the programme (a team member removed, a term ended)
+    if invitation is not None and not can_view_meeting(invitation.user, invitation.meeting, invited=True):
+        return None
+    return invitation
 
 
 # --- Attendance and minutes -------------------------------------------------------------------------------
@@ -331,6 +337,8 @@ def action_make_milestone(*, action: ActionItem) -> Milestone:
         messages = [m for ms in getattr(error, "message_dict", {"": error.messages}).values() for m in ms]
         raise ValidationError({"due_on": messages}) from error
     milestone.save()
+    if milestone.participation_id:
+        status_refresh(participation_ids=[milestone.participation_id])
     action.milestone = milestone
     action.save(update_fields=["milestone"])
     return milestone

@@ -221,3 +221,19 @@ def test_unverified_email_cannot_log_in_until_verified(client):
     assert response["Location"] == reverse("account_email_verification_sent")
     assert "_auth_user_id" not in client.session
     assert any("unverified@example.org" in m.to for m in mail.outbox)
+
+
+@pytest.mark.parametrize("value", ["²", "٣", "1" * 30, "x"])
+def test_odd_ids_in_the_invitation_links_prefill_nothing_and_never_fail(client, world, value):
+    """Unicode digits pass str.isdigit() but not int(): the form opens empty instead of answering 500."""
+    client.force_login(world.a.users["facilitator"])
+    for name in ("programme", "participation", "municipality"):
+        response = client.get(reverse("accounts:invitation-create"), {name: value})
+        assert response.status_code == 200
+
+
+@pytest.mark.parametrize("value", ["²", "٣"])
+def test_odd_cohort_filter_on_the_politicians_overview_shows_everything(client, world, value):
+    client.force_login(world.a.users["politician"])
+    response = client.get(reverse("programmes:dashboard", args=[world.a.programme.slug]), {"cohort": value})
+    assert response.status_code == 200 and response.context["cohort_id"] is None

@@ -95,3 +95,16 @@ def test_the_expired_message_in_english(client, invitation):
         starts_at=timezone.now() - timedelta(hours=3), ends_at=timezone.now() - timedelta(hours=1))
     page = client.get(_link(invitation)).content.decode()
     assert "This answer link no longer works" in page and "Læringsmodul om genbrug" not in page
+
+
+def test_the_link_expires_when_the_person_no_longer_has_a_place_in_the_programme(danish, invitation):
+    """A facilitator whose role ended (as a team member removed or a term run out): the e-mailed link no longer
+    shows the meeting nor takes an answer."""
+    from accounts.models import RoleAssignment
+
+    url = _link(invitation)
+    RoleAssignment.objects.filter(user=invitation.user).update(ends_on=timezone.localdate() - timedelta(days=1))
+    _assert_only_the_message(danish.get(url + "?answer=yes"))
+    _assert_only_the_message(danish.post(url, {"response": "yes"}))
+    invitation.refresh_from_db()
+    assert invitation.response == MeetingInvitation.Response.PENDING
