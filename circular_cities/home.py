@@ -21,6 +21,7 @@ from programmes.dashboards import politician_glance
 from programmes.models import Participation
 from programmes.selectors import milestones_needing_attention, programme_list_for_user
 from workshops.models import Meeting, MeetingInvitation
+from workshops.selectors import meeting_visibility
 
 SHOWN = 5  # rows per list; the count says how many there are in all
 MILESTONES_SHOWN = 10
@@ -63,7 +64,8 @@ def meetings_to_answer(*, user) -> tuple[list, int]:
     """Invitations to meetings ahead that the person has not answered yet."""
     queryset = (MeetingInvitation.objects.filter(user=user, response=MeetingInvitation.Response.PENDING,
                                                  meeting__starts_at__gte=timezone.now(),
-                                                 meeting__status=Meeting.Status.SCHEDULED)
+                                                 meeting__status=Meeting.Status.SCHEDULED,
+                                                 meeting__in=Meeting.objects.filter(meeting_visibility(user)))
                 .select_related("meeting__programme").order_by("meeting__starts_at", "id"))
     return _counted(queryset, SHOWN)
 

@@ -413,7 +413,8 @@ def participation_indicators(*, participation: Participation) -> list[Indicator]
 def partner_involvement_get_for_user_or_404(*, user, pk: int) -> PartnerInvolvement:
     involvement = get_object_or_404(PartnerInvolvement.objects.select_related(
         "organisation", "entry", "participation__municipality", "participation__cohort__programme"), pk=pk)
-    if not can_view_participation(user, involvement.participation):
+    if not can_view_participation(user, involvement.participation) or (
+            involvement.entry_id and not can_view_entry(user, involvement.entry)):
         raise Http404
     return involvement
 
@@ -421,7 +422,8 @@ def partner_involvement_get_for_user_or_404(*, user, pk: int) -> PartnerInvolvem
 def measurement_get_for_user_or_404(*, user, pk: int) -> Measurement:
     measurement = get_object_or_404(Measurement.objects.select_related(
         "entry", "indicator__participation__municipality", "indicator__participation__cohort__programme"), pk=pk)
-    if not can_view_participation(user, measurement.indicator.participation):
+    if not can_view_participation(user, measurement.indicator.participation) or (
+            measurement.entry_id and not can_view_entry(user, measurement.entry)):
         raise Http404
     return measurement
 

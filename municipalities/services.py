@@ -249,7 +249,8 @@ def progress_entry_save(*, participation: Participation, by, entry: ProgressEntr
                 entry.state = ProgressEntry.State.PUBLISHED
                 entry.published_at = timezone.now()
                 _set_review(entry, by)
-            elif entry.is_published and [getattr(entry, name) for name in PUBLIC_FIELDS] != public_before:
+            elif entry.is_published and ([getattr(entry, name) for name in PUBLIC_FIELDS] != public_before
+                                         or measurements or partners):
                 _set_review(entry, by)  # what goes out changed: a second pair of eyes again
             entry._change_reason = "save"
             entry.full_clean()
@@ -373,12 +374,23 @@ def indicator_create(*, participation: Participation, name: str, unit: str, base
 
 
 @transaction.atomic
-def measurement_update(*, measurement: Measurement, measured_on, value) -> Measurement:
+def measurement_update(*, measurement: Measurement, measured_on, value, by=None) -> Measurement:
     measurement.measured_on = measured_on
     measurement.value = value
     measurement.full_clean()
     measurement.save(update_fields=["measured_on", "value"])
+    _entry_figures_changed(measurement.entry, by)
     return measurement
+
+
+def _entry_figures_changed(entry: ProgressEntry | None, by) -> None:
+    """A measurement or partner of a published entry changed: it goes out with the entry (the open data), so the
+    entry needs a second pair of eyes again (``_set_review``)."""
+    if entry is None or by is None or not entry.is_published:
+        return
+    _set_review(entry, by)
+    entry._change_reason = "figures changed"
+    entry.save(update_fields=["review", "reviewed_by", "reviewed_at", "updated_at"])
 
 
 @transaction.atomic
@@ -388,7 +400,7 @@ def measurement_delete(*, measurement: Measurement) -> None:
 
 @transaction.atomic
 def partner_involvement_update(*, involvement: PartnerInvolvement, organisation: Organisation, sector: str,
-                               role: str, starts_on, ends_on=None) -> PartnerInvolvement:
+                               role: str, starts_on, ends_on=None, by=None) -> PartnerInvolvement:
     involvement.organisation = organisation
     involvement.sector = sector
     involvement.role = (role or "").strip()
@@ -396,7 +408,21 @@ def partner_involvement_update(*, involvement: PartnerInvolvement, organisation:
     involvement.ends_on = ends_on
     involvement.full_clean()
     involvement.save(update_fields=["organisation", "sector", "role", "starts_on", "ends_on"])
+    _entry_figures_changed(involvement.entry, by)
     return involvement
+
+
+@transaction.atomic
+def partner_save(*, participation: Participation, by, organisation_name: str, sector: str, role: str, starts_on,
+                 ends_on=None, involvement: PartnerInvolvement | None = None) -> PartnerInvolvement:
+    """Add a partner involvement (or change ``involvement``) with the organisation of that name, found or made in
+    the same transaction: a refused involvement leaves no new organisation behind."""
+    organisation = organisation_get_or_create(name=organisation_name, kind=SECTOR_ORGANISATION_KIND[sector])
+    if involvement is None:
+        return partner_involvement_add(participation=participation, organisation=organisation, sector=sector,
+                                       role=role, starts_on=starts_on, ends_on=ends_on)
+    return partner_involvement_update(involvement=involvement, organisation=organisation, sector=sector, role=role,
+                                      starts_on=starts_on, ends_on=ends_on, by=by)
 
 
 @transaction.atomic

@@ -559,11 +559,9 @@ def partners(request, pk):
         if form.is_valid():
             data = form.cleaned_data
             try:
-                organisation = services.organisation_get_or_create(name=data["organisation"],
-                                                                   kind=services.SECTOR_ORGANISATION_KIND[data["sector"]])
-                services.partner_involvement_add(participation=participation, organisation=organisation,
-                                                 sector=data["sector"], role=data["role"],
-                                                 starts_on=data["starts_on"], ends_on=data["ends_on"])
+                services.partner_save(participation=participation, by=request.user,
+                                      organisation_name=data["organisation"], sector=data["sector"],
+                                      role=data["role"], starts_on=data["starts_on"], ends_on=data["ends_on"])
             except ValidationError as error:
                 add_service_errors(form, error)
             else:
@@ -587,11 +585,9 @@ def partner_edit(request, pk):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            organisation = services.organisation_get_or_create(
-                name=data["organisation"], kind=services.SECTOR_ORGANISATION_KIND[data["sector"]])
-            services.partner_involvement_update(involvement=involvement, organisation=organisation,
-                                                sector=data["sector"], role=data["role"],
-                                                starts_on=data["starts_on"], ends_on=data["ends_on"])
+            services.partner_save(participation=participation, by=request.user, involvement=involvement,
+                                  organisation_name=data["organisation"], sector=data["sector"],
+                                  role=data["role"], starts_on=data["starts_on"], ends_on=data["ends_on"])
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -624,7 +620,7 @@ def measurement_edit(request, pk):
                                                               "value": measurement.value})
     if request.method == "POST" and form.is_valid():
         try:
-            services.measurement_update(measurement=measurement, **form.cleaned_data)
+            services.measurement_update(measurement=measurement, by=request.user, **form.cleaned_data)
         except ValidationError as error:
             add_service_errors(form, error)
         else:

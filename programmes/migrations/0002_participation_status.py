@@ -4,19 +4,10 @@ import django.db.models.deletion
 from django.db import migrations, models
 
 
-def build_rows(apps, schema_editor):
-    # The rows of an existing database. status.py reads only the columns it names, so this stays valid while later
-    # migrations add columns elsewhere; on a new database there is nothing to build.
-    from programmes.status import status_refresh_all
-
-    status_refresh_all()
-
-
 class Migration(migrations.Migration):
 
     dependencies = [
         ('programmes', '0001_initial'),
-        ('municipalities', '0004_local_tests'),
     ]
 
     operations = [
@@ -42,5 +33,4 @@ class Migration(migrations.Migration):
                 'indexes': [models.Index(fields=['programme', 'light'], name='programmes__program_0b5e90_idx'), models.Index(fields=['programme', 'is_stalled'], name='programmes__program_386482_idx')],
             },
         ),
-        migrations.RunPython(build_rows, migrations.RunPython.noop),
     ]

@@ -485,3 +485,36 @@ def test_the_list_of_publications_waiting_reads_the_same_queries_at_ten_times_th
         section = _home_section(client, "publications")
     assert 'data-count="11"' in section and "Viser de første 5 af 11." in section
     assert section.count("/municipalities/progress/") == 5
+
+
+def test_staff_changing_a_measurement_of_an_accepted_entry_sends_it_back_for_review(client, world):
+    """What goes out with the entry (its figures, in the open data) changed: a second pair of eyes again."""
+    entry = _publish_as(world.a.users["staff"], world.a.participation)
+    services.progress_entry_accept(entry=entry, by=world.a.users["facilitator"])
+    measurement = MeasurementFactory(indicator__participation=world.a.participation, entry=entry, value=12)
+    client.force_login(world.a.users["staff"])
+    client.post(reverse("municipalities:measurement-edit", args=[measurement.pk]),
+                {"measured_on": "2022-05-01", "value": "99"})
+    entry.refresh_from_db()
+    assert entry.review == ProgressEntry.Review.PENDING
+    assert SECRET not in _open_data(client, world.a.programme)
+
+
+def test_a_refused_partner_leaves_no_new_organisation_behind(client, world):
+    from programmes.models import Organisation
+
+    involvement = PartnerInvolvementFactory(participation=world.a.participation, role="Leverandør")
+    client.force_login(world.a.users["staff"])
+    client.post(reverse("municipalities:partner-edit", args=[involvement.pk]), {
+        "organisation": "Helt Ny Organisation ApS", "sector": "business", "role": "Ny rolle",
+        "starts_on": "2022-06-01", "ends_on": "2022-01-01"})
+    assert not Organisation.objects.filter(name="Helt Ny Organisation ApS").exists()
+
+
+def test_read_only_roles_get_404_for_the_figures_of_an_entry_they_cannot_see(client, world):
+    entry = _publish_as(world.a.users["staff"], world.a.participation)
+    services.progress_entry_withdraw(entry=entry, by=world.a.users["staff"], reason="Fejl i tallene")
+    measurement = MeasurementFactory(indicator__participation=world.a.participation, entry=entry)
+    for role in ("politician", "observer"):
+        client.force_login(world.a.users[role])
+        assert client.get(reverse("municipalities:measurement-edit", args=[measurement.pk])).status_code == 404
