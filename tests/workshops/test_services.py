@@ -220,7 +220,8 @@ def test_inviting_needs_someone_and_a_meeting_that_is_not_cancelled(facilitator)
 
 
 def test_the_answer_token_names_one_invitation_and_cannot_be_forged():
-    invitation = InvitationFactory()
+    meeting = MeetingFactory()
+    invitation = InvitationFactory(meeting=meeting, user=observer_of(meeting.programme))
     token = services.rsvp_token(invitation)
     assert services.invitation_from_rsvp_token(token) == invitation
     assert services.invitation_from_rsvp_token(token[:-2] + "xx") is None

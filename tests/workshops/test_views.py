@@ -180,7 +180,8 @@ def test_the_answer_link_to_a_meeting_under_way_says_answers_are_closed_and_save
     # Over, the link shows only that it expired (tests/workshops/test_answer_links.py)
     started = timezone.now() - timedelta(hours=1)
     invitation = InvitationFactory(meeting=MeetingFactory(programme=setting["programme"], starts_at=started,
-                                                          ends_at=started + timedelta(hours=3)))
+                                                          ends_at=started + timedelta(hours=3)),
+                                   user=observer_of(setting["programme"]))
     url = reverse("workshops:rsvp-link", args=[services.rsvp_token(invitation)])
     assert "answers are closed" in client.get(url).content.decode()
     response = client.post(url, {"response": "yes"})
