@@ -13,7 +13,6 @@ tests/accounts/test_gdpr.py fails when a new foreign key to the user model is no
 from dataclasses import dataclass
 
 from django.apps import apps
-from django.apps import apps as global_apps
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
@@ -24,6 +23,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
+
+from circular_cities.schedule import daily_task
 
 from .models import DeletionRequest, Invitation, Role, User
 from .sessions import DATABASE_SESSION_ENGINES, end_sessions
@@ -400,12 +401,4 @@ RETENTION_TASK = "accounts: retention clean-up"
 
 def setup_retention_schedule(apps=None) -> str:
     """The daily beat entry of ``accounts.tasks.apply_retention`` (idempotent; called by a data migration)."""
-    apps = apps or global_apps
-    crontab = apps.get_model("django_celery_beat", "CrontabSchedule").objects.get_or_create(
-        minute="30", hour="3", day_of_week="*", day_of_month="*", month_of_year="*", timezone=settings.TIME_ZONE)[0]
-    apps.get_model("django_celery_beat", "PeriodicTask").objects.update_or_create(
-        name=RETENTION_TASK, defaults={"task": "accounts.tasks.apply_retention", "crontab": crontab,
-                                       "interval": None, "args": "[]", "enabled": True})
-    apps.get_model("django_celery_beat", "PeriodicTasks").objects.update_or_create(
-        ident=1, defaults={"last_update": timezone.now()})
-    return RETENTION_TASK
+    return daily_task(name=RETENTION_TASK, task="accounts.tasks.apply_retention", hour=3, minute=30, apps=apps)

@@ -386,6 +386,16 @@ def progress_withdraw(request, pk):
     return _progress_detail_page(request, entry, withdraw_form=form, status=400)
 
 
+def _publish_state_changed(request, entry, notice: str):
+    """After publishing or accepting: htmx swaps the entry's state in place; a plain request goes back to it."""
+    if request.htmx:
+        return render(request, "municipalities/progress_detail.html#publish-state",
+                      {**_entry_card_context(request.user, entry), "withdraw_form": WithdrawEntryForm(),
+                       "notice": notice})
+    messages.success(request, notice)
+    return redirect(entry.get_absolute_url())
+
+
 @require_POST
 @login_required
 def progress_accept(request, pk):
@@ -399,12 +409,7 @@ def progress_accept(request, pk):
         messages.error(request, " ".join(error.messages))
         return redirect(entry.get_absolute_url())
     notice = _("The progress entry was accepted: it is now in the open data and on the public showcase.")
-    if request.htmx:
-        return render(request, "municipalities/progress_detail.html#publish-state",
-                      {**_entry_card_context(request.user, entry), "withdraw_form": WithdrawEntryForm(),
-                       "notice": notice})
-    messages.success(request, notice)
-    return redirect(entry.get_absolute_url())
+    return _publish_state_changed(request, entry, notice)
 
 
 @require_POST
@@ -415,12 +420,7 @@ def progress_publish(request, pk):
         raise PermissionDenied
     services.progress_entry_publish(entry=entry, by=request.user)
     notice = _published_for_review() if entry.awaits_review else _("The progress entry was published.")
-    if request.htmx:
-        return render(request, "municipalities/progress_detail.html#publish-state",
-                      {**_entry_card_context(request.user, entry), "withdraw_form": WithdrawEntryForm(),
-                       "notice": notice})
-    messages.success(request, notice)
-    return redirect(entry.get_absolute_url())
+    return _publish_state_changed(request, entry, notice)
 
 
 @require_POST

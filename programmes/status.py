@@ -13,11 +13,11 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from django.apps import apps
-from django.apps import apps as global_apps
-from django.conf import settings
 from django.db import transaction
 from django.db.models import Count, Max, Min, OuterRef, Q, Subquery
 from django.utils import timezone
+
+from circular_cities.schedule import daily_task
 
 from .models import Milestone, Participation, ParticipationStatus
 
@@ -140,12 +140,5 @@ NIGHTLY_TASK = "programmes: participation status for the new day"
 def setup_status_schedule(apps=None) -> str:
     """The nightly beat entry of ``programmes.tasks.status_refresh_all_task``, five minutes after midnight in
     Copenhagen (idempotent; called by a data migration)."""
-    apps = apps or global_apps
-    crontab = apps.get_model("django_celery_beat", "CrontabSchedule").objects.get_or_create(
-        minute="5", hour="0", day_of_week="*", day_of_month="*", month_of_year="*", timezone=settings.TIME_ZONE)[0]
-    apps.get_model("django_celery_beat", "PeriodicTask").objects.update_or_create(
-        name=NIGHTLY_TASK, defaults={"task": "programmes.tasks.status_refresh_all_task", "crontab": crontab,
-                                     "interval": None, "args": "[]", "enabled": True})
-    apps.get_model("django_celery_beat", "PeriodicTasks").objects.update_or_create(
-        ident=1, defaults={"last_update": timezone.now()})
-    return NIGHTLY_TASK
+    return daily_task(name=NIGHTLY_TASK, task="programmes.tasks.status_refresh_all_task", hour=0, minute=5,
+                      apps=apps)
