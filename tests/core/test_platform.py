@@ -172,3 +172,19 @@ def test_no_template_comment_spans_lines():
               for number, line in enumerate(path.read_text().splitlines(), 1)
               if "{#" in line and "#}" not in line.split("{#", 1)[1]]
     assert not broken, f"multi-line {{# comments (use {{% comment %}}): {broken}"
+
+
+def test_no_runtime_file_is_tracked_in_git():
+    """Broker files, databases, uploads and caches are made by running the platform: never part of the source."""
+    import shutil
+    import subprocess
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    if shutil.which("git") is None or not (root / ".git").exists():
+        pytest.skip("not a git checkout")
+    tracked = subprocess.run(["git", "ls-files"], cwd=root, capture_output=True, text=True, check=True).stdout
+    runtime = [name for name in tracked.splitlines()
+               if name.split("/")[0] in {"control", "var", "media", "staticfiles", "test-artifacts"}
+               or name.endswith((".sqlite3", ".mo", ".pyc", ".exchange"))]
+    assert runtime == []
