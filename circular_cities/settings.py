@@ -97,7 +97,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "circular_cities.context_processors.navigation",
+                "reports.context_processors.navigation",
                 "notifications.context_processors.notifications",
             ],
         },

@@ -13,8 +13,8 @@ admin.site.site_title = _("Circular Cities administration")
 admin.site.index_title = _("Administration")
 
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("health/", views.health, name="health"),
+    path("", include("reports.home_urls")),
+    path("health/", include("operations.urls")),
     path("accounts/", include("allauth.urls")),
     path("people/", include("accounts.urls")),
     path("programmes/", include("programmes.urls")),
