@@ -125,15 +125,6 @@ def status_refresh_all(*, today: date | None = None, batch: int = 500) -> int:
     return done
 
 
-def status_of(participation: Participation) -> ParticipationStatus:
-    """The participation's row; made now if the participation has none yet (e.g. created before the rows)."""
-    try:
-        return participation.status_row
-    except ParticipationStatus.DoesNotExist:
-        status_refresh(participation_ids=[participation.pk])
-        return ParticipationStatus.objects.get(pk=participation.pk)
-
-
 NIGHTLY_TASK = "programmes: participation status for the new day"
 
 
