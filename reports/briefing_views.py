@@ -4,15 +4,15 @@ see the meeting may read its briefing; any other meeting, or one the person may 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from circular_cities.downloads import download_filename, download_response
+from circular_cities.downloads import download_filename
 
 from .briefing import (
-    briefing_document,
     briefing_for_meeting,
     briefing_meeting_get_for_user_or_404,
     briefing_title,
@@ -20,6 +20,9 @@ from .briefing import (
     lights_as_of,
     period_text,
 )
+from .file_views import report_download
+from .files import ReportRequest
+from .models import ReportFile
 
 BRIEFING_PER_PAGE = 10  # municipalities per screen page
 
@@ -46,13 +49,13 @@ def briefing(request, pk: int):
 @require_GET
 @login_required
 def briefing_pdf(request, pk: int):
+    """The briefing as a PDF, built by the worker for this reader (it shows what they may see)."""
     meeting = briefing_meeting_get_for_user_or_404(user=request.user, pk=pk)
-
-    data = briefing_for_meeting(user=request.user, meeting=meeting)
-    # Whoever's briefing comes out the same (the same municipalities, milestones and minutes, the same language)
-    # gets the same file: rendering is kept under a digest of the content (reports/pdf.py).
-    content = briefing_document(data).cached_render()
     day = timezone.localtime(meeting.starts_at).date().isoformat()
     filename = download_filename(_("Briefing"), day, meeting.title[:60] or meeting.pk, get_language() or "da",
                                  extension="pdf")
-    return download_response(content, filename=filename, content_type="application/pdf")
+    return report_download(
+        request, ReportRequest.make(ReportFile.Kind.BRIEFING_PDF, programme=meeting.programme, user=request.user,
+                                    meeting=meeting),
+        filename=filename, title=_("Briefing: %(meeting)s") % {"meeting": meeting.title},
+        back_url=reverse("reports:briefing", args=[meeting.pk]))

@@ -11,7 +11,6 @@ import hashlib
 from io import BytesIO
 from xml.sax.saxutils import escape
 
-from django.core.cache import cache
 from django.http import HttpResponse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
@@ -66,9 +65,8 @@ class PdfDocument:
     """Build a report top to bottom, then ``render()`` it (bytes) or ``response(filename)`` it.
 
     The content methods only record what to draw (plain text and numbers); the reportlab flowables are made in
-    ``render()``, where nearly all the time goes. ``fingerprint()`` is a digest of everything recorded, so two
-    documents with the same fingerprint render to the same file: a view can cache the bytes under it
-    (``cached_render``) and serve them to everyone whose document comes out the same, whoever they are."""
+    ``render()``, where nearly all the time goes; the big reports are rendered by the worker into stored files
+    (reports/files.py), never while a person waits."""
 
     def __init__(self, *, title: str, subtitle: str = "", author: str = "Circular Cities"):
         self.title = str(title)
@@ -265,18 +263,8 @@ class PdfDocument:
         document.build(story, onFirstPage=self._footer, onLaterPages=self._footer)
         return buffer.getvalue()
 
-    def cached_render(self) -> bytes:
-        """``render()`` once per fingerprint: the key is a digest of everything the file shows, so a kept copy is
-        never out of date; it expires after a day only to free the space."""
-        key = f"reports:pdf:{self.fingerprint()}"
-        content = cache.get(key)
-        if content is None:
-            content = self.render()
-            cache.set(key, content, timeout=24 * 60 * 60)
-        return content
-
-    def response(self, filename: str, *, inline: bool = False, cache_by_content: bool = False) -> HttpResponse:
-        content = self.cached_render() if cache_by_content else self.render()
+    def response(self, filename: str, *, inline: bool = False) -> HttpResponse:
+        content = self.render()
         return download_response(content, filename=filename, content_type="application/pdf", attachment=not inline)
 
 

@@ -8,3 +8,10 @@ document.addEventListener("submit", (event) => {
     event.stopImmediatePropagation();
   }
 }, true);
+
+// A report file that was being prepared is ready (templates/reports/preparing.html): fetch it.
+document.addEventListener("report-ready", (event) => {
+  if (event.detail && event.detail.url) {
+    window.location.assign(event.detail.url);
+  }
+});

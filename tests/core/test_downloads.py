@@ -17,6 +17,7 @@ from circular_cities.downloads import DANISH, ENGLISH, MACHINE, CsvFormat, conte
 from reports.tabular import sheet_title
 from tests.community.factories import PDF_BYTES, LibraryItemFactory, with_file
 from tests.factories import AdminFactory, ProgrammeFactory, UserFactory, facilitator_of
+from tests.reports.downloads import fetch_report
 from tests.workshops.factories import MeetingFactory
 
 
@@ -103,7 +104,7 @@ def test_funder_report_files_carry_the_programmes_danish_name(client):
     client.cookies["django_language"] = "da"
     for name, extension in (("reports:funder-csv", "csv"), ("reports:funder-xlsx", "xlsx"),
                             ("reports:funder-pdf", "pdf")):
-        response = client.get(reverse(name, args=[programme.slug]))
+        response = fetch_report(client, reverse(name, args=[programme.slug]))
         assert response.status_code == 200
         plain, extended = file_names(response["Content-Disposition"])
         assert extended.startswith("cirkulære-byer-på-ærø-rapport-til-bevillingsgiver-"), extended

@@ -25,6 +25,7 @@ from tests.municipalities.factories_local import (
     PartnerInvolvementFactory,
     ProgressEntryFactory,
 )
+from tests.reports.downloads import fetch_report
 
 pytestmark = pytest.mark.django_db
 
@@ -44,11 +45,11 @@ def _publish_as(user, participation, text=SECRET) -> ProgressEntry:
 
 
 def _open_data(client, programme) -> str:
-    return client.get(reverse("reports:open-data-json", args=[programme.slug])).content.decode("utf-8")
+    return fetch_report(client, reverse("reports:open-data-json", args=[programme.slug])).content.decode("utf-8")
 
 
 def _open_data_csv(client, programme) -> str:
-    return client.get(reverse("reports:open-data-csv", args=[programme.slug])).content.decode("utf-8")
+    return fetch_report(client, reverse("reports:open-data-csv", args=[programme.slug])).content.decode("utf-8")
 
 
 def _showcase(client) -> str:

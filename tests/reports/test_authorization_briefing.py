@@ -10,6 +10,7 @@ from tests.workshops.factories import MeetingFactory
 from workshops.models import Meeting, MeetingInvitation
 
 READERS = everyone(404, admin=200, facilitator=200, politician=200, staff=200)
+FILE_READERS = everyone(404, admin=202, facilitator=202, politician=202, staff=202)  # asked for: being prepared
 
 
 def _follow_group_pk(world):
@@ -21,5 +22,5 @@ def _follow_group_pk(world):
 
 CASES = {
     "reports:briefing": Case(kwargs=_follow_group_pk, own=READERS),
-    "reports:briefing-pdf": Case(kwargs=_follow_group_pk, own=READERS),
+    "reports:briefing-pdf": Case(kwargs=_follow_group_pk, own=FILE_READERS),
 }

@@ -105,10 +105,18 @@ def test_politician_reads_the_briefing_and_downloads_its_pdf(browser_page):
     page.screenshot("briefing-print")
     page.emulate_media(media="screen")
 
-    # The PDF: downloaded from the page, with the same headlines.
-    with page.expect_download() as download_info:
+    # The PDF: asked for from the page, built by the worker while the reader waits on a "being prepared" page,
+    # which fetches the file by itself when it is ready (no reload), with the same headlines.
+    with page.expect_download(timeout=30_000) as download_info:
         page.get_by_role("link", name="Download PDF", exact=True).click()
+        status = page.locator("#report-status")
+        status.wait_for()
+        assert "Being prepared" in status.inner_text()
+        page.screenshot("briefing-pdf-being-prepared-en")
     download = download_info.value
+    assert page.locator("#report-status").get_by_text("The file is ready.").count() == 1
+    page.get_by_role("link", name="Back", exact=True).click()
+    page.wait_for_load_state("networkidle")
     assert download.suggested_filename.endswith(".pdf")
     with open(download.path(), "rb") as handle:
         text = " ".join(pdf_text(handle.read()).split())

@@ -32,6 +32,7 @@ from tests.municipalities.factories_local import (
     ProgressEntryFactory,
 )
 from tests.programmes.helpers import BudgetLineFactory, SpendingFactory
+from tests.reports.downloads import fetch_report
 
 pytestmark = pytest.mark.django_db
 
@@ -94,7 +95,7 @@ def test_funder_report_csv_writes_every_free_text_cell_as_text(client, payload, 
     programme, texts, _open = _programme_with(payload)
     client.force_login(facilitator_of(programme))
     client.cookies["django_language"] = language
-    response = client.get(reverse("reports:funder-csv", args=[programme.slug]))
+    response = fetch_report(client, reverse("reports:funder-csv", args=[programme.slug]))
     assert response.status_code == 200
     cells = _cells(response.content, DELIMITER[language])
     _assert_escaped(cells, texts, f"funder CSV ({language})")
@@ -108,7 +109,7 @@ def test_funder_report_xlsx_writes_every_free_text_cell_as_text(client, payload)
 
     programme, texts, _open = _programme_with(payload)
     client.force_login(facilitator_of(programme))
-    response = client.get(reverse("reports:funder-xlsx", args=[programme.slug]))
+    response = fetch_report(client, reverse("reports:funder-xlsx", args=[programme.slug]))
     book = load_workbook(io.BytesIO(response.content))
     cells = [cell for sheet in book.worksheets for row in sheet.iter_rows() for cell in row]
     assert not [c.coordinate for c in cells if c.data_type == "f"], "a formula in the workbook"
@@ -123,7 +124,7 @@ def test_funder_report_xlsx_writes_every_free_text_cell_as_text(client, payload)
 @pytest.mark.parametrize("payload", PAYLOADS)
 def test_open_data_csv_writes_every_free_text_cell_as_text(client, payload):
     programme, _report, texts = _programme_with(payload)
-    response = client.get(reverse("reports:open-data-csv", args=[programme.slug]))  # public: no login
+    response = fetch_report(client, reverse("reports:open-data-csv", args=[programme.slug]))  # public: no login
     assert response.status_code == 200
     cells = _cells(response.content, ",")  # open data: the same format in every language
     _assert_escaped(cells, texts, "open data CSV")

@@ -9,8 +9,9 @@ from django.urls import reverse
 
 from programmes.models import Programme
 from reports.funder import OPEN_DATA_SCHEMA, open_data
-from reports.funder_views import OPEN_DATA_CSV_COLUMNS
+from reports.funder_document import OPEN_DATA_CSV_COLUMNS
 from tests.factories import UserFactory, facilitator_of, observer_of, staff_of
+from tests.reports.downloads import fetch_report
 from tests.reports.test_funder import DRAFT_TEXT, build_programme
 
 pytestmark = pytest.mark.django_db
@@ -38,7 +39,7 @@ def _people(programme):
 
 def test_json_schema_is_stable(client):
     programme = build_programme()
-    response = client.get(reverse("reports:open-data-json", args=[programme.slug]))
+    response = fetch_report(client, reverse("reports:open-data-json", args=[programme.slug]))
     assert response.status_code == 200
     assert response["Content-Type"] == "application/json"
     assert response["Access-Control-Allow-Origin"] == "*"
@@ -58,7 +59,7 @@ def test_json_schema_is_stable(client):
     # Codes, not translated labels: the file reads the same in every language.
     assert {m["stage"] for m in data["municipalities"]} == {"deliver", "anchor", "define"}
     client.cookies["django_language"] = "en"
-    english = json.loads(client.get(reverse("reports:open-data-json", args=[programme.slug])).content)
+    english = json.loads(fetch_report(client, reverse("reports:open-data-json", args=[programme.slug])).content)
     assert {k: v for k, v in english.items() if k != "generated_at"} == {
         k: v for k, v in data.items() if k != "generated_at"}
 
@@ -72,7 +73,7 @@ def test_drafts_never_appear(client):
     assert {p["sector"]: p["organisations"] for p in data["partners_by_sector"]}["civil_society"] == 0
     assert [s["title_da"] for s in data["solution_models"]] == ["Materialebank"]
     for name in ("reports:open-data-json", "reports:open-data-csv"):
-        content = client.get(reverse(name, args=[programme.slug])).content.decode("utf-8")
+        content = fetch_report(client, reverse(name, args=[programme.slug])).content.decode("utf-8")
         assert DRAFT_TEXT not in content
         assert "Hemmelig forening" not in content
         assert "Ikke udgivet" not in content
@@ -83,7 +84,7 @@ def test_no_personal_data(client):
     facilitator_of(programme, user__full_name="Frida Facilitator", user__email="frida@example.org")
     observer_of(programme, user__full_name="Otto Observatør", user__email="otto@example.org")
     for name in ("reports:open-data-json", "reports:open-data-csv"):
-        content = client.get(reverse(name, args=[programme.slug])).content.decode("utf-8")
+        content = fetch_report(client, reverse(name, args=[programme.slug])).content.decode("utf-8")
         for marker in _people(programme):
             assert marker not in content, marker
         assert "@" not in content
@@ -91,7 +92,7 @@ def test_no_personal_data(client):
 
 def test_csv_has_a_stable_header_and_the_same_records(client):
     programme = build_programme()
-    response = client.get(reverse("reports:open-data-csv", args=[programme.slug]))
+    response = fetch_report(client, reverse("reports:open-data-csv", args=[programme.slug]))
     assert response["Content-Type"].startswith("text/csv")
     # comma-separated with a decimal point in every language (a file for programs), with the byte-order mark
     # that lets a spreadsheet show æ, ø and å; CSV readers skip it (utf-8-sig)
@@ -113,15 +114,15 @@ def test_csv_has_a_stable_header_and_the_same_records(client):
 def test_public_for_an_announced_programme_hidden_while_planned(client):
     programme = build_programme()
     url = reverse("reports:open-data-json", args=[programme.slug])
-    assert client.get(url).status_code == 200  # anonymous
+    assert fetch_report(client, url).status_code == 200  # anonymous
     Programme.objects.filter(pk=programme.pk).update(status=Programme.Status.PLANNED)
     assert client.get(url).status_code == 404
-    assert client.get(reverse("reports:open-data-csv", args=[programme.slug])).status_code == 404
+    assert fetch_report(client, reverse("reports:open-data-csv", args=[programme.slug])).status_code == 404
     client.force_login(UserFactory())
     assert client.get(url).status_code == 404
     client.force_login(staff_of(programme.cohorts.first().participations.first().municipality))
-    assert client.get(url).status_code == 200  # people of the programme see it before it is announced
-    assert client.get(reverse("reports:open-data-json", args=["no-such-programme"])).status_code == 404
+    assert fetch_report(client, url).status_code == 200  # people of the programme see it before it is announced
+    assert fetch_report(client, reverse("reports:open-data-json", args=["no-such-programme"])).status_code == 404
 
 
 def test_queries_do_not_grow_with_the_data(django_assert_num_queries):

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from reports.pdf import pdf_text
 from tests.factories import ParticipationFactory, ProgrammeFactory, facilitator_of, politician_of, staff_of
+from tests.reports.downloads import fetch_report
 from tests.workshops.factories import MeetingFactory
 from tests.workshops.test_views import _meeting_post
 from workshops.models import AgendaItem, Meeting
@@ -71,7 +72,7 @@ def test_the_briefing_page_and_pdf_list_the_decisions(client, follow_group):
     page = client.get(reverse("reports:briefing", args=[meeting.pk])).content.decode()
     attention = page[page.index('id="attention-heading"'):]
     assert "Decisions needed at this meeting" in attention and "Scale up the reuse station" in attention
-    text = " ".join(pdf_text(client.get(reverse("reports:briefing-pdf", args=[meeting.pk])).content).split())
+    text = " ".join(pdf_text(fetch_report(client, reverse("reports:briefing-pdf", args=[meeting.pk])).content).split())
     assert "Decisions needed at this meeting" in text
     assert "Scale up the reuse station (decision needed)" in text
     today = f"as of {timezone.localdate():%d.%m.%Y}"  # the lights are today's, also for a past meeting
