@@ -145,3 +145,34 @@ def test_politician_reads_the_briefing_and_downloads_its_pdf(browser_page):
                 reverse("reports:briefing", args=[other_meeting.pk]),
                 reverse("reports:briefing-pdf", args=[other_meeting.pk])):
         assert page.goto(url).status == 404, url
+
+
+def test_a_danish_politician_asks_for_the_briefing_pdf_and_gets_it_without_reloading(browser_page):
+    """Issue 17: the PDF is built by the worker; the politician sees that it is being prepared and the file
+    arrives by itself; the politician of another programme never reaches it."""
+    programme, _towns, meeting = _programme()
+    politician = politician_of(programme, user__full_name="Pia Politiker")
+    other_politician = politician_of(CohortFactory().programme, user__full_name="Ole Andenby")
+    page = browser_page
+    page.login(politician.email, DEMO_PASSWORD)
+    page.switch_language("da")
+    page.goto(reverse("reports:briefing", args=[meeting.pk]))
+    with page.expect_download(timeout=30_000) as download_info:
+        page.get_by_role("link", name="Hent PDF", exact=True).click()
+        status = page.locator("#report-status")
+        status.wait_for()
+        assert "Forberedes" in status.inner_text()
+        assert page.locator("html").get_attribute("lang") == "da"
+        page.check_accessibility("briefing PDF being prepared (Danish)")
+        page.screenshot("briefing-pdf-being-prepared-da")
+    download = download_info.value
+    assert download.suggested_filename.startswith("orientering-") and download.suggested_filename.endswith(".pdf")
+    with open(download.path(), "rb") as handle:
+        text = " ".join(pdf_text(handle.read()).split())
+    assert "Følgegruppemøde 3" in text and "Aarhusby" in text
+    assert page.locator("#report-status").get_by_text("Filen er klar.").count() == 1
+    page.screenshot("briefing-pdf-ready-da")
+
+    page.logout()
+    page.login(other_politician.email, DEMO_PASSWORD)
+    assert page.goto(reverse("reports:briefing-pdf", args=[meeting.pk])).status == 404
