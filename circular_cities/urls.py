@@ -18,6 +18,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("people/", include("accounts.urls")),
     path("programmes/", include("programmes.urls")),
+    path("programmes/", include("reports.dashboard_urls")),  # the dashboards: read side, above the domain apps
     path("municipalities/", include("municipalities.urls")),
     path("meetings/", include("workshops.urls")),
     path("notifications/", include("notifications.urls")),

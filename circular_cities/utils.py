@@ -21,3 +21,10 @@ def paginate(request, queryset, per_page: int = 25):
 def absolute_url(path: str) -> str:
     """``path`` on the platform's public address (SITE_URL): every link in an e-mail or a calendar feed."""
     return settings.SITE_URL.rstrip("/") + path if path.startswith("/") else path
+
+
+def query_string(request, *keys) -> str:
+    """The listed GET parameters as a query string, to keep filters and page across htmx edits."""
+    from django.utils.http import urlencode
+
+    return urlencode({k: request.GET[k] for k in keys if request.GET.get(k)})

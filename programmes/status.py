@@ -28,7 +28,7 @@ ON_TRACK, AT_RISK, BLOCKED = "on_track", "at_risk", "blocked"  # municipalities.
 
 def light_for(*, overdue: int, latest_status: str) -> str:
     """red: two or more overdue milestones, or the latest published entry says blocked; amber: one overdue, or at
-    risk; green otherwise (programmes.dashboards.traffic_light gives the words)."""
+    risk; green otherwise (programmes.lights.traffic_light gives the words)."""
     if overdue >= 2 or latest_status == BLOCKED:
         return ParticipationStatus.Light.RED
     if overdue == 1 or latest_status == AT_RISK:

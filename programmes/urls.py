@@ -34,6 +34,4 @@ urlpatterns = [
     path("<slug:slug>/timeline/", views.timeline, name="timeline"),
     path("<slug:slug>/board/", views.board, name="board"),
     path("<slug:slug>/history/", views.history, name="history"),
-    path("<slug:slug>/dashboard/", views.dashboard, name="dashboard"),
-    path("<slug:slug>/dashboard/cohort/", views.cohort_dashboard, name="cohort-dashboard"),
 ]

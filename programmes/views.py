@@ -11,18 +11,16 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_htmx.http import reswap, retarget
 
-from circular_cities.utils import add_service_errors, paginate
+from circular_cities.utils import add_service_errors, paginate, query_string
 
-from . import dashboards, services
+from . import lights, services
 from .display import build_budget_chart, elapsed_percent
 from .forms import (
     BudgetLineForm,
-    CohortDashboardFilterForm,
     CohortForm,
     MilestoneFilterForm,
     MilestoneForm,
@@ -34,12 +32,12 @@ from .forms import (
     objectives_initial,
 )
 from .models import BudgetLine, Cohort, Milestone, Phase
+from .navigation import programme_page_context
 from .permissions import (
     can_complete_milestone,
     can_create_programme,
     can_edit_programme,
     can_view_budget,
-    can_view_cohort_dashboard,
     can_view_history,
 )
 from .selectors import (
@@ -64,16 +62,7 @@ from .selectors import (
 
 
 def _programme_context(request, programme, section: str) -> dict:
-    """What every programme page shows around its content: the programme's sub-navigation and the booleans
-    that decide which actions appear."""
-    user = request.user
-    return {
-        "programme": programme,
-        "section": section,
-        "can_edit": can_edit_programme(user, programme),
-        "can_view_budget": can_view_budget(user, programme),
-        "can_view_history": can_view_history(user, programme),
-    }
+    return programme_page_context(request.user, programme, section)
 
 
 def _require_edit(request, programme) -> None:
@@ -81,9 +70,7 @@ def _require_edit(request, programme) -> None:
         raise PermissionDenied
 
 
-def _query(request, *keys) -> str:
-    """The listed GET parameters as a query string, to keep filters and page across htmx edits."""
-    return urlencode({k: request.GET[k] for k in keys if request.GET.get(k)})
+_query = query_string
 
 
 def _after_write(request, partial: str, context: dict, *, target: str, fallback: str):
@@ -640,7 +627,7 @@ def timeline(request, slug):
         page = paginate(request, visible_participations(user=request.user, programme=programme),
                         per_page=TIMELINE_PER_PAGE)
         today = timezone.localdate()
-        return {**dashboards.timeline_picture(user=request.user, programme=programme,
+        return {**lights.timeline_picture(user=request.user, programme=programme,
                                               participations=page.object_list),
                 "today": today, "today_in_range": programme.contains(today), "page": page}
 
@@ -653,7 +640,7 @@ def board(request, slug):
     context = _programme_context(request, programme, "board")
 
     def build() -> dict:
-        page, cohorts, _matching = dashboards.board_page(user=request.user, programme=programme,
+        page, cohorts, _matching = lights.board_page(user=request.user, programme=programme,
                                                          page=request.GET.get("page"))
         return {"cohorts": cohorts, "page": page}
 
@@ -672,44 +659,3 @@ def history(request, slug):
     })
 
 
-# --- Dashboards (issue 7) -------------------------------------------------------------------------------------
-
-@login_required
-def dashboard(request, slug):
-    """The politicians' plain-language overview; read-only, for everyone who can see the programme."""
-    programme = programme_get_for_user_or_404(user=request.user, slug=slug)
-    light = request.GET.get("light", "")
-    if light not in dashboards.TRAFFIC_LIGHT_COLOURS:
-        light = ""
-    cohort = request.GET.get("cohort", "")
-    cohort_id = int(cohort) if cohort.isascii() and cohort.isdigit() and len(cohort) < 19 else None
-    context = {
-        **_programme_context(request, programme, "dashboard"),
-        "light": light, "cohort_id": cohort_id, "query": urlencode({k: v for k, v in (
-            ("light", light), ("cohort", cohort_id or "")) if v}),
-        "today": timezone.localdate(), "today_in_range": programme.contains(timezone.localdate()),
-    }
-    return render(request, "programmes/dashboard_politician.html", {**context, **dashboards.politician_dashboard(
-        user=request.user, programme=programme, light=light, cohort_id=cohort_id, page=request.GET.get("page"))})
-
-
-@login_required
-def cohort_dashboard(request, slug):
-    programme = programme_get_for_user_or_404(user=request.user, slug=slug)
-    if not can_view_cohort_dashboard(request.user, programme):
-        raise PermissionDenied
-    context = _programme_context(request, programme, "cohort-dashboard")
-
-    def build() -> dict:
-        filters = CohortDashboardFilterForm(request.GET, cohorts=programme.cohorts.order_by("starts_on", "name"))
-        cleaned = filters.cleaned_data if filters.is_valid() else {}
-        return {
-            **context, "filters": filters,
-            **dashboards.cohort_dashboard(user=request.user, programme=programme, cohort_id=cleaned.get("cohort"),
-                                          status=cleaned.get("status") or "", page=request.GET.get("page")),
-            "query": _query(request, "cohort", "status"),
-        }
-
-    if request.htmx and not request.htmx.history_restore_request:
-        return render(request, "programmes/dashboard_cohort.html#dashboard-body", build())
-    return render(request, "programmes/dashboard_cohort.html", {**context, **build()})

@@ -36,9 +36,7 @@ class ReportFileAdmin(ReadOnly):
 
 @admin.register(ProgrammeDataVersion)
 class ProgrammeDataVersionAdmin(ReadOnly):
-    list_display = ("programme", "version", "changed_at")
-    list_select_related = ("programme",)
-    search_fields = ("programme__name_da", "programme__slug")
+    list_display = ("programme_id", "version", "changed_at")
 
     def has_delete_permission(self, request, obj=None):
         return False

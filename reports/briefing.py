@@ -27,7 +27,7 @@ from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
 from municipalities.models import Indicator, Measurement, ProgressEntry, ProgressPhoto
-from programmes.dashboards import MunicipalityCard, lights_with_counts, municipality_cards
+from programmes.lights import MunicipalityCard, lights_with_counts, municipality_cards
 from programmes.models import Milestone
 from programmes.selectors import OPEN_STATUSES, milestone_list_for_user
 from workshops.models import ActionItem, AgendaItem, Decision, Meeting

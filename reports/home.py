@@ -17,11 +17,12 @@ from accounts.permissions import scope_of
 from municipalities.models import AdvisorySession, StageGateOutput
 from municipalities.selectors import publications_waiting, stalled_participations, with_progress_status
 from notifications.models import Notification
-from programmes.dashboards import politician_glance
 from programmes.models import Participation
 from programmes.selectors import milestones_needing_attention, programme_list_for_user
 from workshops.models import Meeting, MeetingInvitation
 from workshops.selectors import meeting_visibility
+
+from .dashboards import politician_glance
 
 SHOWN = 5  # rows per list; the count says how many there are in all
 MILESTONES_SHOWN = 10
@@ -89,7 +90,7 @@ POLITICIAN_PROGRAMMES_SHOWN = 3  # programmes pictured on a politician's home; t
 
 def politician_section(*, user, programmes: list) -> dict:
     """A politician's home is their dashboard at a glance: per programme they follow, the traffic lights of its
-    municipalities and the next follow-group meeting with its decisions (programmes/dashboards.py)."""
+    municipalities and the next follow-group meeting with its decisions (reports/dashboards.py)."""
     programmes = sorted(programmes, key=lambda p: (p.status == p.Status.COMPLETED, -(p.starts_on or date.min)
                                                    .toordinal()))
     return {

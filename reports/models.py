@@ -16,8 +16,9 @@ from circular_cities.storage import private_storage
 class ProgrammeDataVersion(models.Model):
     """A counter per programme, raised after every committed write of a row its reports show."""
 
-    programme = models.OneToOneField("programmes.Programme", verbose_name=_("programme"), primary_key=True,
-                                     related_name="data_version", on_delete=models.CASCADE)
+    # The programme's id, not a foreign key: rows of a programme being deleted raise its version during the
+    # cascade, after which nothing may point at it; a version left behind by a deleted programme is harmless.
+    programme_id = models.PositiveBigIntegerField(_("programme"), primary_key=True)
     version = models.PositiveBigIntegerField(_("version"), default=0)
     changed_at = models.DateTimeField(_("changed"), auto_now=True)
 

@@ -83,9 +83,6 @@ def bump(programme_ids) -> None:
     for programme_id in sorted(set(programme_ids)):
         if Version.objects.filter(programme_id=programme_id).update(version=F("version") + 1):
             continue
-        Programme = apps.get_model("programmes", "Programme")
-        if not Programme.objects.filter(pk=programme_id).exists():
-            continue  # deleted in the same transaction
         try:
             with transaction.atomic():
                 Version.objects.create(programme_id=programme_id, version=1)

@@ -235,5 +235,5 @@ def test_odd_ids_in_the_invitation_links_prefill_nothing_and_never_fail(client, 
 @pytest.mark.parametrize("value", ["²", "٣"])
 def test_odd_cohort_filter_on_the_politicians_overview_shows_everything(client, world, value):
     client.force_login(world.a.users["politician"])
-    response = client.get(reverse("programmes:dashboard", args=[world.a.programme.slug]), {"cohort": value})
+    response = client.get(reverse("dashboards:programme", args=[world.a.programme.slug]), {"cohort": value})
     assert response.status_code == 200 and response.context["cohort_id"] is None

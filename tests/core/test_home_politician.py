@@ -56,7 +56,7 @@ def test_politician_home_shows_lights_next_meeting_and_its_decisions_in_danish(c
     assert "Følgegruppemøde A" in html and "Skal testen videreføres i A?" in html
     assert "Følgegruppemøde B" not in html and "Skal testen videreføres i B?" not in html
     assert "Eventuelt" not in html  # only the agenda items that need a decision
-    assert reverse("programmes:dashboard", args=[world.a.programme.slug]) in html
+    assert reverse("dashboards:programme", args=[world.a.programme.slug]) in html
 
 
 def test_without_a_meeting_ahead_the_latest_one_and_its_decisions_are_shown(client):

@@ -67,3 +67,9 @@ def three_towns(*, advisors: bool = False):
     for day in (date(2022, 9, 1), date(2023, 1, 15)):
         MilestoneFactory(programme=programme, participation=towns["Sønderby"], due_on=day)
     return programme, towns
+
+
+def url_name(name: str) -> str:
+    """A programme page's URL name: the dashboards live on the read side (reports/dashboard_urls.py)."""
+    return {"dashboard": "dashboards:programme", "cohort-dashboard": "dashboards:cohort"}.get(
+        name, f"programmes:{name}")

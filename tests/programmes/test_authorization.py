@@ -68,6 +68,6 @@ CASES = {
     "programmes:history": Case(kwargs=slug, own=HISTORY_READ),
     # Dashboards: the plain-language overview for everyone in the programme; the cohort dashboard for its
     # facilitators (others who see the programme get 403, everyone else 404).
-    "programmes:dashboard": Case(kwargs=slug, own=everyone(200)),
-    "programmes:cohort-dashboard": Case(kwargs=slug, own=everyone(403, admin=200, facilitator=200)),
+    "dashboards:programme": Case(kwargs=slug, own=everyone(200)),
+    "dashboards:cohort": Case(kwargs=slug, own=everyone(403, admin=200, facilitator=200)),
 }

@@ -43,7 +43,7 @@ def test_politician_sees_every_traffic_light_and_the_timeline(browser_page):
 
     page.goto(reverse("programmes:detail", args=[programme.slug]))
     page.get_by_role("link", name="Overview for politicians").or_(
-        page.locator(f"a[href='{reverse('programmes:dashboard', args=[programme.slug])}']")).first.click()
+        page.locator(f"a[href='{reverse('dashboards:programme', args=[programme.slug])}']")).first.click()
     page.wait_for_load_state("networkidle")
     assert page.locator("h1").inner_text()
     cards = page.locator("article.dash-card")
@@ -60,7 +60,7 @@ def test_politician_sees_every_traffic_light_and_the_timeline(browser_page):
     page.check_accessibility("politician dashboard")
     page.screenshot("dashboard-politician")
     # The cohort dashboard is not for politicians.
-    assert page.goto(reverse("programmes:cohort-dashboard", args=[programme.slug])).status == 403
+    assert page.goto(reverse("dashboards:cohort", args=[programme.slug])).status == 403
 
 
 def test_facilitator_filters_the_cohort_dashboard(browser_page):
@@ -68,7 +68,7 @@ def test_facilitator_filters_the_cohort_dashboard(browser_page):
     facilitator = facilitator_of(programme)
     page = browser_page
     page.login(facilitator.email, DEMO_PASSWORD)
-    url = reverse("programmes:cohort-dashboard", args=[programme.slug])
+    url = reverse("dashboards:cohort", args=[programme.slug])
     page.goto(url)
     page.wait_for_load_state("networkidle")
     page.check_accessibility("cohort dashboard")

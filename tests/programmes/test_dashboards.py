@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from municipalities.models import ProgressEntry
-from programmes.dashboards import traffic_light
+from programmes.lights import traffic_light
 from programmes.models import Milestone, Participation
 from programmes.status import status_refresh
 from tests.factories import (
@@ -22,6 +22,7 @@ from tests.factories import (
     politician_of,
     staff_of,
 )
+from tests.programmes.helpers import url_name
 from tests.workshops.factories import InvitationFactory, MeetingFactory, PastMeetingFactory
 from workshops.models import Meeting, MeetingInvitation
 
@@ -60,7 +61,7 @@ def world():
 
 def _get(client, user, name, programme, **params):
     client.force_login(user)
-    return client.get(reverse(f"programmes:{name}", args=[programme.slug]), params)
+    return client.get(reverse(url_name(name), args=[programme.slug]), params)
 
 
 @pytest.mark.parametrize("name", ["dashboard", "cohort-dashboard"])
@@ -88,9 +89,9 @@ def test_staff_see_only_their_own_municipality_on_the_overview(client, world):
 
 
 def test_cohort_dashboard_link_only_for_facilitators(client, world):
-    url = reverse("programmes:cohort-dashboard", args=[world.a.programme.slug])
+    url = reverse("dashboards:cohort", args=[world.a.programme.slug])
     politician_page = _get(client, world.a.users["politician"], "detail", world.a.programme).content.decode()
-    assert reverse("programmes:dashboard", args=[world.a.programme.slug]) in politician_page
+    assert reverse("dashboards:programme", args=[world.a.programme.slug]) in politician_page
     assert url not in politician_page
     assert url in _get(client, world.a.users["facilitator"], "detail", world.a.programme).content.decode()
 
@@ -154,7 +155,7 @@ def test_cohort_dashboard_filters_by_status_and_cohort_and_answers_htmx_with_the
     second = CohortFactory(programme=a.programme, name="Hold 2")
     late = ParticipationFactory(cohort=second, municipality=MunicipalityFactory(name="Senby"))
     client.force_login(a.users["facilitator"])
-    url = reverse("programmes:cohort-dashboard", args=[a.programme.slug])
+    url = reverse("dashboards:cohort", args=[a.programme.slug])
 
     everything = client.get(url)
     assert {c.participation.pk for c in everything.context["cards"]} == {
@@ -232,7 +233,7 @@ def test_dashboard_queries_do_not_grow_with_the_data(client, django_assert_max_n
         programme = _programme_with(n)
         client.force_login(make(programme))
         with django_assert_max_num_queries(18) as queries:
-            response = client.get(reverse(f"programmes:{name}", args=[programme.slug]))
+            response = client.get(reverse(url_name(name), args=[programme.slug]))
         assert response.status_code == 200
         assert len(response.context["cards"]) == n
         counts.append(len(queries))

@@ -6,7 +6,8 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
-from programmes import dashboards, views
+from programmes import lights as dashboards
+from programmes import views
 from programmes.models import Milestone
 from tests.factories import (
     CohortFactory,
@@ -17,6 +18,7 @@ from tests.factories import (
     facilitator_of,
     politician_of,
 )
+from tests.programmes.helpers import url_name
 
 pytestmark = pytest.mark.django_db
 
@@ -27,7 +29,9 @@ OVERDUE = date(2022, 6, 1)
 def national(monkeypatch):
     """Five municipalities in two cohorts, three pages of two; the first two have two overdue milestones
     (red), the rest none (green: their milestone is done)."""
-    for module, name in ((dashboards, "CARDS_PER_PAGE"), (dashboards, "BOARD_PER_PAGE"),
+    from reports import dashboards as read_side
+
+    for module, name in ((dashboards, "CARDS_PER_PAGE"), (read_side, "CARDS_PER_PAGE"), (dashboards, "BOARD_PER_PAGE"),
                          (views, "TIMELINE_PER_PAGE"), (views, "MILESTONES_PER_PAGE")):
         monkeypatch.setattr(module, name, 2)
     first = CohortFactory(name="Hold A", starts_on=date(2021, 9, 1))
@@ -49,7 +53,7 @@ def national(monkeypatch):
 
 def _get(client, user, name, programme, query=""):
     client.force_login(user)
-    response = client.get(reverse(f"programmes:{name}", args=[programme.slug]) + query)
+    response = client.get(reverse(url_name(name), args=[programme.slug]) + query)
     assert response.status_code == 200
     return response
 

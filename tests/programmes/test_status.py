@@ -162,7 +162,7 @@ def test_a_write_shows_on_the_next_request_of_every_page_that_shows_the_light(cl
                                       due_on=today - timedelta(days=n + 1)) for n in range(2)]
     facilitator, politician = facilitator_of(programme), politician_of(programme)
     client.cookies["django_language"] = "da"
-    pages = [(politician, "programmes:dashboard"), (facilitator, "programmes:cohort-dashboard"),
+    pages = [(politician, "dashboards:programme"), (facilitator, "dashboards:cohort"),
              (facilitator, "programmes:board")]
 
     def shown(user, name):
@@ -180,5 +180,5 @@ def test_a_write_shows_on_the_next_request_of_every_page_that_shows_the_light(cl
     for user, name in pages:
         page = shown(user, name)
         assert "2 milepæle er overskredet" not in page and "2 overskredne milepæle" not in page, name
-    assert "Genbrugspladsen åbnede" in shown(politician, "programmes:dashboard")
-    assert "blokeret" in shown(politician, "programmes:dashboard")
+    assert "Genbrugspladsen åbnede" in shown(politician, "dashboards:programme")
+    assert "blokeret" in shown(politician, "dashboards:programme")

@@ -20,7 +20,7 @@ from tests.factories import (
     advisor_of,
     staff_of,
 )
-from tests.programmes.helpers import BudgetLineFactory, SpendingFactory
+from tests.programmes.helpers import BudgetLineFactory, SpendingFactory, url_name
 
 pytestmark = pytest.mark.django_db
 HTMX = {"HTTP_HX_REQUEST": "true"}
@@ -147,7 +147,7 @@ def test_foreign_facilitator_gets_404(client, world):
     login(client, world.b.users["facilitator"])
     slug = world.a.programme.slug
     for name in ("detail", "timeline", "board", "budget", "history", "milestones", "phases"):
-        assert client.get(reverse(f"programmes:{name}", args=[slug])).status_code == 404, name
+        assert client.get(reverse(url_name(name), args=[slug])).status_code == 404, name
     milestone = MilestoneFactory(programme=world.a.programme)
     assert client.post(reverse("programmes:milestone-complete", args=[milestone.pk])).status_code == 404
 
@@ -353,7 +353,7 @@ def test_programme_pages_queries_do_not_grow(client, world, django_assert_max_nu
     programme = world.a.programme
     login(client, world.a.users["facilitator"])
     _with_spending(programme, 2)()
-    assert_queries_do_not_grow(client, reverse(f"programmes:{name}", args=[programme.slug]),
+    assert_queries_do_not_grow(client, reverse(url_name(name), args=[programme.slug]),
                                _with_spending(programme, 20), django_assert_max_num_queries)
 
 
@@ -362,7 +362,7 @@ def test_pages_for_staff_queries_do_not_grow(client, world, django_assert_max_nu
     programme = world.a.programme
     login(client, world.a.users["staff"])
     grow(programme, 2)
-    assert_queries_do_not_grow(client, reverse(f"programmes:{name}", args=[programme.slug]),
+    assert_queries_do_not_grow(client, reverse(url_name(name), args=[programme.slug]),
                                lambda: grow(programme, 20), django_assert_max_num_queries)
 
 

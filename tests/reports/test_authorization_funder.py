@@ -7,6 +7,9 @@ from tests.authz import Case, everyone
 
 REPORT_READ = everyone(200, advisor=403, staff=403)
 OPEN = everyone(200)
+# a report file: the first ask is accepted (202, "being prepared"); the worker builds it (reports/files.py)
+FILE_READ = everyone(202, advisor=403, staff=403)
+OPEN_FILE = everyone(202)
 
 
 def slug(w):
@@ -15,9 +18,9 @@ def slug(w):
 
 CASES = {
     "reports:funder": Case(kwargs=slug, own=REPORT_READ),
-    "reports:funder-pdf": Case(kwargs=slug, own=REPORT_READ),
-    "reports:funder-csv": Case(kwargs=slug, own=REPORT_READ),
-    "reports:funder-xlsx": Case(kwargs=slug, own=REPORT_READ),
-    "reports:open-data-csv": Case(kwargs=slug, own=OPEN, anonymous=200, scoped=False),
-    "reports:open-data-json": Case(kwargs=slug, own=OPEN, anonymous=200, scoped=False),
+    "reports:funder-pdf": Case(kwargs=slug, own=FILE_READ),
+    "reports:funder-csv": Case(kwargs=slug, own=FILE_READ),
+    "reports:funder-xlsx": Case(kwargs=slug, own=FILE_READ),
+    "reports:open-data-csv": Case(kwargs=slug, own=OPEN_FILE, anonymous=202, scoped=False),
+    "reports:open-data-json": Case(kwargs=slug, own=OPEN_FILE, anonymous=202, scoped=False),
 }

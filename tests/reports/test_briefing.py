@@ -354,7 +354,7 @@ def test_meeting_page_and_politician_overview_link_to_the_briefing(client, scene
     briefing, pdf = reverse("reports:briefing", args=[meeting.pk]), reverse("reports:briefing-pdf", args=[meeting.pk])
     detail = client.get(meeting.get_absolute_url()).content.decode()
     assert briefing in detail and pdf in detail
-    overview = client.get(reverse("programmes:dashboard", args=[scene["programme"].slug])).content.decode()
+    overview = client.get(reverse("dashboards:programme", args=[scene["programme"].slug])).content.decode()
     assert briefing in overview and pdf in overview
     sparring = MeetingFactory(programme=scene["programme"], kind=Meeting.Kind.SPARRING)
     assert "/briefing" not in client.get(sparring.get_absolute_url()).content.decode()

@@ -72,7 +72,7 @@ def test_politician_reads_the_briefing_and_downloads_its_pdf(browser_page):
     page.login(politician.email, DEMO_PASSWORD)
 
     # The overview: every municipality's traffic light and the timeline.
-    page.goto(reverse("programmes:dashboard", args=[programme.slug]))
+    page.goto(reverse("dashboards:programme", args=[programme.slug]))
     cards = page.locator("article.dash-card")
     assert cards.count() == 3
     for name, colour in (("Aarhusby", "green"), ("Vejleby", "amber"), ("Sønderby", "red")):
@@ -141,7 +141,7 @@ def test_politician_reads_the_briefing_and_downloads_its_pdf(browser_page):
                 reverse("municipalities:participation-edit", args=[participation.pk]),
                 reverse("municipalities:progress-create", args=[participation.pk])):
         assert page.goto(url).status == 403, url
-    for url in (reverse("programmes:dashboard", args=[other.slug]),
+    for url in (reverse("dashboards:programme", args=[other.slug]),
                 reverse("reports:briefing", args=[other_meeting.pk]),
                 reverse("reports:briefing-pdf", args=[other_meeting.pk])):
         assert page.goto(url).status == 404, url

@@ -57,12 +57,12 @@ def test_a_decision_without_a_title_is_refused_and_nothing_saved(client, follow_
 
 def test_politicians_see_the_decisions_of_the_next_meetings(client, follow_group):
     client.force_login(follow_group["politician"])
-    page = client.get(reverse("programmes:dashboard", args=[follow_group["programme"].slug])).content.decode()
+    page = client.get(reverse("dashboards:programme", args=[follow_group["programme"].slug])).content.decode()
     section = page[page.index('id="upcoming-title"'):]
     assert "1 decision needed" in section and "Scale up the reuse station" in section
     assert "News from the tests" not in section  # only the items to decide on
     AgendaItem.objects.filter(meeting=follow_group["meeting"]).update(decision_needed=False)
-    page = client.get(reverse("programmes:dashboard", args=[follow_group["programme"].slug])).content.decode()
+    page = client.get(reverse("dashboards:programme", args=[follow_group["programme"].slug])).content.decode()
     assert "decision needed" not in page[page.index('id="upcoming-title"'):]
 
 
@@ -83,6 +83,6 @@ def test_staff_do_not_see_decisions_of_meetings_they_may_not_see(client, follow_
     """The decisions come with the meeting: somebody who cannot see the meeting does not see them."""
     staff = staff_of(follow_group["participation"].municipality)
     client.force_login(staff)
-    response = client.get(reverse("programmes:dashboard", args=[follow_group["programme"].slug]))
+    response = client.get(reverse("dashboards:programme", args=[follow_group["programme"].slug]))
     assert response.status_code == 200
     assert "Scale up the reuse station" not in response.content.decode()
