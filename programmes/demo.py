@@ -316,7 +316,10 @@ def load_demo(*, reset: bool = False) -> dict:
     _load_budget(programme)  # work packages WP1–WP5 and spending
     from workshops.demo import load_meetings_demo; load_meetings_demo(programme)  # noqa: E702, I001
     from community.demo import load_community_demo; load_community_demo(programme)  # noqa: E702, I001
-    return {"programme": programme, "users": users}
+    from .demo_running import load_running_demo  # the second cohort, running now
+
+    running = load_running_demo(users=users)
+    return {"programme": programme, "running": running, "users": users}
 
 
 def demo_logins() -> list[tuple[str, str, str]]:
