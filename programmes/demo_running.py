@@ -411,13 +411,13 @@ def _advisory(participations: dict, advisors: dict, day: date) -> None:
 
     for code, offset, topics, advice in [
         (KOEGE, -30, "Afgrænsning af testen", "Start med tre institutioner og én istandsætter."),
-        (KOEGE, 1, "Planlagt: aftale med istandsætteren og lagerplads", ""),  # tomorrow
+        (KOEGE, "advisory", "Planlagt: aftale med istandsætteren og lagerplads", ""),  # the next working day
         (ESBJERG, -60, "Aktørkortlægning", "Tag kontakt til to virksomheder inden næste møde."),
         (ODENSE, -25, "Indsigter fra beboerne", "Brug interviewene i aktørkortet."),
         (AALBORG, 6, "Planlagt: ny problemformulering", ""),
     ]:
         participation = participations[code]
-        held_on = day + timedelta(days=offset)
+        held_on = meeting_days(day)[offset] if isinstance(offset, str) else day + timedelta(days=offset)
         if AdvisorySession.objects.filter(participation=participation, held_on=held_on).exists():
             continue
         advisory_session_log(participation=participation, advisor=advisors.get(participation.pk), held_on=held_on,
@@ -436,6 +436,23 @@ FOLLOW_GROUP_AGENDA = [
 ]
 
 
+def working_day(day: date) -> date:
+    """``day``, or the Monday after it when it falls on a weekend."""
+    return day + timedelta(days=(7 - day.weekday()) % 7 if day.weekday() >= 5 else 0)
+
+
+def meeting_days(day: date) -> dict[str, date]:
+    """The days of the coming meetings, on working days, seen from the anchor day: the advisory meeting the
+    next working day, the sparring session next week, the follow-group about ten days ahead. One of them always
+    has a reminder due on the anchor day under the default rules: the advisory meeting the day before it (when
+    tomorrow is a working day), the sparring session a week before (when the anchor day is a working day), or,
+    loaded at a weekend, the answer nudge three days before the sparring session (then on Tuesday or Wednesday)."""
+    weekend = day.weekday() >= 5
+    return {"advisory": working_day(day + timedelta(days=1)),
+            "sparring": day + timedelta(days=3) if weekend else day + timedelta(days=7),
+            "follow_group": working_day(day + timedelta(days=10))}
+
+
 def _meetings(programme, participations: dict, users: dict, day: date) -> None:
     from programmes.models import Cohort
     from workshops.models import Meeting, MeetingInvitation
@@ -446,24 +463,26 @@ def _meetings(programme, participations: dict, users: dict, day: date) -> None:
     facilitator = users["facilitator"]
     koege = participations[KOEGE]
     plan = [
-        # kind, days from the anchor day, from, to, Danish, English, place, audience, answered
+        # kind, days from the anchor day (or which of meeting_days), from, to, Danish, English, place, audience,
+        # answered
         (K.LEARNING_MODULE, -60, (9, 30), (15, 30), "Læringsmodul 2: Cirkulære løsningsmodeller",
          "Learning module 2: Circular solution models", "BLOXHUB, Bryghusgade 8, 1473 København K",
          {"cohorts": [cohort]}, True),
-        (K.LOCAL_TEST, 1, (10, 0), (11, 30), "Rådgivningsmøde: møbelbanken i Køge",
+        (K.LOCAL_TEST, "advisory", (10, 0), (11, 30), "Rådgivningsmøde: møbelbanken i Køge",
          "Advisory meeting: the furniture bank in Køge", "Køge Rådhus, Torvet 1, 4600 Køge",
          {"participations": [koege]}, False),
-        (K.SPARRING, 7, (13, 0), (16, 0), "Tværkommunal sparring: fra indsigter til problemformulering",
+        (K.SPARRING, "sparring", (13, 0), (16, 0), "Tværkommunal sparring: fra indsigter til problemformulering",
          "Cross-municipal sparring: from insights to problem framing", "Odense Rådhus, Flakhaven 2, 5000 Odense C",
          {"cohorts": [cohort]}, False),
-        (K.FOLLOW_GROUP, 10, (16, 0), (18, 0), "Følgegruppemøde: status og fælles udbudskrav",
+        (K.FOLLOW_GROUP, "follow_group", (16, 0), (18, 0), "Følgegruppemøde: status og fælles udbudskrav",
          "Follow-group meeting: status and joint tender requirements", "",
          {"roles": [Role.POLITICIAN]}, False),
     ]
+    days = meeting_days(day)
     for kind, offset, start, end, da, en, place, audience, answered in plan:
         if Meeting.objects.filter(programme=programme, kind=kind, title_da=da).exists():
             continue
-        meeting_day = day + timedelta(days=offset)
+        meeting_day = days.get(offset) if isinstance(offset, str) else day + timedelta(days=offset)
         extra = {"participation": audience["participations"][0]} if "participations" in audience else (
             {"cohort": cohort} if "cohorts" in audience else {})
         description = ("Dagsorden og briefing til følgegruppen ligger på mødesiden en uge før mødet."
