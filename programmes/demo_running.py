@@ -85,7 +85,7 @@ STAFF = {
              ("aarhus.koekken", "Omar Haddad", "Sundhed og Omsorg", "Køkkenerne")],
     AALBORG: [("aalborg.projektleder", "Katrine Juhl", "Miljø- og Energiforvaltningen",
                "Projektleder for den lokale test"),
-              ("aalborg.forsyning", "Henrik Due", "Forsyningen", "Renseanlæg")],
+              ("aalborg.forsyning", "Henrik Dalsgaard", "Forsyningen", "Renseanlæg")],
     ESBJERG: [("esbjerg.projektleder", "Morten Lauridsen", "Teknik og Byg", "Projektleder for den lokale test"),
               ("esbjerg.erhverv", "Signe Holt", "Erhverv", "Kontakt til virksomhederne")],
     MIDDELFART: [("middelfart.projektleder", "Julie Krog", "Social og Sundhed", "Projektleder for den lokale test"),
@@ -290,14 +290,14 @@ def _people(programme, participations: dict, users: dict) -> None:
 
 def _reminder_plan(programme) -> None:
     """The default plan, at the hour the programme was first loaded (see the module docstring)."""
-    from notifications.models import DEFAULT_RULES, ReminderRule
+    from notifications.models import ReminderRule
+    from notifications.services import reminder_rules_ensure, rule_update
 
     if ReminderRule.objects.filter(programme=programme).exists():
         return  # loaded before (or a facilitator has changed the plan): leave it
-    local = timezone.localtime()
-    send_time = time(local.hour, 0)
-    ReminderRule.objects.bulk_create([ReminderRule(programme=programme, kind=kind, offset_days=offset,
-                                                   send_time=send_time) for kind, offset in DEFAULT_RULES])
+    send_time = time(timezone.localtime().hour, 0)
+    for rule in reminder_rules_ensure(programme=programme):  # the default plan, stored
+        rule_update(rule=rule, offset_days=rule.offset_days, send_time=send_time, enabled=rule.enabled)
 
 
 def _timeline(programme, participations: dict, users: dict, day: date) -> None:
