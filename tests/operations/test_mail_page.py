@@ -130,3 +130,11 @@ def test_the_navigation_shows_the_page_to_staff_only(client, mailbox):
     assert reverse("mail:list") in client.get(reverse("home")).content.decode()
     client.force_login(world.a.users["facilitator"])
     assert reverse("mail:list") not in client.get(reverse("home")).content.decode()
+
+
+def test_make_run_prints_where_the_reminders_show():
+    from circular_cities.embedded import where_reminders_show
+
+    text = where_reminders_show("http://127.0.0.1:8000", {"REMINDER_SCAN_EVERY_SECONDS": "60"})
+    assert "http://127.0.0.1:8000/sent-mail/" in text and "/notifications/" in text and "60 s" in text
+    assert "/sent-mail/" not in where_reminders_show("http://h:1", {"EMAIL_URL": "smtp://mail.example.org"})
