@@ -37,6 +37,18 @@ def embedded_env(host: str, port: str, environ: dict[str, str]) -> dict[str, str
     return env
 
 
+def where_reminders_show(base: str, env: dict[str, str]) -> str:
+    """What `make run` prints about reminders: when the first ones go out and where to read them."""
+    every = env.get("REMINDER_SCAN_EVERY_SECONDS", "300")
+    lines = [f"  Reminders: the worker scans every {every} s; the running demo programme's first milestone and "
+             "meeting reminders go out at the first scan after the start."]
+    if not env.get("EMAIL_URL"):
+        lines.append(f"  Sent e-mail, as each recipient sees it: {base}/sent-mail/ (log in as admin@demo.example.org;"
+                     " the files are in var/mail/)")
+    lines.append(f"  In-app: each person's notification centre, {base}/notifications/ (e.g. as staff@ or advisor@)\n")
+    return "\n".join(lines)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--host", default="127.0.0.1")
@@ -53,6 +65,7 @@ def main() -> int:
     processes = {name: subprocess.Popen(cmd, env=env) for name, cmd in commands.items()}  # noqa: S603
     print(f"\n  Circular Cities is running at http://{public_host(args.host)}:{args.port}/  (Ctrl-C stops web, worker"
           f" and beat; links in e-mails: {env['SITE_URL']})\n", flush=True)
+    print(where_reminders_show(f"http://{public_host(args.host)}:{args.port}", env), flush=True)
     stopping = False
 
     def stop(*_args):

@@ -15,6 +15,7 @@ admin.site.index_title = _("Administration")
 urlpatterns = [
     path("", include("reports.home_urls")),
     path("health/", include("operations.urls")),
+    path("sent-mail/", include("operations.mail_urls")),  # the embedded run only (404 in production)
     path("accounts/", include("allauth.urls")),
     path("people/", include("accounts.urls")),
     path("programmes/", include("programmes.urls")),

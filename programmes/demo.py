@@ -6,12 +6,15 @@ used as they are. Which six municipalities took part, their challenges, people
 and timeline details are invented for the demo, and the UI says so.
 Every write goes through ``_upsert`` on a natural key, which creates what is missing and leaves
 what is there alone, so loading again changes nothing, also after people have used the demo.
+Beside it, ``programmes.demo_running`` loads a second cohort that runs now ("Cirkulære byer – hold 2").
 """
 
 from datetime import date, datetime, time
 from decimal import Decimal
 
 from allauth.account.models import EmailAddress
+from django.conf import settings
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 
@@ -249,11 +252,23 @@ def demo_email(local: str) -> str:
     return f"{local}@{DEMO_DOMAIN}"
 
 
+_PASSWORD_HASHES: dict[str, str] = {}
+
+
+def _demo_password_hash() -> str:
+    """The demo password hashed once per hasher and shared by every demo login: the password is printed for
+    all to read anyway, and hashing it ~50 times made every load of the demo seconds slower."""
+    hasher = settings.PASSWORD_HASHERS[0]
+    if hasher not in _PASSWORD_HASHES:
+        _PASSWORD_HASHES[hasher] = make_password(DEMO_PASSWORD)
+    return _PASSWORD_HASHES[hasher]
+
+
 def _user(local: str, name: str, *, admin: bool = False) -> User:
     user, created = _ensure(User, {"email": demo_email(local)},
                             {"full_name": name, "is_staff": admin, "is_superuser": admin})
     if created:
-        user.set_password(DEMO_PASSWORD)
+        user.password = _demo_password_hash()
         user.save(update_fields=["password"])
     _upsert(EmailAddress, {"user": user, "email": user.email}, {"verified": True, "primary": True})
     return user
@@ -316,7 +331,10 @@ def load_demo(*, reset: bool = False) -> dict:
     _load_budget(programme)  # work packages WP1–WP5 and spending
     from workshops.demo import load_meetings_demo; load_meetings_demo(programme)  # noqa: E702, I001
     from community.demo import load_community_demo; load_community_demo(programme)  # noqa: E702, I001
-    return {"programme": programme, "users": users}
+    from .demo_running import load_running_demo  # the second cohort, running now
+
+    running = load_running_demo(users=users)
+    return {"programme": programme, "running": running, "users": users}
 
 
 def demo_logins() -> list[tuple[str, str, str]]:

@@ -6,6 +6,7 @@ from accounts.permissions import can_invite, scope_of
 from audit.permissions import can_view_audit
 from community.permissions import can_view_moderation
 from community.permissions import is_member as is_community_member
+from operations.mailbox import enabled as mail_page_enabled
 
 
 def navigation(request):
@@ -28,6 +29,8 @@ def navigation(request):
             items.append({"url": reverse("audit:list"), "label": _("Audit")})
         if user.is_staff:
             items.append({"url": reverse("admin:index"), "label": _("Administration")})
+            if mail_page_enabled():  # the embedded run's sent e-mail (operations/mailbox.py)
+                items.append({"url": reverse("mail:list"), "label": _("Sent e-mail")})
     else:
         items.append({"url": reverse("community:showcase"), "label": _("Showcase")})
     return {"nav_items": items, "nav_moderation": moderates, "LANGUAGES_AVAILABLE": settings.LANGUAGES,

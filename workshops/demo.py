@@ -23,6 +23,7 @@ from django.utils import timezone
 from accounts.models import Role, RoleAssignment
 from programmes.demo import _ensure
 from programmes.models import Participation
+from programmes.services import milestone_complete
 
 from .models import ActionItem, Decision, Meeting, MeetingInvitation, SkillAssessment
 from .services import action_make_milestone
@@ -374,7 +375,10 @@ def _minutes_for(meeting, kind, what, came, municipalities, index, people, parti
     }[kind]
     action = _upsert(ActionItem, {"meeting": meeting, "order": 1}, {"text": text, "owner": owner, "due_on": due})
     if kind == K.FOLLOW_GROUP and meeting.programme.ends_on and due <= meeting.programme.ends_on:
-        action_make_milestone(action=action)  # follow-group actions are tracked on the programme's timeline
+        milestone = action_make_milestone(action=action)  # follow-group actions are on the programme's timeline
+        if meeting.programme.status == meeting.programme.Status.COMPLETED:
+            # done on the day it was due: a finished programme leaves nothing open in anyone's lists
+            milestone_complete(milestone=milestone, when=datetime.combine(due, time(15), tzinfo=CPH))
 
 
 SKILL_DAYS = {SkillAssessment.Stage.BEFORE: date(2021, 9, 20), SkillAssessment.Stage.MIDWAY: date(2022, 12, 12),
