@@ -132,8 +132,17 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Cache, Celery ----------------------------------------------------------------------
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
-    # Fails soft: while Redis is down the cache misses instead of failing every login (circular_cities/cache.py).
-    CACHES = {"default": {"BACKEND": "circular_cities.cache.FailSoftRedisCache", "LOCATION": REDIS_URL}}
+    # django-redis, failing soft: while Redis is down the cache misses instead of failing every login
+    # (circular_cities/cache.py); a Redis that does not answer holds a request up for at most 2 s per call.
+    CACHES = {
+        "default": {
+            "BACKEND": "circular_cities.cache.FailSoftRedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"IGNORE_EXCEPTIONS": True, "SOCKET_CONNECT_TIMEOUT": 2, "SOCKET_TIMEOUT": 2},
+        }
+    }
+    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True  # to the "django_redis" logger, one warning line each (LOGGING)
+    DJANGO_REDIS_LOGGER = "django_redis"
     CELERY_BROKER_URL = REDIS_URL
     CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
     # Sessions are read from Redis and written through to the database, so a Redis restart logs nobody out.
@@ -342,8 +351,14 @@ ACCESSIBILITY_STATEMENT_URL = env.str("ACCESSIBILITY_STATEMENT_URL", default="")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"forbidden_without_traceback": {"()": "circular_cities.log.ForbiddenWithoutTraceback"}},
+    "filters": {
+        "forbidden_without_traceback": {"()": "circular_cities.log.ForbiddenWithoutTraceback"},
+        "cache_unavailable": {"()": "circular_cities.log.CacheUnavailable"},
+    },
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "loggers": {"django.request": {"filters": ["forbidden_without_traceback"]}},  # a 403 is one line, no traceback
+    "loggers": {
+        "django.request": {"filters": ["forbidden_without_traceback"]},  # a 403 is one line, no traceback
+        "django_redis": {"filters": ["cache_unavailable"]},  # Redis down: one warning per call, no traceback
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="WARNING")},
 }
