@@ -66,8 +66,6 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "circular_cities.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # A request whose database connection was cut (a PostgreSQL restart) runs once more if nothing of it was kept.
-    "circular_cities.middleware.RetryAfterLostDatabaseConnection",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -120,13 +118,22 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
-else:
-    DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env.bool("DATABASE_POOL", default=True):
+    # PostgreSQL through Django's psycopg connection pool, one per process (docs/deployment.md, Scaling). Each
+    # connection is checked as a request takes it (CONN_HEALTH_CHECKS), so one that a PostgreSQL restart ended
+    # is replaced, and while the server restarts a request waits for a connection up to DATABASE_POOL_TIMEOUT
+    # seconds instead of failing. A query the restart cuts off fails: a request is never run twice.
+    DATABASES["default"]["CONN_MAX_AGE"] = 0  # the pool keeps the connections
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-        # The same backend, but a new connection waits while PostgreSQL restarts (circular_cities/postgresql_retry).
-        DATABASES["default"]["ENGINE"] = "circular_cities.postgresql_retry"
-DATABASE_CONNECT_RETRY_SECONDS = env.int("DATABASE_CONNECT_RETRY_SECONDS", default=5)
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": env.int("DATABASE_POOL_MIN_SIZE", default=1),
+        "max_size": env.int("DATABASE_POOL_MAX_SIZE", default=4),  # GUNICORN_THREADS: one per thread
+        "timeout": env.float("DATABASE_POOL_TIMEOUT", default=10),
+    }
+else:
+    # Without the pool (e.g. behind PgBouncer in transaction mode): Django's persistent connections.
+    DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=0)
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache, Celery ----------------------------------------------------------------------
