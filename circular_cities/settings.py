@@ -351,6 +351,16 @@ if PRODUCTION:
 # "Authorization: Bearer <HEALTH_TOKEN>", or a signed-in admin. Empty: admins only.
 HEALTH_TOKEN = env.str("HEALTH_TOKEN", default="")
 
+# Error tracking (circular_cities/errortracking.py): Sentry or a self-hosted GlitchTip at SENTRY_DSN; off when unset.
+# Reports carry no personal data (no IP, e-mail, form fields, cookies or local variables).
+SENTRY_DSN = env.str("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    from circular_cities.errortracking import init as _init_error_tracking
+
+    _init_error_tracking(SENTRY_DSN, environment=env.str("SENTRY_ENVIRONMENT", default="production"),
+                         release=env.str("GIT_COMMIT", default="") or None,
+                         traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0))
+
 # Danish public bodies publish their accessibility statement on was.digst.dk; every page's footer links to it.
 ACCESSIBILITY_STATEMENT_URL = env.str("ACCESSIBILITY_STATEMENT_URL", default="")
 
