@@ -19,7 +19,10 @@ def main() -> int:
             [str(Path(sys.executable).parent / "pip-audit"), "--requirement", str(ROOT / "constraints.txt"),
              "--no-deps", "--disable-pip", "--vulnerability-service", "pypi", "--progress-spinner", "off",
              "--format", "json", "--output", str(report)], check=False).returncode
-        packages = json.loads(report.read_text())["dependencies"] if report.exists() else []
+        if not report.exists():
+            print(f"pip-audit could not run (exit status {status}; its error is above): nothing was audited")
+            return status or 1
+        packages = json.loads(report.read_text())["dependencies"]
     vulns = [f"{p['name']} {p['version']}: {v['id']} (fixed in {', '.join(v.get('fix_versions') or []) or '-'})"
              for p in packages for v in p.get("vulns", [])]
     skipped = [p for p in packages if "skip_reason" in p]
