@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install translations messages lint check bench bench-reminders loadtest clean-embedded
+.PHONY: run test install translations messages lint audit check bench bench-reminders loadtest clean-embedded
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -33,6 +33,11 @@ test: translations
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
+
+# Every pinned dependency (constraints.txt) against the known vulnerabilities PyPI publishes (pip-audit); exit
+# status 1 on any (.ci/audit.py; docs/conventions.md, Dependencies).
+audit: $(STAMP)
+	$(PY) .ci/audit.py
 
 check: $(STAMP)
 	$(PY) manage.py makemigrations --check --dry-run

@@ -66,8 +66,6 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "circular_cities.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # A request whose database connection was cut (a PostgreSQL restart) runs once more if nothing of it was kept.
-    "circular_cities.middleware.RetryAfterLostDatabaseConnection",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -120,20 +118,38 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
-else:
-    DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env.bool("DATABASE_POOL", default=True):
+    # PostgreSQL through Django's psycopg connection pool, one per process (docs/deployment.md, Scaling). Each
+    # connection is checked as a request takes it (CONN_HEALTH_CHECKS), so one that a PostgreSQL restart ended
+    # is replaced, and while the server restarts a request waits for a connection up to DATABASE_POOL_TIMEOUT
+    # seconds instead of failing. A query the restart cuts off fails: a request is never run twice.
+    DATABASES["default"]["CONN_MAX_AGE"] = 0  # the pool keeps the connections
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-        # The same backend, but a new connection waits while PostgreSQL restarts (circular_cities/postgresql_retry).
-        DATABASES["default"]["ENGINE"] = "circular_cities.postgresql_retry"
-DATABASE_CONNECT_RETRY_SECONDS = env.int("DATABASE_CONNECT_RETRY_SECONDS", default=5)
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": env.int("DATABASE_POOL_MIN_SIZE", default=1),
+        "max_size": env.int("DATABASE_POOL_MAX_SIZE", default=4),  # GUNICORN_THREADS: one per thread
+        "timeout": env.float("DATABASE_POOL_TIMEOUT", default=10),
+    }
+else:
+    # Without the pool (e.g. behind PgBouncer in transaction mode): Django's persistent connections.
+    DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=0)
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache, Celery ----------------------------------------------------------------------
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
-    # Fails soft: while Redis is down the cache misses instead of failing every login (circular_cities/cache.py).
-    CACHES = {"default": {"BACKEND": "circular_cities.cache.FailSoftRedisCache", "LOCATION": REDIS_URL}}
+    # django-redis, failing soft: while Redis is down the cache misses instead of failing every login
+    # (circular_cities/cache.py); a Redis that does not answer holds a request up for at most 2 s per call.
+    CACHES = {
+        "default": {
+            "BACKEND": "circular_cities.cache.FailSoftRedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"IGNORE_EXCEPTIONS": True, "SOCKET_CONNECT_TIMEOUT": 2, "SOCKET_TIMEOUT": 2},
+        }
+    }
+    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True  # to the "django_redis" logger, one warning line each (LOGGING)
+    DJANGO_REDIS_LOGGER = "django_redis"
     CELERY_BROKER_URL = REDIS_URL
     CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
     # Sessions are read from Redis and written through to the database, so a Redis restart logs nobody out.
@@ -335,6 +351,16 @@ if PRODUCTION:
 # "Authorization: Bearer <HEALTH_TOKEN>", or a signed-in admin. Empty: admins only.
 HEALTH_TOKEN = env.str("HEALTH_TOKEN", default="")
 
+# Error tracking (circular_cities/errortracking.py): Sentry or a self-hosted GlitchTip at SENTRY_DSN; off when unset.
+# Reports carry no personal data (no IP, e-mail, form fields, cookies or local variables).
+SENTRY_DSN = env.str("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    from circular_cities.errortracking import init as _init_error_tracking
+
+    _init_error_tracking(SENTRY_DSN, environment=env.str("SENTRY_ENVIRONMENT", default="production"),
+                         release=env.str("GIT_COMMIT", default="") or None,
+                         traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0))
+
 # Danish public bodies publish their accessibility statement on was.digst.dk; every page's footer links to it.
 ACCESSIBILITY_STATEMENT_URL = env.str("ACCESSIBILITY_STATEMENT_URL", default="")
 
@@ -342,8 +368,14 @@ ACCESSIBILITY_STATEMENT_URL = env.str("ACCESSIBILITY_STATEMENT_URL", default="")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"forbidden_without_traceback": {"()": "circular_cities.log.ForbiddenWithoutTraceback"}},
+    "filters": {
+        "forbidden_without_traceback": {"()": "circular_cities.log.ForbiddenWithoutTraceback"},
+        "cache_unavailable": {"()": "circular_cities.log.CacheUnavailable"},
+    },
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "loggers": {"django.request": {"filters": ["forbidden_without_traceback"]}},  # a 403 is one line, no traceback
+    "loggers": {
+        "django.request": {"filters": ["forbidden_without_traceback"]},  # a 403 is one line, no traceback
+        "django_redis": {"filters": ["cache_unavailable"]},  # Redis down: one warning per call, no traceback
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="WARNING")},
 }

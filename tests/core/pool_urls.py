@@ -1,4 +1,4 @@
-"""Views for tests/core/test_lost_connection.py: each reads (and maybe writes) the database and says what it saw."""
+"""Views for tests/core/test_database_pool.py: each reads (and maybe writes) the database and says what it saw."""
 
 from django.http import HttpResponse
 from django.urls import path
@@ -11,7 +11,8 @@ def read(request):
 
 
 def write_then_read(request):
-    User.objects.filter(email="kept@example.org").update(full_name="Written once")
+    User.objects.filter(email="kept@example.org").update(full_name=User.objects.get(email="kept@example.org")
+                                                         .full_name + "!")
     return HttpResponse(f"people: {User.objects.count()}")
 
 
