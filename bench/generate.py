@@ -526,7 +526,10 @@ def _writers(progs, parts_of, staff_by_municipality, first_municipality, entries
             latest_entry[entry.participation_id] = entry.pk  # entries are in date order per participation
     used, writers = {first_municipality.pk}, []
     for index, p in enumerate(progs):
-        x: Participation = next(x for x in parts_of[p.pk] if x.municipality_id not in used)
+        # a small dataset (tests) may have no municipality left that writes nowhere else: then one that does
+        x: Participation = next((x for x in parts_of[p.pk] if x.municipality_id not in used),
+                                next((x for x in parts_of[p.pk] if x.municipality_id != first_municipality.pk),
+                                     parts_of[p.pk][0]))
         used.add(x.municipality_id)
         person = staff_by_municipality[x.municipality_id][1]
         if index == 0 and measured_meeting.starts_at > now + timedelta(days=2):
@@ -535,7 +538,7 @@ def _writers(progs, parts_of, staff_by_municipality, first_municipality, entries
             meeting = next(m for m in meetings if m.programme_id == p.pk and m.participation_id is None
                            and m.kind != Meeting.Kind.FOLLOW_GROUP and m.starts_at > now + timedelta(days=2))
         writers.append({"programme": p.slug, "email": person.email, "user_id": person.pk, "participation": x.pk,
-                        "entry": latest_entry[x.pk], "meeting": meeting.pk})
+                        "entry": latest_entry.get(x.pk), "meeting": meeting.pk})
     return writers
 
 

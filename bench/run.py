@@ -242,6 +242,23 @@ def first_requests(port: int, path: str, cookies: dict, connections: int) -> lis
     return results
 
 
+def settle(port: int, workers: int, timeout: float = 300.0) -> None:
+    """Wait until every worker is free: one trivial request per worker at once, all answered. wrk stops sending
+    at the end of a page's run, but requests it left in the server's queue are still served; a slow page would
+    otherwise spill into the next page's figures."""
+    done = threading.Barrier(workers + 1, timeout=timeout)
+
+    def one():
+        try:
+            Session("127.0.0.1", port, keepalive=False, timeout=timeout).get("/_bench/trivial/")
+        finally:
+            done.wait()
+
+    for _ in range(workers):
+        threading.Thread(target=one, daemon=True).start()
+    done.wait()
+
+
 def percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     return ordered[max(0, math.ceil(share * len(ordered)) - 1)]
@@ -371,6 +388,7 @@ def main(argv=None) -> int:  # noqa: C901, PLR0912, PLR0915  (one run, step by s
         wrk(base + "/_bench/trivial/", cookie=None, duration=2, connections=args.connections, threads=2)
 
         def measure(path, cookie):
+            settle(args.port, args.workers)
             return wrk(base + path, cookie=cookie, duration=args.duration, connections=args.connections, threads=2)
 
         print("== Table (a): with the writer running", flush=True)

@@ -12,7 +12,9 @@ page says the write happened. Four kinds, taken in turn in each programme:
 
 The plan (:func:`plan`): one write per second spread over all programmes in turn, plus one every ten seconds in
 the measured programme. Each programme's person (``bench.generate``: ``info["writers"]``) logs in once through
-the login form and keeps their session; writes run in a pool of threads, one write at a time per person.
+the login form and keeps their session; writes run in a pool of threads, one write at a time per person: a write
+that falls due while its person is still waiting for the answers to their last one is skipped and counted as
+skipped (so no queue of writes builds up on a slow server and spills into the next page's measurement).
 Every write is counted; a write fails when a request raises, answers anything but what the form answers on
 success (a redirect to the saved thing, which then says so), or logs the person out. Nothing is retried.
 """
@@ -166,6 +168,8 @@ class Writer:
         self.pool = ThreadPoolExecutor(max_workers=len(self.people), thread_name_prefix="bench-writer")
         self.done: Counter[str] = Counter()  # "progress", …, and "measured" for the extra ones
         self.due = 0  # writes whose planned time has come
+        self.skipped = 0  # due while their person was still waiting for the answers to their last write
+        self._busy: set[str] = set()
         self.failures: list[str] = []
         self.slowest = 0.0
         self.latest_start = 0.0  # how late the most belated write started, in seconds
@@ -187,7 +191,8 @@ class Writer:
 
     def snapshot(self) -> dict:
         with self._lock:
-            return {"done": Counter(self.done), "failed": len(self.failures), "due": self.due, "at": time.monotonic()}
+            return {"done": Counter(self.done), "failed": len(self.failures), "due": self.due,
+                    "skipped": self.skipped, "at": time.monotonic()}
 
     def _run(self) -> None:
         for write in plan(list(self.people), self.measured, per_second=self.per_second,
@@ -196,6 +201,10 @@ class Writer:
                 return
             with self._lock:
                 self.due += 1
+                if write.programme in self._busy:  # a person does one thing at a time; no queue builds up
+                    self.skipped += 1
+                    continue
+                self._busy.add(write.programme)
             self.pool.submit(self._one, write)
 
     def _one(self, write: Write) -> None:
@@ -207,6 +216,9 @@ class Writer:
             with self._lock:
                 self.failures.append(f"{write.at:7.1f}s {write.programme} {write.kind}: {type(exc).__name__}: {exc}")
             return
+        finally:
+            with self._lock:
+                self._busy.discard(write.programme)
         with self._lock:
             self.done[write.kind] += 1
             self.done["measured"] += write.measured
@@ -218,7 +230,8 @@ def between(before: dict, after: dict) -> dict:
     """What the writer did between two snapshots."""
     done = after["done"] - before["done"]
     return {"done": done, "writes": sum(done[k] for k in KINDS), "failed": after["failed"] - before["failed"],
-            "due": after["due"] - before["due"], "seconds": after["at"] - before["at"]}
+            "due": after["due"] - before["due"], "skipped": after["skipped"] - before["skipped"],
+            "seconds": after["at"] - before["at"]}
 
 
 def describe(span: dict) -> str:
@@ -226,7 +239,8 @@ def describe(span: dict) -> str:
     rate = span["writes"] / span["seconds"] if span["seconds"] else 0.0
     return (f"{span['writes']} writes through the forms in {span['seconds']:.0f} s ({rate:.2f}/s; {kinds}; "
             f"{span['done']['measured']} of them the extra ones in the measured programme; {span['due']} were due "
-            f"by the plan), {span['failed']} failed")
+            f"by the plan, {span['skipped']} of them skipped because their person was still waiting for the "
+            f"answers to their last write), {span['failed']} failed")
 
 
 def reset_stock() -> int:
