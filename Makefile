@@ -49,7 +49,9 @@ bench-reminders: $(STAMP)
 	$(PY) -m notifications.bench $(BENCH_ARGS)
 
 # The main pages at national scale on gunicorn + PostgreSQL (database cc_bench only), as multiples of a
-# trivial view of the same server (bench/run.py; docs/performance.md). BENCH_OPTS="--duration 20" etc.
+# trivial view of the same server, while a writer posts through the forms: one table as pages are normally met,
+# one with every cache empty, then the report-file build times (bench/run.py; docs/performance.md).
+# BENCH_OPTS="--duration 20 --cold-rounds 5" etc.
 bench: $(STAMP)
 	$(PY) -m bench.run $(BENCH_OPTS)
 

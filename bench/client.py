@@ -10,8 +10,11 @@ from __future__ import annotations
 
 import http.client
 import re
+import secrets
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from html import unescape
+from html.parser import HTMLParser
 from http.cookies import SimpleCookie
 from urllib.parse import urlencode
 
@@ -32,6 +35,108 @@ class Response:
     def csrf(self) -> str:
         found = CSRF_INPUT.search(self.text)
         return found.group(1) if found else ""
+
+
+@dataclass
+class Form:
+    """One ``<form>`` of a page, as a browser would submit it: the values it carries (hidden inputs, filled-in
+    fields, checked boxes, each select's chosen option, textareas) and its submit buttons."""
+
+    action: str
+    method: str = "get"
+    enctype: str = "application/x-www-form-urlencoded"
+    fields: list[tuple[str, str]] = field(default_factory=list)
+    buttons: list[tuple[str, str]] = field(default_factory=list)
+
+    def values(self, *, button: tuple[str, str] | None = None, **changes: str) -> list[tuple[str, str]]:
+        """What the browser sends after the person typed ``changes`` and pressed ``button`` (name, value)."""
+        kept = [(name, value) for name, value in self.fields if name not in changes]
+        sent = kept + list(changes.items())
+        if button and button[0]:
+            sent.append(button)
+        return sent
+
+
+class _FormParser(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.forms: list[Form] = []
+        self._form: Form | None = None
+        self._textarea: tuple[str, list[str]] | None = None
+        self._select: tuple[str, list[tuple[str, bool]]] | None = None
+        self._option: list | None = None
+
+    def handle_starttag(self, tag, attrs):
+        a = {k: (v if v is not None else "") for k, v in attrs}
+        if tag == "form":
+            self._form = Form(action=a.get("action", ""), method=a.get("method", "get").lower(),
+                              enctype=a.get("enctype", "application/x-www-form-urlencoded"))
+            self.forms.append(self._form)
+            return
+        form = self._form
+        if form is None or "disabled" in a:
+            return
+        name = a.get("name", "")
+        if tag == "input":
+            kind = a.get("type", "text").lower()
+            if kind in ("submit", "image"):
+                form.buttons.append((name, a.get("value", "")))
+            elif kind in ("checkbox", "radio"):
+                if "checked" in a and name:
+                    form.fields.append((name, a.get("value", "on")))
+            elif kind not in ("file", "reset", "button") and name:
+                form.fields.append((name, a.get("value", "")))
+        elif tag == "button" and a.get("type", "submit").lower() == "submit":
+            form.buttons.append((name, a.get("value", "")))
+        elif tag == "textarea" and name:
+            self._textarea = (name, [])
+        elif tag == "select" and name:
+            self._select = (name, [])
+        elif tag == "option" and self._select is not None:
+            self._option = [a.get("value"), "selected" in a, []]
+            self._select[1].append(self._option)
+
+    def handle_data(self, data):
+        if self._textarea is not None:
+            self._textarea[1].append(data)
+        if self._option is not None:
+            self._option[2].append(data)
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self._form = None
+        elif tag == "textarea" and self._textarea is not None and self._form is not None:
+            text = "".join(self._textarea[1])
+            self._form.fields.append((self._textarea[0], text[1:] if text.startswith("\n") else text))
+            self._textarea = None
+        elif tag == "option":
+            self._option = None
+        elif tag == "select" and self._select is not None and self._form is not None:
+            name, options = self._select
+            chosen = [o for o in options if o[1]] or options[:1]
+            for value, _selected, text in chosen:
+                self._form.fields.append((name, value if value is not None else "".join(text).strip()))
+            self._select = None
+
+
+def forms_in(html: str) -> list[Form]:
+    """Every form of a page, in order (standard library only; enough for the platform's own markup)."""
+    parser = _FormParser()
+    parser.feed(html)
+    parser.close()
+    for form in parser.forms:
+        form.action = unescape(form.action)
+    return parser.forms
+
+
+def multipart(values: list[tuple[str, str]]) -> tuple[bytes, str]:
+    """A ``multipart/form-data`` body, as a browser sends a form with ``enctype="multipart/form-data"``."""
+    boundary = "----benchform" + secrets.token_hex(12)
+    parts = []
+    for name, value in values:
+        parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n')
+    parts.append(f"--{boundary}--\r\n")
+    return "".join(parts).encode("utf-8"), f"multipart/form-data; boundary={boundary}"
 
 
 class Session:
@@ -59,7 +164,8 @@ class Session:
     def cookie_header(self) -> str:
         return "; ".join(f"{k}={v}" for k, v in self.cookies.items())
 
-    def request(self, method: str, path: str, data: dict | None = None, headers: dict | None = None) -> Response:
+    def request(self, method: str, path: str, data: dict | list | None = None, headers: dict | None = None,
+                *, body: bytes | None = None, content_type: str = "") -> Response:
         base = f"https://{self.host}:{self.port}"
         sent = {"Host": f"{self.host}:{self.port}", "X-Forwarded-Proto": "https", "Accept-Language": "da",
                 "Referer": base + path}
@@ -69,10 +175,11 @@ class Session:
             sent["Connection"] = "close"
         if self.client_ip:
             sent["X-Forwarded-For"] = self.client_ip
-        body = None
         if data is not None:
             body = urlencode(data, doseq=True)
             sent["Content-Type"] = "application/x-www-form-urlencoded"
+        elif body is not None:
+            sent["Content-Type"] = content_type
         sent.update(headers or {})
         started = time.perf_counter()
         conn = self._connection()
@@ -104,6 +211,13 @@ class Session:
         data = dict(data)
         data.setdefault("csrfmiddlewaretoken", self.cookies.get("csrftoken", ""))
         return self.request("POST", path, data=data, **kwargs)
+
+    def submit(self, form: Form, values: list[tuple[str, str]], **kwargs) -> Response:
+        """POST ``values`` to the form's action the way its ``enctype`` says (the CSRF token is one of them)."""
+        if form.enctype.lower().startswith("multipart/"):
+            body, content_type = multipart(values)
+            return self.request("POST", form.action, body=body, content_type=content_type, **kwargs)
+        return self.request("POST", form.action, data=values, **kwargs)
 
     def login(self, email: str, password: str) -> Response:
         """The real allauth login form: GET it for the CSRF token, POST e-mail and password."""

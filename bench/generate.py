@@ -29,6 +29,8 @@ BENCH_DOMAIN = "bench.example.org"
 HISTORY_CLAIM = uuid.UUID(int=0xB3C4)  # the claim token of the deliveries written as history
 BENCH_PASSWORD = "bench-password-7Qm2pL9v"  # noqa: S105  (throwaway databases only)
 MAIN_SLUG = "national-circular-cities"
+WRITER_NOTE_TITLE = "Bench-skriver: påmindelse"  # the writer's stock of unread notifications (bench.writer)
+WRITER_UNREAD = 200
 
 # role key → e-mail local part; the benchmark and the load test log in as these.
 BENCH_USERS = {
@@ -436,6 +438,14 @@ def generate(*, programmes: int = 12, municipalities_per_programme: int | None =
                                       body=_text(rng, 15), url=f"/programmes/{by_pk[d.programme_id].slug}/",
                                       delivery=d, created_at=d.send_at,
                                       read_at=d.send_at + timedelta(hours=3) if rng.random() < 0.7 else None))
+        # the writer's people (one member of a team per programme, WRITERS below) have a stock of unread
+        # notifications to mark read while the pages are measured (no rng: the rest of the dataset stays as it was)
+        writers = _writers(progs, parts_of, staff_by_municipality, first_municipality, entries, meetings, now,
+                           measured_meeting=_measured_meeting(meetings, progs[0], now))
+        for writer in writers:
+            notes += [Notification(recipient_id=writer["user_id"], category=KIND_CATEGORY[ReminderKind.MEETING_BEFORE],
+                                   title=f"{WRITER_NOTE_TITLE} {k}", body="Bench.", url="/meetings/",
+                                   created_at=now - timedelta(minutes=k + 1)) for k in range(WRITER_UNREAD)]
         # the people the benchmark logs in as get a full notification centre too
         for user in named.values():
             notes += [Notification(recipient=user, category=KIND_CATEGORY[ReminderKind.MEETING_BEFORE],
@@ -483,15 +493,53 @@ def generate(*, programmes: int = 12, municipalities_per_programme: int | None =
     counts["seconds"] = round(time.perf_counter() - started, 1)
     main = progs[0]
     first_part = next(x for x in parts_of[main.pk] if x.municipality_id == first_municipality.pk)
-    meeting = next(m for m in meetings if m.programme_id == main.pk and m.kind == Meeting.Kind.LEARNING_MODULE
-                   and m.starts_at > now) if any(m.programme_id == main.pk and m.starts_at > now
-                                                  and m.kind == Meeting.Kind.LEARNING_MODULE for m in meetings) \
-        else next(m for m in meetings if m.programme_id == main.pk and m.participation_id is None)
+    meeting = _measured_meeting(meetings, main, now)
     follow = next(m for m in meetings if m.programme_id == main.pk and m.kind == Meeting.Kind.FOLLOW_GROUP)
     return {"programme": main.slug, "participation": first_part.pk, "cohort": first_part.cohort_id,
             "meeting": meeting.pk, "follow_group_meeting": follow.pk,
             "users": {key: email(tag + local) for key, local in BENCH_USERS.items()},
+            "writers": [{k: v for k, v in w.items() if k != "user_id"} for w in writers],
             "counts": counts}
+
+
+def _measured_meeting(meetings, main, now):
+    """The meeting whose page is measured: the national programme's next learning module (or its first meeting)."""
+    from workshops.models import Meeting
+
+    ahead = [m for m in meetings if m.programme_id == main.pk and m.kind == Meeting.Kind.LEARNING_MODULE
+             and m.starts_at > now]
+    return ahead[0] if ahead else next(m for m in meetings if m.programme_id == main.pk and m.participation_id is None)
+
+
+def _writers(progs, parts_of, staff_by_municipality, first_municipality, entries, meetings, now, *,
+             measured_meeting) -> list[dict]:
+    """Who writes during the benchmark (``bench.writer``), one person per programme: the second member of the team
+    of a municipality that is not the measured one (another municipality in each programme), with a published
+    entry of theirs to comment on and a coming meeting of the programme they are invited to (in the national
+    programme, the meeting whose page is measured)."""
+    from programmes.models import Participation
+    from workshops.models import Meeting
+
+    latest_entry = {}
+    for entry in entries:
+        if entry.published_at is not None:
+            latest_entry[entry.participation_id] = entry.pk  # entries are in date order per participation
+    used, writers = {first_municipality.pk}, []
+    for index, p in enumerate(progs):
+        # a small dataset (tests) may have no municipality left that writes nowhere else: then one that does
+        x: Participation = next((x for x in parts_of[p.pk] if x.municipality_id not in used),
+                                next((x for x in parts_of[p.pk] if x.municipality_id != first_municipality.pk),
+                                     parts_of[p.pk][0]))
+        used.add(x.municipality_id)
+        person = staff_by_municipality[x.municipality_id][1]
+        if index == 0 and measured_meeting.starts_at > now + timedelta(days=2):
+            meeting = measured_meeting
+        else:
+            meeting = next(m for m in meetings if m.programme_id == p.pk and m.participation_id is None
+                           and m.kind != Meeting.Kind.FOLLOW_GROUP and m.starts_at > now + timedelta(days=2))
+        writers.append({"programme": p.slug, "email": person.email, "user_id": person.pk, "participation": x.pk,
+                        "entry": latest_entry.get(x.pk), "meeting": meeting.pk})
+    return writers
 
 
 def main(argv=None) -> int:

@@ -131,9 +131,12 @@ class Postgres:
                        check=True)
 
 
-def gunicorn(*, port: int, workers: int, threads: int, env: dict, log: Path) -> subprocess.Popen:
+def gunicorn(*, port: int, workers: int, threads: int, env: dict, log: Path, preload: bool = False) -> subprocess.Popen:
+    """``preload``: the master loads the application once and forks every worker from it, so a new worker (after
+    SIGHUP) starts in a moment, with the code imported and nothing else in memory."""
     process = spawn([str(VENV_BIN / "gunicorn"), "circular_cities.wsgi:application", "--bind", f"127.0.0.1:{port}",
                      "--workers", str(workers), "--threads", str(threads), "--timeout", "60",
-                     "--graceful-timeout", "10", "--worker-tmp-dir", "/dev/shm"], env=env, log=log)
+                     "--graceful-timeout", "10", "--worker-tmp-dir", "/dev/shm", *(["--preload"] if preload else [])],
+                    env=env, log=log)
     wait_for_port(port, timeout=60)
     return process
