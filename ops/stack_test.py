@@ -41,6 +41,7 @@ CA_BUNDLE = "/etc/ssl/certs/ca-certificates.crt"
 DEBIAN_IMAGE = "cc-stack/debian:bookworm"
 APP_IMAGE = "cc-stack/app:test"
 MIRROR = "http://deb.debian.org/debian"
+LABEL = "org.circular-cities.stack-test=1"  # on every image the test builds, so it removes only its own leftovers
 COMPOSE_FILES = ["-f", "docker-compose.yml", "-f", "docker-compose.stack-test.yml"]
 ENV_FILE = ["--env-file", "ops/stack/test.env"]
 
@@ -175,8 +176,8 @@ def base_images() -> str:
         notes.append(f"{DEBIAN_IMAGE} reused")
     environment = {**os.environ, "DOCKER_BUILDKIT": "1"}
     for name in ("python", "postgres", "redis"):
-        sh(docker_cli(), "build", "-q", "-f", f"ops/stack/{name}.Dockerfile", "-t", f"cc-stack/{name}:test",
-           "ops/stack", env=environment, capture=True)
+        sh(docker_cli(), "build", "-q", "-f", f"ops/stack/{name}.Dockerfile", "--label", LABEL,
+           "-t", f"cc-stack/{name}:test", "ops/stack", env=environment, capture=True)
     notes.append("cc-stack/python, postgres, redis :test built (layers cached after the first run)")
     return "; ".join(notes)
 
@@ -187,7 +188,10 @@ def app_image() -> str:
     environment = {**os.environ, "DOCKER_BUILDKIT": "1"}
     sh(docker_cli(), "build", "--progress=plain", "--secret", f"id=extra_ca,src={CA_BUNDLE}",
        "--build-arg", "BASE_IMAGE=cc-stack/python:test", "--build-arg", "PG_MAJOR=15",
-       "--build-arg", "PG_CLIENT_SOURCE=debian", "-t", APP_IMAGE, ".", env=environment, timeout=1800)
+       "--build-arg", "PG_CLIENT_SOURCE=debian", "--label", LABEL, "-t", APP_IMAGE, ".", env=environment,
+       timeout=1800)
+    # the image this build replaced, now untagged
+    sh(docker_cli(), "image", "prune", "-f", "--filter", f"label={LABEL}", capture=True)
     size = int(sh(docker_cli(), "image", "inspect", "--format", "{{.Size}}", APP_IMAGE, capture=True).stdout)
     probe = sh(docker_cli(), "run", "--rm", APP_IMAGE, "sh", "-c",
                "id -u; pg_dump --version; for t in gcc cc c++ g++ clang make ld as; do command -v $t; done; true",
