@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install translations messages lint audit check bench bench-reminders loadtest clean-embedded
+.PHONY: run test install translations messages lint audit check bench bench-reminders loadtest stack-test clean-embedded
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -61,6 +61,14 @@ bench: $(STAMP)
 # (bench/loadtest.py; docs/reliability.md). LOADTEST_OPTS="--seconds 600" etc.
 loadtest: $(STAMP)
 	$(PY) -m bench.loadtest $(LOADTEST_OPTS)
+
+# The production stack (Dockerfile, docker-compose.yml) built and run on this machine, as root: installs and
+# starts the Docker Engine if missing, makes the base images with debootstrap, builds the image, starts
+# PostgreSQL, Redis, two web replicas, a worker, beat and an SMTP sink; logins, a reminder, backup and restore,
+# a restart; then tears it all down and prints a table of the steps (ops/stack_test.py; docs/deployment.md).
+# Not part of .ci/run (it takes minutes). STACK_TEST_OPTS="--keep" leaves the stack running.
+stack-test:
+	python3 ops/stack_test.py $(STACK_TEST_OPTS)
 
 clean-embedded:
 	rm -rf var
