@@ -115,6 +115,9 @@ USER_REFERENCES: dict[str, Reference] = {
     "notifications.Notification.recipient": Reference(DELETE, fields=("category", "title", "body", "created_at",
                                                                       "read_at")),
     "notifications.NotificationPreference.user": Reference(DELETE),
+    # a report file built for one reader (their briefing): a copy of what they could see, made again on request
+    "reports.ReportFile.audience": Reference(DELETE, export=False),
+    "reports.ReportFile.requested_by": Reference(ACTOR, export=False),
 }
 # Every history table's "who made this change" (django-simple-history): ids only, kept.
 HISTORY_USER_FIELD = "history_user"
