@@ -336,6 +336,11 @@ def main(argv=None) -> int:  # noqa: C901, PLR0912, PLR0915  (one run, step by s
                     f"open({str(info_file)!r}, 'w').write(json.dumps(info))\n")
             subprocess.run([str(VENV_BIN / "python"), "-c", code], env=env, cwd=ROOT, check=True)
             print(f"   generated in {time.monotonic() - t:.0f} s", flush=True)
+            # A database in use has its planner statistics (autovacuum analyzes after this many inserts, but
+            # only after its next nap): without them PostgreSQL plans the first minutes for empty tables.
+            host, port = args.pg.split(":")
+            subprocess.run(["psql", "-h", host, "-p", port, "-U", "postgres", "-q", "-c", "ANALYZE",
+                            args.database], check=True)
         else:
             manage(env, "migrate", "--noinput", "-v0")  # the kept database, brought up to this code's schema
         info = json.loads(info_file.read_text())

@@ -146,7 +146,13 @@ class ProgressEntry(models.Model):
         ordering = ["-happened_on", "-id"]
         verbose_name = _("progress entry")
         verbose_name_plural = _("progress entries")
-        indexes = [models.Index(fields=["participation", "state", "happened_on"])]
+        indexes = [
+            models.Index(fields=["participation", "state", "happened_on"]),
+            # The review queue on facilitators' and advisors' home pages: a few hundred rows at national scale,
+            # found without reading every published entry of every participation.
+            models.Index(fields=["published_at", "id"], name="entry_review_queue_idx",
+                         condition=models.Q(state="published", review="pending")),
+        ]
 
     def __str__(self):
         return f"{self.participation.municipality} {self.happened_on:%d.%m.%Y}"
@@ -383,6 +389,9 @@ class StageGateOutput(models.Model):
 
     class Meta:
         ordering = ["participation", "stage", "kind", "-id"]
+        # Outputs waiting for a decision (the facilitators' home pages), without reading every output.
+        indexes = [models.Index(fields=["participation", "stage", "kind"], name="stage_output_waiting_idx",
+                                condition=models.Q(state="submitted"))]
         verbose_name = _("stage gate output")
         verbose_name_plural = _("stage gate outputs")
 
