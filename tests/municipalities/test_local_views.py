@@ -50,7 +50,7 @@ def test_every_page_renders_with_data(client, world, role):
     for name in PAGES:
         response = client.get(reverse(f"municipalities:{name}", args=[pk]))
         assert response.status_code == 200, name
-        assert "Discover" in response.text or "Opdag" in response.text, name  # the stage is shown
+        assert "Discover" in response.text or "Afdækning" in response.text, name  # the stage is shown
     detail = client.get(entry.get_absolute_url())
     assert detail.status_code == 200 and "Flot arbejde" in detail.text
     assert client.get(reverse("municipalities:cohort-partners", args=[world.a.cohort.pk])).status_code == 200

@@ -258,7 +258,7 @@ def danish_catalogue(settings, tmp_path):
 @pytest.mark.usefixtures("danish_catalogue")
 @pytest.mark.parametrize(("language", "title", "label", "stage", "agenda"), [
     ("en", "Autumn follow-group meeting", "On track", "Deliver (test)", "Agenda"),
-    ("da", "Efterårsmøde i følgegruppen", "På sporet", "Lever (test)", "Dagsorden"),
+    ("da", "Efterårsmøde i følgegruppen", "På sporet", "Test", "Dagsorden"),
 ])
 def test_page_and_pdf_speak_the_readers_language(client, scene, language, title, label, stage, agenda):
     politician = scene["politician"]
