@@ -1,9 +1,13 @@
 """Reminder and digest e-mails: HTML and plain text, in the recipient's language, with an unsubscribe link
 (and the List-Unsubscribe headers of RFC 2369 / RFC 8058) in every one. Meeting reminders carry the .ics and
 the person's own answer links. A reminder's Message-ID is its delivery's (``Delivery.message_id``), the same on
-every attempt, as the .ics UID is the meeting's."""
+every attempt, as the .ics UID is the meeting's; a notification's and a digest's are made from what they hold
+(``content_message_id``), so a retry after a failed attempt sends the same Message-ID too."""
 
 from __future__ import annotations
+
+import hashlib
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core import signing
@@ -44,6 +48,15 @@ def _headers(url: str, *, one_click: bool = True) -> dict[str, str]:
     if one_click:
         headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     return headers
+
+
+def content_message_id(kind: str, notifications) -> str:
+    """The Message-ID of an e-mail about ``notifications``: the same for the same notifications (a retry), another
+    for any other set, and unique across databases (their creation times are part of it)."""
+    key = ";".join(f"{n.pk}@{n.created_at.isoformat()}" for n in sorted(notifications, key=lambda n: n.pk))
+    digest = hashlib.sha256(f"{kind};{key}".encode()).hexdigest()[:32]
+    domain = urlsplit(settings.SITE_URL).hostname or "circular-cities.local"
+    return f"<{kind}.{digest}@{domain}>"
 
 
 def _language(user) -> str:
@@ -105,8 +118,9 @@ def send_notification_email(*, notification) -> None:
         subject = " ".join(render_to_string("notifications/email/reminder_subject.txt", context).split())
         text = render_to_string("notifications/email/reminder.txt", context)
         html = render_to_string("notifications/email/reminder.html", context)
-    message = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, [user.email],
-                                     headers=_headers(url, one_click=category not in MANDATORY_CATEGORIES))
+    headers = _headers(url, one_click=category not in MANDATORY_CATEGORIES)
+    headers["Message-ID"] = content_message_id("notification", [notification])
+    message = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, [user.email], headers=headers)
     message.attach_alternative(html, "text/html")
     message.send()
 
@@ -126,7 +140,8 @@ def send_digest_email(*, user, notifications, frequency: str) -> None:
         subject = " ".join(render_to_string("notifications/email/digest_subject.txt", context).split())
         text = render_to_string("notifications/email/digest.txt", context)
         html = render_to_string("notifications/email/digest.html", context)
-    message = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, [user.email],
-                                     headers=_headers(url, one_click=len(categories) == 1))
+    headers = _headers(url, one_click=len(categories) == 1)
+    headers["Message-ID"] = content_message_id(f"digest.{frequency}", notifications)
+    message = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, [user.email], headers=headers)
     message.attach_alternative(html, "text/html")
     message.send()

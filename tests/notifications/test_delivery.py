@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from notifications import engine
 from notifications.models import Delivery, Kind, Notification, NotificationPreference
-from notifications.services import delivery_send, digest_dispatch, publish_deliveries
+from notifications.services import delivery_send, digest_dispatch, digest_send, publish_deliveries
 from tests.factories import MilestoneFactory, build_side
 from tests.notifications.factories import InvitationFactory, MeetingFactory, PreferenceFactory, cph
 
@@ -22,6 +22,17 @@ SOON = timezone.localdate() + timedelta(days=40)
 
 class BrokenSMTP(BaseEmailBackend):
     def send_messages(self, messages):
+        raise SMTPServerDisconnected("Connection unexpectedly closed")
+
+
+class CutOffAfterDataSMTP(BaseEmailBackend):
+    """The server received the message, then the connection broke before it said so: the sender cannot know
+    whether it arrived, and sends again."""
+
+    tried = []
+
+    def send_messages(self, messages):
+        CutOffAfterDataSMTP.tried.extend(m.message()["Message-ID"] for m in messages)
         raise SMTPServerDisconnected("Connection unexpectedly closed")
 
 
@@ -130,6 +141,33 @@ def test_daily_digest_collects_reminders_into_one_mail(side, staff, scan_at, dja
     assert "List-Unsubscribe" in message.extra_headers
     assert digest_dispatch(frequency="daily") == []  # each notification goes in one digest
     assert len(mail.outbox) == 1
+
+
+def test_a_digest_sent_again_after_a_broken_attempt_has_the_same_message_id(side, staff, scan_at, settings):
+    PreferenceFactory(user=staff, category="milestones", frequency="daily")
+    scan_at(milestone_reminder(side, staff))
+    settings.EMAIL_BACKEND = "tests.notifications.test_delivery.CutOffAfterDataSMTP"
+    CutOffAfterDataSMTP.tried = []
+    with pytest.raises(SMTPServerDisconnected):
+        digest_send(user_id=staff.pk, frequency="daily", now=timezone.now())
+    assert Notification.objects.get(recipient=staff).emailed_at is None  # nothing marked: it will be tried again
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    assert digest_send(user_id=staff.pk, frequency="daily", now=timezone.now()) == 1
+    (message,) = mail.outbox
+    assert CutOffAfterDataSMTP.tried == [message.extra_headers["Message-ID"]]
+    assert message.extra_headers["Message-ID"].startswith("<digest.daily.")
+
+
+def test_different_digests_have_different_message_ids(side, staff, scan_at):
+    PreferenceFactory(user=staff, category="milestones", frequency="daily")
+    now = milestone_reminder(side, staff)
+    scan_at(now)
+    digest_send(user_id=staff.pk, frequency="daily", now=now)
+    MilestoneFactory(programme=side.programme, due_on=SOON + timedelta(days=1), owner=staff)
+    scan_at(now + timedelta(days=1))
+    digest_send(user_id=staff.pk, frequency="daily", now=now + timedelta(days=1))
+    first, second = mail.outbox
+    assert first.extra_headers["Message-ID"] != second.extra_headers["Message-ID"]
 
 
 def test_off_means_only_the_notification_centre(side, staff, scan_at):
