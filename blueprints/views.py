@@ -24,19 +24,20 @@ from .selectors import copy_preview, template_get_for_user_or_404, template_list
 
 def _copy_steps(request, *, source, template=None):
     form = CopyForm(request.POST or None)
-    context = {"source": source, "template": template, "form": form}
+    context = {"source": source, "template": template, "form": form,
+               "origin_name": template.name if template else source.name}
     if template is None:
         context.update(programme_page_context(request.user, source, "copy"))
     if request.method != "POST" or "edit" in request.POST or not form.is_valid():
         return render(request, "blueprints/copy_form.html", context)
     try:
-        plan = copy_preview(source=source, starts_on=form.cleaned_data["starts_on"])
         if "confirm" in request.POST:
             programme = services.programme_copy(source=source, by=request.user, **form.service_kwargs())
             messages.success(request, _("The programme %(name)s was created from %(source)s. You are its "
                                         "facilitator; enrol the municipalities and invite the people.") % {
-                "name": programme.name, "source": template.name if template else source.name})
+                "name": programme.name, "source": context["origin_name"]})
             return redirect(programme.get_absolute_url())
+        plan = copy_preview(source=source, starts_on=form.cleaned_data["starts_on"])
     except ValidationError as error:  # no start to move from, a short name taken meanwhile, a date out of range
         add_service_errors(form, error)
         return render(request, "blueprints/copy_form.html", context)

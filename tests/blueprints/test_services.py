@@ -48,7 +48,7 @@ def test_the_demos_historical_programme_copied_moves_every_phase_and_milestone_b
 
     with django_capture_on_commit_callbacks(execute=True):
         copy = services.programme_copy(source=source, by=creator, starts_on=new_start, name_da="Cirkulære byer 2",
-                                       name_en="Circular Cities 2", slug="circular-cities-2")
+                                       name_en="Circular Cities 2", slug="circular-cities-2027")
 
     copy.refresh_from_db()
     assert (copy.starts_on, copy.ends_on) == (new_start, source.ends_on + delta)

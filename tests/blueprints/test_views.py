@@ -141,7 +141,7 @@ def test_templates_are_not_for_people_who_do_not_run_programmes(client, world):
 def test_english_preview(client, world):
     login(client, world.a.users["facilitator"], language="en")
     page = client.post(copy_url(world), form(preview="1")).content.decode()
-    assert "Check the new programme&#x27;s dates" in page and "Every date moves by 1644 days." in page
+    assert "Check the new programme" in page and "Every date moves by 1644 days." in page
 
 
 def test_preview_queries_stay_flat(client, world, django_assert_max_num_queries):
@@ -164,10 +164,18 @@ def test_preview_queries_stay_flat(client, world, django_assert_max_num_queries)
 
 def test_confirm_queries_do_not_grow_with_the_plan(client, world, django_assert_max_num_queries):
     login(client, world.a.users["facilitator"])
-    for i in range(40):
-        phase = PhaseFactory(programme=world.a.programme, name_da=f"Fase {i}", order=i,
-                             starts_on=date(2021, 9, 1), ends_on=date(2022, 3, 1))
-        MilestoneFactory(programme=world.a.programme, phase=phase, title_da=f"Milepæl {i}")
-    with django_assert_max_num_queries(80):
+
+    def grow(n):
+        for i in range(n):
+            phase = PhaseFactory(programme=world.a.programme, name_da=f"Fase {i}", order=i,
+                                 starts_on=date(2021, 9, 1), ends_on=date(2022, 3, 1))
+            MilestoneFactory(programme=world.a.programme, phase=phase, title_da=f"Milepæl {i}")
+
+    grow(4)
+    with django_assert_max_num_queries(60):
         assert client.post(copy_url(world), form(confirm="1")).status_code == 302
-    assert Milestone.objects.filter(programme__slug="program-a-2").count() == 40
+    grow(40)
+    with django_assert_max_num_queries(60):
+        assert client.post(copy_url(world), form(slug="program-a-3", confirm="1")).status_code == 302
+    assert Milestone.objects.filter(programme__slug="program-a-2").count() == 4
+    assert Milestone.objects.filter(programme__slug="program-a-3").count() == 44
