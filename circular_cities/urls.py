@@ -20,6 +20,7 @@ urlpatterns = [
     path("people/", include("accounts.urls")),
     path("programmes/", include("programmes.urls")),
     path("programmes/", include("reports.dashboard_urls")),  # the dashboards: read side, above the domain apps
+    path("", include("blueprints.urls")),  # programmes/<slug>/copy/, programmes/<slug>/template/, programme-templates/
     path("municipalities/", include("municipalities.urls")),
     path("meetings/", include("workshops.urls")),
     path("notifications/", include("notifications.urls")),

@@ -4,7 +4,7 @@ import pytest
 from django.apps import apps
 from django.contrib import admin
 
-PROJECT_APPS = ("accounts", "municipalities", "programmes", "workshops", "community", "notifications")
+PROJECT_APPS = ("accounts", "municipalities", "programmes", "workshops", "community", "notifications", "blueprints")
 
 
 def project_models():
