@@ -186,14 +186,14 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # The worker's heartbeat (operations/tasks.py): beat queues it this often, and /health/?detail=1 reports
 # "worker silent since …" when no worker has run it for WORKER_SILENT_AFTER_SECONDS. A queued heartbeat that no
-# worker takes within one interval is dropped (expires), so a worker that comes back does not run a backlog.
+# worker takes within one interval (at least 30 s) is dropped (expires): a worker that comes back runs no backlog.
 WORKER_HEARTBEAT_EVERY_SECONDS = env.int("WORKER_HEARTBEAT_EVERY_SECONDS", default=60)
 WORKER_SILENT_AFTER_SECONDS = env.int("WORKER_SILENT_AFTER_SECONDS", default=300)
 CELERY_BEAT_SCHEDULE = {
     "operations: worker heartbeat": {
         "task": "operations.tasks.worker_heartbeat_task",
         "schedule": float(WORKER_HEARTBEAT_EVERY_SECONDS),
-        "options": {"expires": WORKER_HEARTBEAT_EVERY_SECONDS},
+        "options": {"expires": max(WORKER_HEARTBEAT_EVERY_SECONDS, 30)},
     },
 }
 
