@@ -141,20 +141,24 @@ def _descendants(pid: int) -> list[int]:
     return found
 
 
-def _cmdline(pid: int) -> str:
+def _argv(pid: int) -> list[str]:
     try:
-        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+        return Path(f"/proc/{pid}/cmdline").read_bytes().decode().split("\0")
     except OSError:
-        return ""
+        return []
+
+
+def _is_celery_worker(pid: int) -> bool:
+    argv = _argv(pid)
+    return argv[1:3] == ["-m", "celery"] and "worker" in argv  # not the shell of the Procfile line around it
 
 
 def _main_worker_pid(honcho_pid: int) -> int | None:
-    """The Celery worker's main process (its pool processes are its children, and also run `celery … worker`)."""
+    """The Celery worker's main process (its pool processes are its children and have the same command line)."""
     for pid in _descendants(honcho_pid):
-        line = _cmdline(pid)
-        if "celery" in line and " worker " in line:
+        if _is_celery_worker(pid):
             parent = int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
-            if "celery" not in _cmdline(parent):
+            if not _is_celery_worker(parent):
                 return pid
     return None
 
