@@ -23,6 +23,8 @@ translations: $(STAMP)
 messages: $(STAMP)
 	$(PY) manage.py makemessages -l da -l en --no-obsolete --no-location --ignore=.venv --ignore=tests --ignore=staticfiles
 
+# honcho runs web, worker and beat from Procfile.embedded (circular_cities/embedded.py sets the environment and
+# prints where to go; docs/conventions.md, Infrastructure).
 run: translations
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo

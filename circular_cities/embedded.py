@@ -1,20 +1,22 @@
 """The embedded run behind `make run`: web server, Celery worker and beat, no external service.
 
-Starts the three processes, prints where to go, and stops them all on Ctrl-C. Debug is off (people see the
+Sets the environment, prints where to go and the demo's reminders, then hands over to honcho, which runs the
+processes of ``Procfile.embedded`` and stops them all on Ctrl-C (or when the web stops). A worker or beat that
+dies is reported on the console and the web goes on (the Procfile says how). Debug is off (people see the
 platform's own error pages; WhiteNoise serves the static files), and links in e-mails point to the host and
 port served here, unless SITE_URL says otherwise."""
 
 import argparse
 import os
-import signal
 import socket
-import subprocess
 import sys
-import time
+from pathlib import Path
 
 # Listening on every interface: links name this machine instead.
 WILDCARD_HOSTS = {"", "0.0.0.0", "::", "[::]"}  # noqa: S104
 LOCAL_HOSTS = ["localhost", "127.0.0.1", "[::1]"]
+ROOT = Path(__file__).resolve().parent.parent
+PROCFILE = ROOT / "Procfile.embedded"
 
 
 def public_host(host: str) -> str:
@@ -49,49 +51,29 @@ def where_reminders_show(base: str, env: dict[str, str]) -> str:
     return "\n".join(lines)
 
 
+def honcho_command(host: str, port: str, environ: dict[str, str]) -> tuple[list[str], dict[str, str]]:
+    """The honcho command line that runs ``Procfile.embedded``, and its environment."""
+    env = embedded_env(host, port, environ)
+    env["PYTHON"] = sys.executable
+    env["CC_BIND"] = f"{host}:{port}"
+    command = [sys.executable, "-m", "honcho", "start", "--procfile", str(PROCFILE), "--app-root", str(ROOT)]
+    return command, env
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", default="8000")
     args = parser.parse_args()
-    env = embedded_env(args.host, str(args.port), dict(os.environ))
-    python = sys.executable
-    commands = {
-        "worker": [python, "-m", "celery", "-A", "circular_cities", "worker", "--loglevel=WARNING",
-                   "--concurrency=2", "--without-gossip", "--without-mingle"],
-        "beat": [python, "-m", "celery", "-A", "circular_cities", "beat", "--loglevel=WARNING"],
-        "web": [python, "manage.py", "runserver", f"{args.host}:{args.port}", "--noreload"],
-    }
-    processes = {name: subprocess.Popen(cmd, env=env) for name, cmd in commands.items()}  # noqa: S603
-    print(f"\n  Circular Cities is running at http://{public_host(args.host)}:{args.port}/  (Ctrl-C stops web, worker"
-          f" and beat; links in e-mails: {env['SITE_URL']})\n", flush=True)
-    print(where_reminders_show(f"http://{public_host(args.host)}:{args.port}", env), flush=True)
-    stopping = False
-
-    def stop(*_args):
-        nonlocal stopping
-        stopping = True
-
-    signal.signal(signal.SIGINT, stop)
-    signal.signal(signal.SIGTERM, stop)
-    exit_code = 0
-    while not stopping:
-        for name, process in processes.items():
-            if process.poll() is not None:
-                print(f"{name} stopped with exit code {process.returncode}; stopping the rest.", flush=True)
-                exit_code = process.returncode or 1
-                stopping = True
-                break
-        time.sleep(0.5)
-    for process in processes.values():
-        if process.poll() is None:
-            process.terminate()
-    for process in processes.values():
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-    return exit_code
+    command, env = honcho_command(args.host, str(args.port), dict(os.environ))
+    base = f"http://{public_host(args.host)}:{args.port}"
+    print(f"\n  Circular Cities is running at {base}/  (Ctrl-C stops web, worker and beat; links in e-mails: "
+          f"{env['SITE_URL']})\n", flush=True)
+    print(where_reminders_show(base, env), flush=True)
+    # honcho takes this process's place: Ctrl-C reaches it directly, and it stops all three.
+    os.chdir(ROOT)
+    os.execve(command[0], command, env)  # noqa: S606
+    return 1  # not reached
 
 
 if __name__ == "__main__":

@@ -11,9 +11,12 @@ import environ
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-VAR_DIR = BASE_DIR / "var"
 
 env = environ.Env()
+
+# The embedded run's files: SQLite database, broker folders, cache, media and e-mail (tests of the embedded run
+# point it at a folder of their own).
+VAR_DIR = Path(env.str("CC_VAR_DIR", default=str(BASE_DIR / "var")))
 
 PRODUCTION = env.bool("DJANGO_PRODUCTION", default=False)
 DEBUG = env.bool("DJANGO_DEBUG", default=False) and not PRODUCTION
@@ -104,7 +107,7 @@ TEMPLATES = [
 ]
 
 # --- Database -------------------------------------------------------------------------
-VAR_DIR.mkdir(exist_ok=True)
+VAR_DIR.mkdir(parents=True, exist_ok=True)
 DATABASES = {
     "default": env.db_url(
         "DATABASE_URL",
@@ -182,6 +185,18 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "Europe/Copenhagen"
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# The worker's heartbeat (operations/tasks.py): beat queues it this often, and /health/?detail=1 reports
+# "worker silent since …" when no worker has run it for WORKER_SILENT_AFTER_SECONDS. A queued heartbeat that no
+# worker takes within one interval (at least 30 s) is dropped (expires): a worker that comes back runs no backlog.
+WORKER_HEARTBEAT_EVERY_SECONDS = env.int("WORKER_HEARTBEAT_EVERY_SECONDS", default=60)
+WORKER_SILENT_AFTER_SECONDS = env.int("WORKER_SILENT_AFTER_SECONDS", default=300)
+CELERY_BEAT_SCHEDULE = {
+    "operations: worker heartbeat": {
+        "task": "operations.tasks.worker_heartbeat_task",
+        "schedule": float(WORKER_HEARTBEAT_EVERY_SECONDS),
+        "options": {"expires": max(WORKER_HEARTBEAT_EVERY_SECONDS, 30)},
+    },
+}
 
 # --- Reminders (notifications app; DESIGN.md §5) ----------------------------------------------------------
 # A reminder due longer ago than the grace window is never sent (loading a past programme sends nothing).
@@ -348,7 +363,7 @@ if PRODUCTION:
     ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https"
 
 # --- Monitoring -------------------------------------------------------------------------
-# /health/?detail=1 (database, cache, broker and queue length, beat) answers a request that sends
+# /health/?detail=1 (database, cache, broker and queue length, beat, worker heartbeat) answers a request that sends
 # "Authorization: Bearer <HEALTH_TOKEN>", or a signed-in admin. Empty: admins only.
 HEALTH_TOKEN = env.str("HEALTH_TOKEN", default="")
 

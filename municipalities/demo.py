@@ -12,10 +12,10 @@ from datetime import date
 from django.db import transaction
 
 from accounts.models import Role, RoleAssignment
-from programmes.demo import DEMO_MUNICIPALITY_CODES, _role, _upsert, _user
+from programmes.demo import DEMO_MUNICIPALITY_CODES, _upsert, demo_teams_and_advisors, demo_user
 from programmes.models import LocalChallenge, Participation
 
-from .services import advisor_assign, challenge_save, participation_update
+from .services import challenge_save, participation_update
 
 S = LocalChallenge.Strategy
 M = LocalChallenge.MaterialStream
@@ -133,25 +133,13 @@ def load_participation_demo(programme) -> None:
         if not participation.solution_model and not participation.action_plan_url:
             participation_update(participation=participation, solution_model=solution,
                                  action_plan_url=f"https://example.org/demo/handleplan-{code}")
-        for local, name, department, responsibility in STAFF[code]:
-            _role(_user(local, name), Role.STAFF, programme=programme, participation=participation,
-                  municipality=participation.municipality, department=department, responsibility=responsibility)
-
-    advisors = []
-    for local, name in ADVISORS:
-        advisor = _user(local, name)
-        _role(advisor, Role.ADVISOR, programme=programme, participation=None)  # the programme's advisor pool
-        advisors.append(advisor)
-    advised = set(RoleAssignment.objects.filter(role=Role.ADVISOR, participation__in=participations.values())
-                  .values_list("participation_id", flat=True))
-    for code, index in ADVISOR_OF.items():
-        if code in participations and participations[code].pk not in advised:  # whoever advises it now stays
-            advisor_assign(participation=participations[code], advisor=advisors[index])
+    demo_teams_and_advisors(programme=programme, participations=participations, teams=STAFF, advisors=ADVISORS,
+                            advisor_of=ADVISOR_OF)
 
     for local, name, code, position, starts_on, ends_on in POLITICIANS:
         if code not in participations:
             continue
-        _upsert(RoleAssignment, {"user": _user(local, name), "role": Role.POLITICIAN, "programme": programme},
+        _upsert(RoleAssignment, {"user": demo_user(local, name), "role": Role.POLITICIAN, "programme": programme},
                 {"municipality": participations[code].municipality, "position": position,
                  "starts_on": starts_on, "ends_on": ends_on})
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 import time
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from django.conf import settings
@@ -96,7 +96,38 @@ def check_beat() -> dict:
             "age_seconds": int(age.total_seconds()), "allowed_seconds": int(allowed.total_seconds())}
 
 
-CHECKS = {"database": check_database, "cache": check_cache, "broker": check_broker, "beat": check_beat}
+# The worker's heartbeat: beat queues ``operations.tasks.worker_heartbeat_task`` every
+# WORKER_HEARTBEAT_EVERY_SECONDS (CELERY_BEAT_SCHEDULE), and a worker records one as it starts; each run stores the
+# time in the cache (Redis, or the shared file cache of the embedded run), so it proves that a worker takes tasks
+# from the broker, whatever the broker is.
+WORKER_HEARTBEAT_KEY = "operations:worker-heartbeat"
+
+
+def record_worker_heartbeat(*, now=None) -> None:
+    """Store the time of the worker's latest heartbeat (called by the worker only)."""
+    cache.set(WORKER_HEARTBEAT_KEY, (now or timezone.now()).isoformat(), timeout=None)
+
+
+def check_worker() -> dict:
+    """When a worker last ran the heartbeat task, against WORKER_SILENT_AFTER_SECONDS."""
+    allowed = settings.WORKER_SILENT_AFTER_SECONDS
+    stored = cache.get(WORKER_HEARTBEAT_KEY)
+    if stored is None:
+        return {"status": "unknown", "last_heartbeat_at": None, "allowed_seconds": allowed,
+                "error": "no heartbeat from a worker yet"}
+    last = datetime.fromisoformat(stored)
+    age = int((timezone.now() - last).total_seconds())
+    result = {"status": "ok", "last_heartbeat_at": last.isoformat(), "age_seconds": age, "allowed_seconds": allowed}
+    if age > allowed:
+        local = timezone.localtime(last)
+        result.update(status="fail", error=(
+            f"worker silent since {local:%d.%m.%Y %H:%M:%S} ({age} s): no worker ran the heartbeat task that beat "
+            f"queues every {settings.WORKER_HEARTBEAT_EVERY_SECONDS} s (is the worker running? is beat?)"))
+    return result
+
+
+CHECKS = {"database": check_database, "cache": check_cache, "broker": check_broker, "beat": check_beat,
+          "worker": check_worker}
 
 
 @functools.cache

@@ -22,9 +22,9 @@ from . import mailbox
 def health(request):
     """For load balancers and compose health checks: the database answers (one query, no session).
 
-    ``?detail=1`` adds database, cache, Celery broker and queue length, and beat (operations/health.py) for
-    monitoring. It shows internals, so it needs ``Authorization: Bearer <HEALTH_TOKEN>`` or a signed-in admin.
-    Either answer is 503 when something failed."""
+    ``?detail=1`` adds database, cache, Celery broker and queue length, beat and the worker's heartbeat
+    (operations/health.py) for monitoring. It shows internals, so it needs ``Authorization: Bearer
+    <HEALTH_TOKEN>`` or a signed-in admin. Either answer is 503 when something failed."""
     if not request.GET.get("detail"):
         if not health_checks.database_answers():
             return JsonResponse({"status": "fail"}, status=503)

@@ -264,7 +264,8 @@ def _demo_password_hash() -> str:
     return _PASSWORD_HASHES[hasher]
 
 
-def _user(local: str, name: str, *, admin: bool = False) -> User:
+def demo_user(local: str, name: str, *, admin: bool = False) -> User:
+    """The demo login ``local``@demo.example.org, created with the demo password if missing (the name follows)."""
     user, created = _ensure(User, {"email": demo_email(local)},
                             {"full_name": name, "is_staff": admin, "is_superuser": admin})
     if created:
@@ -274,9 +275,36 @@ def _user(local: str, name: str, *, admin: bool = False) -> User:
     return user
 
 
-def _role(user, role, **scope) -> RoleAssignment:
+def demo_role(user, role, **scope) -> RoleAssignment:
+    """``user``'s ``role`` in ``scope`` (programme, participation, municipality, …); department, responsibility
+    and position are updated, not matched."""
     extra = {k: scope.pop(k) for k in ("department", "responsibility", "position") if k in scope}
     return _upsert(RoleAssignment, {"user": user, "role": role, **scope}, extra)
+
+
+def demo_teams_and_advisors(*, programme, participations: dict, teams: dict, advisors, advisor_of: dict) -> list[User]:
+    """The people of a demo cohort, as both demo programmes load them: each municipality's team
+    (``teams[code]``: (local, name, department, responsibility) of each member), the programme's advisor pool
+    (``advisors``: (local, name)), and for each municipality in ``advisor_of`` the pool's advisor at that index,
+    unless someone advises it already (whoever took over stays). ``participations``: municipality code →
+    participation of ``programme``. Returns the pool's advisors in order."""
+    from municipalities.services import advisor_assign
+
+    for code, participation in participations.items():
+        for local, name, department, responsibility in teams.get(code, ()):
+            demo_role(demo_user(local, name), Role.STAFF, programme=programme, participation=participation,
+                      municipality=participation.municipality, department=department, responsibility=responsibility)
+    pool = []
+    for local, name in advisors:
+        advisor = demo_user(local, name)
+        demo_role(advisor, Role.ADVISOR, programme=programme, participation=None)  # the programme's advisor pool
+        pool.append(advisor)
+    advised = set(RoleAssignment.objects.filter(role=Role.ADVISOR, participation__in=participations.values())
+                  .values_list("participation_id", flat=True))
+    for code, index in advisor_of.items():
+        if code in participations and participations[code].pk not in advised:
+            advisor_assign(participation=participations[code], advisor=pool[index])
+    return pool
 
 
 @transaction.atomic
@@ -307,23 +335,23 @@ def load_demo(*, reset: bool = False) -> dict:
     users = {}
     first = participations[DEMO_MUNICIPALITY_CODES[1]]  # Roskilde: the demo staff, advisor and politician
     for key, local, name, role in DEMO_USERS:
-        user = users[key] = _user(local, name, admin=role == Role.ADMIN)
+        user = users[key] = demo_user(local, name, admin=role == Role.ADMIN)
         if role == Role.FACILITATOR:
-            _role(user, role, programme=programme, department="Danish Design Center")
+            demo_role(user, role, programme=programme, department="Danish Design Center")
         elif role == Role.ADVISOR:
-            _role(user, role, programme=programme, participation=None)  # in the programme's advisor pool
+            demo_role(user, role, programme=programme, participation=None)  # in the programme's advisor pool
             if not RoleAssignment.objects.filter(role=role, participation=first).exists():  # nobody took over
-                _role(user, role, programme=programme, participation=first)
+                demo_role(user, role, programme=programme, participation=first)
         elif role == Role.STAFF:
-            _role(user, role, programme=programme, participation=first, municipality=first.municipality,
-                  department="Klima og Miljø", responsibility="Projektleder for den lokale test")
+            demo_role(user, role, programme=programme, participation=first, municipality=first.municipality,
+                      department="Klima og Miljø", responsibility="Projektleder for den lokale test")
         elif role == Role.POLITICIAN:
-            _role(user, role, programme=programme, municipality=first.municipality, position="Byrådsmedlem",
-                  starts_on=PROGRAMME["starts_on"])
+            demo_role(user, role, programme=programme, municipality=first.municipality, position="Byrådsmedlem",
+                      starts_on=PROGRAMME["starts_on"])
         elif role == Role.OBSERVER:
-            _role(user, role, programme=programme, department="Realdania")
+            demo_role(user, role, programme=programme, department="Realdania")
         elif role == Role.ADMIN:
-            _role(user, role)
+            demo_role(user, role)
     from municipalities.demo import load_participation_demo  # challenges, teams, advisors, follow-group
 
     load_participation_demo(programme)

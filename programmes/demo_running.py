@@ -254,34 +254,22 @@ def _municipalities(programme, day: date) -> dict:
 
 def _people(programme, participations: dict, users: dict) -> None:
     from municipalities.demo import ADVISORS
-    from municipalities.services import advisor_assign
 
-    from .demo import _role, _user
+    from .demo import demo_role, demo_teams_and_advisors, demo_user
 
     koege = participations[KOEGE]
-    _role(users["staff"], Role.STAFF, programme=programme, participation=koege, municipality=koege.municipality,
-          department="Klima og Miljø", responsibility="Projektleder for den lokale test")
-    for code, team in STAFF.items():
-        participation = participations[code]
-        for local, name, department, responsibility in team:
-            _role(_user(local, name), Role.STAFF, programme=programme, participation=participation,
-                  municipality=participation.municipality, department=department, responsibility=responsibility)
-    advisors = []
-    for local, name in ADVISORS:
-        advisor = _user(local, name)
-        _role(advisor, Role.ADVISOR, programme=programme, participation=None)  # the programme's advisor pool
-        advisors.append(advisor)
-    advised = set(RoleAssignment.objects.filter(role=Role.ADVISOR, participation__in=participations.values())
-                  .values_list("participation_id", flat=True))
-    for code, index in ADVISOR_OF.items():
-        if participations[code].pk not in advised:  # whoever advises it now stays
-            advisor_assign(participation=participations[code], advisor=advisors[index])
-    _role(users["politician"], Role.POLITICIAN, programme=programme, municipality=koege.municipality,
-          position="Formand for Klima- og Miljøudvalget", starts_on=programme.starts_on)
+    demo_role(users["staff"], Role.STAFF, programme=programme, participation=koege,
+              municipality=koege.municipality, department="Klima og Miljø",
+              responsibility="Projektleder for den lokale test")
+    demo_teams_and_advisors(programme=programme, participations=participations, teams=STAFF, advisors=ADVISORS,
+                            advisor_of=ADVISOR_OF)
+    demo_role(users["politician"], Role.POLITICIAN, programme=programme, municipality=koege.municipality,
+              position="Formand for Klima- og Miljøudvalget", starts_on=programme.starts_on)
     for local, name, code, position in POLITICIANS:
-        _role(_user(local, name), Role.POLITICIAN, programme=programme,
-              municipality=participations[code].municipality, position=position, starts_on=programme.starts_on)
-    _role(users["observer"], Role.OBSERVER, programme=programme, department="Realdania")
+        demo_role(demo_user(local, name), Role.POLITICIAN, programme=programme,
+                  municipality=participations[code].municipality, position=position,
+                  starts_on=programme.starts_on)
+    demo_role(users["observer"], Role.OBSERVER, programme=programme, department="Realdania")
     from programmes.demo import _upsert
 
     _upsert(RoleAssignment, {"user": users["facilitator"], "role": Role.FACILITATOR, "programme": programme},

@@ -25,7 +25,6 @@ from django.core.files.base import ContentFile
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
-from django.utils.translation import gettext as _
 
 from circular_cities.downloads import CSV_TYPE, MACHINE
 
@@ -122,12 +121,11 @@ def _funder_pdf(report: ReportFile) -> bytes:
 
 
 def _funder_xlsx(report: ReportFile) -> bytes:
-    from .funder_document import funder_sections
+    from .funder_document import funder_report_title, funder_sections
     from .tabular import xlsx_bytes
 
     _result, tables = _funder(report)
-    return xlsx_bytes(funder_sections(tables),
-                      title=_("Funder report: %(programme)s") % {"programme": report.programme.name})
+    return xlsx_bytes(funder_sections(tables), title=funder_report_title(report.programme))
 
 
 def _funder_csv(report: ReportFile) -> bytes:

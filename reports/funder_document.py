@@ -14,6 +14,11 @@ from .tabular import Section
 SECTION_ORDER = ("budget", "stages", "municipalities", "solution_models", "partners", "skills", "indicators")
 
 
+def funder_report_title(programme) -> str:
+    """The title of the funder report (the page's downloads, the PDF and the XLSX file), in the active language."""
+    return _("Funder report: %(programme)s") % {"programme": programme.name}
+
+
 def funder_sections(tables) -> list[Section]:
     """The report's tables as sections of a CSV or XLSX file (the footer row last)."""
     sections = []
@@ -29,7 +34,7 @@ def funder_pdf(programme, report, tables) -> bytes:
     """The funder report as a PDF: key figures, then each section with its chart and table."""
     period = " – ".join(f"{day:%d.%m.%Y}" for day in (programme.starts_on, programme.ends_on) if day)
     document = PdfDocument(
-        title=_("Funder report: %(programme)s") % {"programme": programme.name},
+        title=funder_report_title(programme),
         subtitle=_("%(period)s · made %(date)s · published results only") % {
             "period": period, "date": timezone.localdate().strftime("%d.%m.%Y")})
     if programme.is_demo:

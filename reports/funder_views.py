@@ -26,7 +26,7 @@ from .funder import (
     report_charts,
     report_tables,
 )
-from .funder_document import SECTION_ORDER
+from .funder_document import SECTION_ORDER, funder_report_title
 
 
 def _programme(request, slug):
@@ -72,29 +72,25 @@ def _file(request, programme, kind, extension: str, *, title: str, filename: str
                            back_url=reverse("reports:funder", args=[programme.slug]), attachment=attachment)
 
 
-def _report_title(programme) -> str:
-    return _("Funder report: %(programme)s") % {"programme": programme.name}
-
-
 @require_GET
 @login_required
 def funder_report_pdf(request, slug):
     programme = _programme(request, slug)
-    return _file(request, programme, Kind.FUNDER_PDF, "pdf", title=_report_title(programme))
+    return _file(request, programme, Kind.FUNDER_PDF, "pdf", title=funder_report_title(programme))
 
 
 @require_GET
 @login_required
 def funder_report_csv(request, slug):
     programme = _programme(request, slug)
-    return _file(request, programme, Kind.FUNDER_CSV, "csv", title=_report_title(programme))
+    return _file(request, programme, Kind.FUNDER_CSV, "csv", title=funder_report_title(programme))
 
 
 @require_GET
 @login_required
 def funder_report_xlsx(request, slug):
     programme = _programme(request, slug)
-    return _file(request, programme, Kind.FUNDER_XLSX, "xlsx", title=_report_title(programme))
+    return _file(request, programme, Kind.FUNDER_XLSX, "xlsx", title=funder_report_title(programme))
 
 
 # --- Open data (no login) -----------------------------------------------------------------------------------

@@ -1,8 +1,8 @@
-"""/health/ stays cheap for load balancers; /health/?detail=1 reports database, cache, broker queue and beat
-to monitoring, and only to a holder of HEALTH_TOKEN or an admin."""
+"""/health/ stays cheap for load balancers; /health/?detail=1 reports database, cache, broker queue, beat and the
+worker's heartbeat to monitoring, and only to a holder of HEALTH_TOKEN or an admin."""
 
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from django.db import DatabaseError
@@ -58,6 +58,7 @@ def test_detail_is_not_for_facilitators(client, settings):
 
 def _fresh_beat():
     PeriodicTask.objects.filter(name=SCAN).update(last_run_at=timezone.now() - timedelta(minutes=2))
+    health.record_worker_heartbeat(now=timezone.now() - timedelta(seconds=30))
 
 
 def test_detail_with_the_token_reports_every_check(client, settings):
@@ -67,10 +68,11 @@ def test_detail_with_the_token_reports_every_check(client, settings):
     assert response.status_code == 200, response.json()
     report = response.json()
     assert report["status"] == "ok" and report["failed"] == []
-    assert set(report["checks"]) == {"database", "cache", "broker", "beat"}
+    assert set(report["checks"]) == {"database", "cache", "broker", "beat", "worker"}
     assert report["checks"]["database"]["pending_migrations"] == 0
     assert report["checks"]["broker"]["queue_length"] >= 0
     assert 100 <= report["checks"]["beat"]["age_seconds"] <= 200
+    assert report["checks"]["worker"]["status"] == "ok" and 25 <= report["checks"]["worker"]["age_seconds"] <= 90
     assert all("ms" in check for check in report["checks"].values())
 
 
@@ -93,6 +95,48 @@ def test_a_stale_or_missing_beat_fails_the_detail(client, settings):
     assert report["checks"]["beat"]["status"] == "unknown" and report["status"] == "ok"
     PeriodicTask.objects.filter(name=SCAN).delete()
     assert client.get(URL, {"detail": "1"}, headers={"Authorization": "Bearer t"}).json()["failed"] == ["beat"]
+
+
+def test_a_fresh_worker_heartbeat_is_ok_and_a_stale_one_says_since_when(client, settings):
+    settings.HEALTH_TOKEN = "t"
+    settings.WORKER_SILENT_AFTER_SECONDS = 300
+    _fresh_beat()
+    health.record_worker_heartbeat(now=timezone.now() - timedelta(seconds=299))
+    response = client.get(URL, {"detail": "1"}, headers={"Authorization": "Bearer t"})
+    assert response.status_code == 200, response.json()
+    worker = response.json()["checks"]["worker"]
+    assert worker["status"] == "ok" and 299 <= worker["age_seconds"] <= 330 and worker["allowed_seconds"] == 300
+    last = datetime(2026, 3, 2, 9, 15, 7, tzinfo=timezone.get_fixed_timezone(60))
+    health.record_worker_heartbeat(now=last)
+    response = client.get(URL, {"detail": "1"}, headers={"Authorization": "Bearer t"})
+    assert response.status_code == 503
+    report = response.json()
+    assert report["failed"] == ["worker"]
+    assert report["checks"]["worker"]["status"] == "fail"
+    assert report["checks"]["worker"]["error"].startswith("worker silent since 02.03.2026 09:15:07 (")
+    assert report["checks"]["worker"]["last_heartbeat_at"] == last.isoformat()
+
+
+def test_no_heartbeat_yet_is_unknown_not_failed(client, settings):
+    settings.HEALTH_TOKEN = "t"
+    _fresh_beat()
+    from django.core.cache import cache
+
+    cache.delete(health.WORKER_HEARTBEAT_KEY)
+    report = client.get(URL, {"detail": "1"}, headers={"Authorization": "Bearer t"}).json()
+    assert report["status"] == "ok" and report["checks"]["worker"]["status"] == "unknown"
+
+
+def test_the_heartbeat_task_and_a_ready_worker_record_the_time(settings):
+    from django.core.cache import cache
+
+    from operations.tasks import heartbeat_when_ready, worker_heartbeat_task
+
+    assert settings.CELERY_BEAT_SCHEDULE["operations: worker heartbeat"]["task"] == worker_heartbeat_task.name
+    for record in (worker_heartbeat_task, heartbeat_when_ready):
+        cache.delete(health.WORKER_HEARTBEAT_KEY)
+        record()
+        assert health.check_worker()["status"] == "ok" and health.check_worker()["age_seconds"] <= 5
 
 
 def test_a_failing_check_is_reported_not_raised(client, settings, monkeypatch):
