@@ -73,7 +73,12 @@ def read_spreadsheet(upload) -> Sheet:
     name = (PurePath(getattr(upload, "name", "") or "").suffix or "").lower().lstrip(".")
     if data.startswith(b"PK\x03\x04"):
         upload.seek(0)
-        document = clean_document(upload, max_bytes=MAX_BYTES)
+        try:
+            document = clean_document(upload, max_bytes=MAX_BYTES)
+        except ValidationError as error:
+            if error.code in ("macros", "too_large", "empty"):
+                raise
+            raise _not_a_spreadsheet() from error  # a zip, but no Office file: the upload rules' own words name PDFs
         if document.extension != "xlsx":
             raise _not_a_spreadsheet()
         return _read_xlsx(data)
@@ -107,22 +112,34 @@ def _xlsx_cell(value) -> str:
     return str(value)[:MAX_CELL_CHARACTERS].strip()
 
 
+def _without_trailing_blanks(cells: list[str]) -> list[str]:
+    """openpyxl pads every row to ``max_col``; the header and rows end where their last filled cell does."""
+    while cells and not cells[-1]:
+        cells.pop()
+    return cells
+
+
 def _read_xlsx(data: bytes) -> Sheet:
     from openpyxl import load_workbook
 
+    unreadable = ValidationError(_("The spreadsheet could not be read. Open it in Excel, save it again as .xlsx and "
+                                   "upload the new file."), code="unreadable")
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many kinds for a broken file (KeyError, ValueError, zip errors…)
-        raise ValidationError(_("The spreadsheet could not be read. Open it in Excel, save it again as .xlsx and "
-                                "upload the new file."), code="unreadable") from error
+        raise unreadable from error
     try:
         sheets = [sheet for sheet in workbook.worksheets if hasattr(sheet, "iter_rows")]
         if not sheets:
             raise _not_a_spreadsheet()
-        rows = ((number, [_xlsx_cell(value) for value in values])
+        rows = ((number, _without_trailing_blanks([_xlsx_cell(value) for value in values]))
                 for number, values in enumerate(sheets[0].iter_rows(values_only=True, max_col=MAX_COLUMNS),
                                                 start=1))
         return _collect(rows)
+    except ValidationError:
+        raise
+    except Exception as error:  # broken XML inside a sound archive shows only while the rows are read
+        raise unreadable from error
     finally:
         workbook.close()
 

@@ -43,7 +43,7 @@ class Migration(migrations.Migration):
                 "verbose_name_plural": "spreadsheet imports",
                 "ordering": ["-created_at", "-id"],
                 "indexes": [models.Index(fields=["programme", "kind", "created_at"],
-                                         name="imports_imp_program_6b1f0e_idx")],
+                                         name="imports_imp_program_177fed_idx")],
             },
         ),
     ]
