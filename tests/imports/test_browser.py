@@ -63,7 +63,7 @@ def test_facilitator_uploads_fixes_and_confirms_a_milestone_plan_in_danish(brows
     check(page, "preview-ok-da")
     page.locator("form[action$='/confirm/'] button").click()
     page.wait_for_load_state()
-    assert page.url.endswith(reverse("programmes:milestones", args=[programme.slug]))
+    assert page.page.url.endswith(reverse("programmes:milestones", args=[programme.slug]))
     assert "3 rækker importeret." in page.locator(".messages").inner_text()
     assert Milestone.objects.filter(programme=programme).count() == 3
     assert Milestone.objects.get(title_da="Lokal testplan").participation == participation
