@@ -160,7 +160,7 @@ class Kind:
         for column in self.columns:
             value = row.values.get(column.key)
             if value in (None, ""):
-                shown.append("")
+                shown.append(row.cells.get(column.key, "").strip())  # as written, when it could not be read
             elif isinstance(value, date):
                 shown.append(f"{value:%d.%m.%Y}")
             elif isinstance(value, Decimal):
@@ -260,7 +260,8 @@ class MilestoneKind(Kind):
     columns = (
         Column("title_da", gettext_lazy("Title (Danish)"), required=True, aliases=("titel", "title", "milepæl")),
         Column("title_en", gettext_lazy("Title (English)")),
-        Column("due", gettext_lazy("Due"), kind=DATE, required=True, aliases=("frist", "dato", "date", "due date")),
+        Column("due", gettext_lazy("Due"), kind=DATE, required=True, aliases=("frist", "dato", "date", "due date"),
+               help=gettext_lazy("A date within the programme, as dd.mm.yyyy or yyyy-mm-dd.")),
         Column("owner", gettext_lazy("Owner (e-mail)"), aliases=("ansvarlig", "owner", "ejer"),
                help=gettext_lazy("The e-mail address of a person with a role in the programme. May be empty.")),
         Column("municipality", gettext_lazy("Municipality"), aliases=("kommune",),
@@ -342,7 +343,8 @@ class BudgetLineKind(Kind):
         Column("name_da", gettext_lazy("Name (Danish)"), required=True, aliases=("navn", "name")),
         Column("name_en", gettext_lazy("Name (English)")),
         Column("allocated", gettext_lazy("Allocated (DKK)"), kind=AMOUNT, required=True,
-               aliases=("afsat", "afsat (kr.)", "allocated", "budget", "beløb", "amount")),
+               aliases=("afsat", "afsat (kr.)", "allocated", "budget", "beløb", "amount"),
+               help=gettext_lazy("An amount in DKK, e.g. 1.234,50 or 1234.50.")),
     )
     field_columns = {"code": "code", "name_da": "name_da", "name_en": "name_en", "allocated_dkk": "allocated"}
 
@@ -379,9 +381,11 @@ class SpendingKind(Kind):
     columns = (
         Column("code", gettext_lazy("Work package"), required=True, aliases=("arbejdspakke", "wp", "code", "kode"),
                help=gettext_lazy("A work package already in the budget, e.g. WP1.")),
-        Column("date", gettext_lazy("Date"), kind=DATE, required=True, aliases=("dato", "spent on", "bogført")),
+        Column("date", gettext_lazy("Date"), kind=DATE, required=True, aliases=("dato", "spent on", "bogført"),
+               help=gettext_lazy("dd.mm.yyyy or yyyy-mm-dd.")),
         Column("amount", gettext_lazy("Amount (DKK)"), kind=AMOUNT, required=True,
-               aliases=("beløb", "amount", "kr.", "dkk")),
+               aliases=("beløb", "amount", "kr.", "dkk"),
+               help=gettext_lazy("An amount in DKK, e.g. 1.234,50 or 1234.50.")),
         Column("description", gettext_lazy("Description"), required=True, aliases=("beskrivelse", "tekst", "text")),
     )
     field_columns = {"spent_on": "date", "amount_dkk": "amount", "description": "description",
