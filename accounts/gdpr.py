@@ -122,6 +122,7 @@ USER_REFERENCES: dict[str, Reference] = {
     "imports.ImportRecord.imported_by": Reference(KEEP, fields=("kind", "programme", "file_name", "rows_saved",
                                                                 "created_at"),
                                                   title=_lazy("Spreadsheets you imported")),
+    "imports.HistoricalImportRecord.imported_by": Reference(ACTOR, export=False),
 }
 # Every history table's "who made this change" (django-simple-history): ids only, kept.
 HISTORY_USER_FIELD = "history_user"

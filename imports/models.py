@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from circular_cities.text import SINGLE_LINE
 
@@ -14,8 +15,9 @@ class ImportKind(models.TextChoices):
 
 class ImportRecord(models.Model):
     """The audit of one confirmed import: who brought which file into which programme (and team), when, and
-    what it made. The rows themselves are not kept here: what they made carries its own history (milestones),
-    ``invited_by`` (invitations) or ``recorded_by`` (spending)."""
+    what it made; written once, with the import, and shown on the audit page. The rows themselves are not kept
+    here: what they made carries its own history (milestones), ``invited_by`` (invitations) or ``recorded_by``
+    (spending)."""
 
     kind = models.CharField(_("kind"), max_length=20, choices=ImportKind.choices)
     programme = models.ForeignKey("programmes.Programme", verbose_name=_("programme"), related_name="+",
@@ -32,6 +34,8 @@ class ImportRecord(models.Model):
     # it taken and saves nothing again.
     token = models.CharField(max_length=64, unique=True, editable=False)
     created_at = models.DateTimeField(_("imported"), auto_now_add=True)
+    # The audit page (audit/selectors.py) reads imports from their history, beside the records they made.
+    history = HistoricalRecords(excluded_fields=["token"])
 
     class Meta:
         ordering = ["-created_at", "-id"]

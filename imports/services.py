@@ -172,14 +172,11 @@ class AlreadyImported(Exception):
 def import_confirm(*, pending: Pending, programme, participation=None, by) -> tuple[ImportRecord, Preview]:
     """Check every row again and save them all through the domain services, or none: any row a service refuses
     undoes the whole import (and the invitation mails, which go out only when it commits). The import's record
-    (the audit) is written in the same transaction; the preview's token makes a second confirm save nothing."""
-    try:
-        with transaction.atomic():
-            record = ImportRecord.objects.create(
-                token=pending.token, kind=pending.kind, programme=programme, participation=participation,
-                imported_by=by, file_name=pending.file_name, rows_read=len(pending.rows))
-    except IntegrityError:
-        raise AlreadyImported(ImportRecord.objects.get(token=pending.token)) from None
+    (the audit) is written last, in the same transaction, once; the preview's token (unique) makes a second
+    confirm of the same preview save nothing, also when two arrive at once."""
+    done = ImportRecord.objects.filter(token=pending.token).first()
+    if done is not None:
+        raise AlreadyImported(done)
     target = participation if KINDS[pending.kind].target == "participation" else programme
     preview = import_preview(pending=pending, target=target)
     if not preview.can_confirm:
@@ -193,8 +190,16 @@ def import_confirm(*, pending: Pending, programme, participation=None, by) -> tu
             preview.kind.add_validation_error(row, error, pending.letters)
     if preview.errors:
         raise ImportRefused(preview)
-    record.rows_saved, record.rows_skipped = len(preview.to_save), len(preview.skipped)
-    record.full_clean()
-    record.save(update_fields=["rows_saved", "rows_skipped"])
+    record = ImportRecord(token=pending.token, kind=pending.kind, programme=programme, participation=participation,
+                          imported_by=by, file_name=pending.file_name, rows_read=len(pending.rows),
+                          rows_saved=len(preview.to_save), rows_skipped=len(preview.skipped))
+    record.full_clean(validate_unique=False)
+    try:
+        with transaction.atomic():
+            record.save()
+    except IntegrityError:
+        # The same preview confirmed at the same moment (a double click): the other request saved it; this one's
+        # rows go with this transaction.
+        raise AlreadyImported(ImportRecord.objects.get(token=pending.token)) from None
     preview.warnings = list(dict.fromkeys(warnings))  # budget warnings once each, in order
     return record, preview

@@ -315,3 +315,22 @@ def test_preview_queries_do_not_grow_with_the_rows(client, world, django_assert_
         preview_url = upload(client, url, csv_file(rows(count), delimiter=","))
         with django_assert_max_num_queries(7):
             assert client.get(preview_url).status_code == 200
+
+
+# --- Audit -----------------------------------------------------------------------------------------------------------
+
+def test_an_import_is_on_the_audit_page_of_its_programme_only(client, world):
+    programme = world.a.programme
+    client.force_login(world.a.users["facilitator"])
+    preview_url = upload(client, reverse("imports:programme-upload", args=[programme.slug, "budget-lines"]),
+                         csv_file([["Work package", "Name (Danish)", "Allocated (DKK)"], ["WP1", "Ledelse", "10"],
+                                   ["WP2", "Test", "20"]], delimiter=",", name="budget 2022.csv"))
+    client.post(reverse("imports:confirm", args=[token_of(preview_url)]))
+    page = client.get(reverse("audit:list")).content.decode()
+    assert "Budget lines from budget 2022.csv: 2 saved" in page
+    record = ImportRecord.objects.get()
+    assert (record.file_name, record.rows_saved, record.imported_by) == (
+        "budget 2022.csv", 2, world.a.users["facilitator"])
+    assert record.history.get().history_user == world.a.users["facilitator"]  # created once, never changed
+    client.force_login(world.b.users["facilitator"])
+    assert "budget 2022.csv" not in client.get(reverse("audit:list")).content.decode()
