@@ -118,6 +118,11 @@ USER_REFERENCES: dict[str, Reference] = {
     # a report file built for one reader (their briefing): a copy of what they could see, made again on request
     "reports.ReportFile.audience": Reference(DELETE, export=False),
     "reports.ReportFile.requested_by": Reference(ACTOR, export=False),
+    # the audit of a spreadsheet import: an act on the programme's records, kept (the rows are not in it)
+    "imports.ImportRecord.imported_by": Reference(KEEP, fields=("kind", "programme", "file_name", "rows_saved",
+                                                                "created_at"),
+                                                  title=_lazy("Spreadsheets you imported")),
+    "imports.HistoricalImportRecord.imported_by": Reference(ACTOR, export=False),
 }
 # Every history table's "who made this change" (django-simple-history): ids only, kept.
 HISTORY_USER_FIELD = "history_user"

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts.models import RoleAssignment, User
 from accounts.permissions import scope_of
+from imports.models import ImportRecord
 from municipalities.models import Municipality, ProgressEntry, StageGateOutput
 from programmes.models import Cohort, Milestone, Participation, Phase, Programme
 from programmes.selectors import history_value
@@ -35,6 +36,7 @@ KINDS = {
     "stage_output": (StageGateOutput, gettext_lazy("Stage-gate output"), "participation__cohort__programme_id"),
     "meeting": (Meeting, gettext_lazy("Meeting"), "programme_id"),
     "role": (RoleAssignment, gettext_lazy("Role (permissions)"), "programme_id"),
+    "import": (ImportRecord, gettext_lazy("Spreadsheet import"), "programme_id"),
 }
 ACTIONS = {"+": gettext_lazy("Created"), "~": gettext_lazy("Changed"), "-": gettext_lazy("Deleted")}
 ACTION_CODES = {"created": "+", "changed": "~", "deleted": "-"}
@@ -167,6 +169,7 @@ _REFERENCES = {
     "meeting": [("programme_id", Programme)],
     "role": [("user_id", User), ("programme_id", Programme), ("participation_id", Participation),
              ("municipality_id", Municipality)],
+    "import": [("programme_id", Programme), ("participation_id", Participation)],
 }
 
 
@@ -204,6 +207,12 @@ def _subject(kind: str, record, names) -> str:
     if kind == "progress":
         place = names.get((Participation, record.participation_id), _("(deleted)"))
         return f"{place} {record.happened_on:%d.%m.%Y}"
+    if kind == "import":
+        kind_label = ImportRecord(kind=record.kind).get_kind_display()
+        where = names.get((Participation, record.participation_id)) if record.participation_id else ""
+        return _("%(kind)s from %(file)s: %(count)s saved") % {
+            "kind": f"{kind_label}{' (' + where + ')' if where else ''}", "file": record.file_name,
+            "count": record.rows_saved}
     if kind == "stage_output":
         return f"{record.title} ({names.get((Participation, record.participation_id), _('(deleted)'))})"
     # a role: whose, which, where
@@ -217,7 +226,7 @@ def _subject(kind: str, record, names) -> str:
 def _programme_name(kind: str, record, names, programme_of) -> str:
     if kind == "programme":
         return Programme(name_da=record.name_da, name_en=record.name_en).name
-    if kind in ("milestone", "meeting") or (kind == "role" and record.programme_id):
+    if kind in ("milestone", "meeting", "import") or (kind == "role" and record.programme_id):
         return names.get((Programme, record.programme_id), "")
     if kind == "participation":
         return programme_of.get((Cohort, record.cohort_id), "")

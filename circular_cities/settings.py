@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "operations",
     "audit",
     "blueprints",
+    "imports",
 ]
 
 MIDDLEWARE = [

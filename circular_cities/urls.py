@@ -26,6 +26,7 @@ urlpatterns = [
     path("notifications/", include("notifications.urls")),
     path("reports/", include("reports.urls")),
     path("audit/", include("audit.urls")),
+    path("imports/", include("imports.urls")),  # spreadsheets in: above the domain apps, through their services
     path("", include("community.urls")),  # /community/… for members, /showcase/… public
     path("admin/", admin.site.urls),
 ]
