@@ -118,6 +118,14 @@ USER_REFERENCES: dict[str, Reference] = {
     # a report file built for one reader (their briefing): a copy of what they could see, made again on request
     "reports.ReportFile.audience": Reference(DELETE, export=False),
     "reports.ReportFile.requested_by": Reference(ACTOR, export=False),
+    # open calls (issue 19): who created a call or decided an application acted; a reviewer's reviews stay with
+    # the assessment, anonymised
+    "calls.Call.created_by": Reference(ACTOR, export=False),
+    "calls.HistoricalCall.created_by": Reference(ACTOR, export=False),
+    "calls.Application.decided_by": Reference(ACTOR, export=False),
+    "calls.HistoricalApplication.decided_by": Reference(ACTOR, export=False),
+    "calls.Reviewer.user": Reference(KEEP, fields=("call", "created_at"), title=_lazy("Calls you review")),
+    "calls.Reviewer.added_by": Reference(ACTOR, export=False),
 }
 # Every history table's "who made this change" (django-simple-history): ids only, kept.
 HISTORY_USER_FIELD = "history_user"

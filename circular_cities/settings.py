@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "reports",
     "operations",
     "audit",
+    "calls",
 ]
 
 MIDDLEWARE = [
