@@ -12,7 +12,7 @@ from django.utils import timezone
 from accounts.permissions import scope_of
 
 from .models import Application, ApplicationFile, Call, Criterion, Question, Review, Reviewer
-from .permissions import applicant_email, can_see_call_admin
+from .permissions import applicant_email, can_manage_call, can_see_call_admin
 
 
 def open_calls():
@@ -105,7 +105,7 @@ def file_get_or_404(*, request, pk) -> ApplicationFile:
     if email and application.editors.filter(email__iexact=email).exists():
         return stored
     user = request.user
-    if user.is_authenticated and (can_see_call_admin(user, application.call)
+    if user.is_authenticated and (can_manage_call(user, application.call)
                                   or application.reviews.filter(reviewer__user=user).exists()):
         return stored
     raise Http404
