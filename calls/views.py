@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -34,11 +35,20 @@ from .permissions import can_create_call, can_manage_call, remember_applicant
 
 # --- Public ---------------------------------------------------------------------------------------------------
 
+def _public_language(request) -> None:
+    """``?lang=da|en`` (links from the showcase and its feed) picks the language of a public page."""
+    if request.GET.get("lang") in ("da", "en"):
+        translation.activate(request.GET["lang"])
+        request.LANGUAGE_CODE = request.GET["lang"]
+
+
 def public_list(request):
+    _public_language(request)
     return render(request, "calls/public_list.html", {"calls": selectors.open_calls()})
 
 
 def public_detail(request, pk):
+    _public_language(request)
     call = selectors.call_get_public_or_404(pk=pk)
     return render(request, "calls/public_detail.html", {"call": call, "criteria": selectors.call_criteria(call)})
 
