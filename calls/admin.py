@@ -1,7 +1,18 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Application, ApplicationEditor, ApplicationFile, Call, Criterion, Question, Review, Reviewer, Score
+from .models import (
+    ApplicantReminder,
+    Application,
+    ApplicationEditor,
+    ApplicationFile,
+    Call,
+    Criterion,
+    Question,
+    Review,
+    Reviewer,
+    Score,
+)
 
 
 class CriterionInline(admin.TabularInline):
@@ -90,3 +101,11 @@ class ScoreAdmin(admin.ModelAdmin):
     list_filter = ("value",)
     search_fields = ("review__application__municipality__name",)
     list_select_related = ("review__application__municipality", "review__reviewer__user", "criterion")
+
+
+@admin.register(ApplicantReminder)
+class ApplicantReminderAdmin(admin.ModelAdmin):
+    list_display = ("email", "application", "occurrence", "claimed_at", "sent_at")
+    list_filter = ("sent_at",)
+    search_fields = ("email", "application__municipality__name")
+    list_select_related = ("application__municipality", "application__call")

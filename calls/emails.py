@@ -50,3 +50,10 @@ def send_review_assigned(*, review_id: int) -> None:
         context = {"review": review, "call": review.application.call,
                    "url": absolute_url(reverse("calls:review", args=[review.pk]))}
         _send("review_assigned", context, [user.email])
+
+
+def send_draft_reminder(*, application: Application, email: str) -> None:
+    with translation.override(_language(application.language)):
+        context = {"application": application, "call": application.call,
+                   "url": absolute_url(reverse("calls:apply", args=[application.call_id]))}
+        _send("draft_reminder", context, [email])

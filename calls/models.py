@@ -364,3 +364,25 @@ class Score(models.Model):
 
     def __str__(self):
         return f"{self.criterion}: {self.value}"
+
+
+class ApplicantReminder(models.Model):
+    """A reminder to an applicant (who has no account, so the reminder engine's deliveries, which go to people
+    with accounts, cannot hold it) that their municipality's application is still a draft. The unique constraint
+    claims it once per address and deadline: a moved deadline gives a new reminder."""
+
+    application = models.ForeignKey(Application, related_name="reminders", on_delete=models.CASCADE)
+    email = models.EmailField(_("e-mail address"))
+    occurrence = models.CharField(_("deadline"), max_length=64)
+    claimed_at = models.DateTimeField(_("claimed"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-claimed_at"]
+        verbose_name = _("reminder to an applicant")
+        verbose_name_plural = _("reminders to applicants")
+        constraints = [models.UniqueConstraint(fields=["application", "email", "occurrence"],
+                                               name="applicant_reminder_once")]
+
+    def __str__(self):
+        return f"{self.email} · {self.application}"

@@ -22,3 +22,18 @@ def send_review_assigned_task(review_id: int) -> None:
     from .emails import send_review_assigned
 
     send_review_assigned(review_id=review_id)
+
+
+@shared_task(acks_late=True)
+def remind_applicants() -> int:
+    """Daily (beat, made by migration calls.0002): drafts three days before the deadline."""
+    from .reminders import remind_applicants as scan
+
+    return scan()
+
+
+@shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def send_applicant_reminder_task(reminder_id: int) -> None:
+    from .reminders import send_applicant_reminder
+
+    send_applicant_reminder(reminder_id=reminder_id)
