@@ -42,8 +42,9 @@ class Call(Bilingual, models.Model):
 
     programme = models.ForeignKey("programmes.Programme", verbose_name=_("programme"), related_name="calls",
                                   on_delete=models.CASCADE)
+    # RESTRICT: a cohort with a call is not deleted alone, but goes with its programme (the demo's --reset)
     cohort = models.ForeignKey("programmes.Cohort", verbose_name=_("cohort"), related_name="calls",
-                               on_delete=models.PROTECT,
+                               on_delete=models.RESTRICT,
                                help_text=_("Accepted municipalities join this cohort."))
     title_da = models.CharField(_("title (Danish)"), max_length=200, validators=SINGLE_LINE)
     title_en = models.CharField(_("title (English)"), max_length=200, validators=SINGLE_LINE, blank=True)

@@ -37,7 +37,7 @@ class Migration(migrations.Migration):
                 ('places', models.PositiveSmallIntegerField(default=6, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(500)], verbose_name='places')),
                 ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
                 ('updated_at', models.DateTimeField(auto_now=True, verbose_name='last changed')),
-                ('cohort', models.ForeignKey(help_text='Accepted municipalities join this cohort.', on_delete=django.db.models.deletion.PROTECT, related_name='calls', to='programmes.cohort', verbose_name='cohort')),
+                ('cohort', models.ForeignKey(help_text='Accepted municipalities join this cohort.', on_delete=django.db.models.deletion.RESTRICT, related_name='calls', to='programmes.cohort', verbose_name='cohort')),
                 ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='created by')),
                 ('programme', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='calls', to='programmes.programme', verbose_name='programme')),
             ],
