@@ -198,7 +198,8 @@ def editor_invite(*, application: Application, email: str, name: str = "", by_em
 
 
 def _locked(application: Application) -> Application:
-    return Application.objects.select_for_update().select_related("call", "municipality").get(pk=application.pk)
+    return (Application.objects.select_for_update(of=("self",)).select_related("call", "municipality")
+            .get(pk=application.pk))
 
 
 def _clean_answers(call: Call, answers: dict) -> dict:
@@ -355,7 +356,7 @@ def review_assign(*, application: Application, reviewer: Reviewer) -> Review:
 def review_save(*, review: Review, conflict_of_interest: bool, comment: str = "", scores: dict | None = None,
                 submit: bool = True) -> Review:
     """Declare a conflict of interest, or score each criterion (0–5) with a comment."""
-    review = Review.objects.select_for_update().select_related("application__call").get(pk=review.pk)
+    review = Review.objects.select_for_update(of=("self",)).select_related("application__call").get(pk=review.pk)
     if review.application.decision not in (Application.Decision.PENDING,):
         raise ValidationError(_("The application has been decided; its reviews are closed."))
     review.conflict_of_interest = conflict_of_interest
