@@ -75,7 +75,12 @@ def test_apply_review_accept_and_find_the_participation(browser_page, _browser, 
     assert applicant.url.endswith(f"/calls/applications/{application.pk}/edit/")
     check(check_applicant, "application-edit", lang)
 
-    # A draft, saved as the applicant types (htmx), then the backing letter and the submit.
+    # The backing letter, then a draft saved as the applicant types (htmx), then the submit.
+    letter = tmp_path / "opbakning.pdf"
+    letter.write_bytes(PDF)
+    applicant.locator("input[type=file]").set_input_files(str(letter))
+    applicant.get_by_role("button", name=words["upload"]).click()
+    applicant.get_by_role("link", name="opbakning.pdf").wait_for()
     applicant.fill("#id_contact_department", "Teknik og Miljø")
     applicant.fill("#id_challenge_title", "Byggeaffald i kredsløb")
     applicant.fill("#id_problem_statement", "For meget byggeaffald går til deponi.")
@@ -83,13 +88,9 @@ def test_apply_review_accept_and_find_the_participation(browser_page, _browser, 
     applicant.locator("#save-status", has_text=words["saved"]).wait_for()
     application.refresh_from_db()
     assert application.challenge_title == "Byggeaffald i kredsløb" and application.state == "draft"
+    check(check_applicant, "application-draft-saved", lang)
     applicant.select_option("#id_strategy", "R3")
     applicant.locator("#id_sdgs input[value='12']").check()
-    letter = tmp_path / "opbakning.pdf"
-    letter.write_bytes(PDF)
-    applicant.locator("input[type=file]").set_input_files(str(letter))
-    applicant.get_by_role("button", name=words["upload"]).click()
-    applicant.get_by_role("link", name="opbakning.pdf").wait_for()
     applicant.get_by_role("button", name=words["submit"]).click()
     applicant.get_by_text(words["submitted"]).wait_for()
     check(check_applicant, "application-submitted", lang)
