@@ -249,3 +249,18 @@ def test_a_call_cannot_close_before_it_opens_nor_take_another_programmes_cohort(
 def test_a_choice_question_needs_two_choices(world, call):
     with pytest.raises(ValidationError):
         services.question_add(call=call, kind=Question.Kind.CHOICE, label_da="Størrelse", choices_da="Lille")
+
+
+def test_gdpr_export_holds_the_applications_of_the_persons_address_and_erasure_scrubs_it(world, call):
+    from accounts.gdpr import erase_person, personal_data
+    from tests.factories import UserFactory
+
+    person = UserFactory(email="karen@kommune.dk", full_name="Karen Jensen")
+    application = start_application(call, danish_municipality("Aarhus"), "karen@kommune.dk")
+    sections = {s["key"]: s for s in personal_data(person)["sections"]}
+    assert len(sections["calls.application.contact_email"]["rows"]) == 1
+    assert sections["calls.applicationeditor.email"]["rows"][0]["email"] == "karen@kommune.dk"
+    erase_person(user=person)
+    application.refresh_from_db()
+    assert "karen@kommune.dk" not in application.contact_email
+    assert not application.editors.filter(email="karen@kommune.dk").exists()
