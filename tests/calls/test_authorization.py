@@ -35,7 +35,14 @@ def _closed_application_pk(world):
 
 
 def _accepted_application_pk(world):
-    application = _application(world, closed=True)
+    # a municipality the cohort does not have yet: every role's request accepts a fresh application into it
+    from municipalities.models import Municipality
+
+    call = _call(world)
+    municipality = Municipality.objects.filter(country="DK").exclude(
+        participations__cohort=call.cohort).order_by("code").first()
+    application = submitted_application(call, municipality)
+    close(call)
     services.application_decide(application=application, decision="accepted", by=world.a.users["facilitator"])
     return {"pk": application.pk}
 

