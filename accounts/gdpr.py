@@ -123,6 +123,24 @@ USER_REFERENCES: dict[str, Reference] = {
                                                                 "created_at"),
                                                   title=_lazy("Spreadsheets you imported")),
     "imports.HistoricalImportRecord.imported_by": Reference(ACTOR, export=False),
+    # open calls (issue 19): who created a call or decided an application acted; a reviewer's reviews stay with
+    # the assessment, anonymised
+    "calls.Call.created_by": Reference(ACTOR, export=False),
+    "calls.HistoricalCall.created_by": Reference(ACTOR, export=False),
+    "calls.Application.decided_by": Reference(ACTOR, export=False),
+    "calls.HistoricalApplication.decided_by": Reference(ACTOR, export=False),
+    "calls.Reviewer.user": Reference(KEEP, fields=("call", "created_at"), title=_lazy("Calls you review")),
+    "calls.Reviewer.added_by": Reference(ACTOR, export=False),
+}
+# Data about a person kept under their e-mail address rather than their account: applicants to an open call
+# apply without one (calls/, issue 19). Exported when the address is the account's; on erasure the copies of the
+# address and name are scrubbed with the rest (``scrub_text``).
+EMAIL_REFERENCES: dict[str, tuple[tuple[str, ...], object]] = {
+    "calls.Application.contact_email": (("call", "municipality", "contact_name", "contact_email", "state",
+                                         "submitted_at", "decision"),
+                                        _lazy("Applications to open calls you are the contact of")),
+    "calls.ApplicationEditor.email": (("application", "email", "name", "confirmed_at"),
+                                      _lazy("Applications to open calls you may edit")),
 }
 # Every history table's "who made this change" (django-simple-history): ids only, kept.
 HISTORY_USER_FIELD = "history_user"
@@ -204,6 +222,16 @@ def personal_data(user: User) -> dict:
         sections.append({
             "key": reference_key(model, field).lower(),
             "title": str(reference.title or _section_title(model, field)),
+            "columns": [{"name": f.name, "label": str(COLUMN_LABELS.get(f.name, f.verbose_name))} for f in fields],
+            "rows": [{f.name: _value(row, f, labels) for f in fields} for row in rows],
+        })
+    for key, (names, title) in EMAIL_REFERENCES.items():
+        app_label, model_name, field_name = key.split(".")
+        model = apps.get_model(app_label, model_name)
+        fields = [model._meta.get_field(name) for name in names]
+        rows = model._default_manager.filter(**{f"{field_name}__iexact": user.email}).order_by("pk")
+        sections.append({
+            "key": key.lower(), "title": str(title),
             "columns": [{"name": f.name, "label": str(COLUMN_LABELS.get(f.name, f.verbose_name))} for f in fields],
             "rows": [{f.name: _value(row, f, labels) for f in fields} for row in rows],
         })

@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy
 from accounts.models import RoleAssignment, User
 from accounts.permissions import scope_of
 from imports.models import ImportRecord
+from calls.models import Application, Call
 from municipalities.models import Municipality, ProgressEntry, StageGateOutput
 from programmes.models import Cohort, Milestone, Participation, Phase, Programme
 from programmes.selectors import history_value
@@ -37,6 +38,8 @@ KINDS = {
     "meeting": (Meeting, gettext_lazy("Meeting"), "programme_id"),
     "role": (RoleAssignment, gettext_lazy("Role (permissions)"), "programme_id"),
     "import": (ImportRecord, gettext_lazy("Spreadsheet import"), "programme_id"),
+    "call": (Call, gettext_lazy("Open call"), "programme_id"),
+    "application": (Application, gettext_lazy("Application"), "call__programme_id"),
 }
 ACTIONS = {"+": gettext_lazy("Created"), "~": gettext_lazy("Changed"), "-": gettext_lazy("Deleted")}
 ACTION_CODES = {"created": "+", "changed": "~", "deleted": "-"}
@@ -170,13 +173,16 @@ _REFERENCES = {
     "role": [("user_id", User), ("programme_id", Programme), ("participation_id", Participation),
              ("municipality_id", Municipality)],
     "import": [("programme_id", Programme), ("participation_id", Participation)],
+    "call": [("programme_id", Programme)],
+    "application": [("municipality_id", Municipality), ("call_id", Call)],
 }
 
 
 def _names(refs) -> tuple[dict, dict]:
     """One query per referred model: display names, and the programme of each cohort and participation."""
     names, programme_of = {}, {}
-    related = {Participation: ("municipality", "cohort__programme"), Cohort: ("programme",), Phase: ()}
+    related = {Participation: ("municipality", "cohort__programme"), Cohort: ("programme",), Phase: (),
+               Call: ("programme",)}
     for model, ids in refs.items():
         queryset = model.objects.filter(pk__in=ids)
         if model in related and related[model]:
@@ -190,6 +196,9 @@ def _names(refs) -> tuple[dict, dict]:
                 programme_of[(model, obj.pk)] = obj.programme.name
             elif model is Programme:
                 names[(model, obj.pk)] = obj.name
+            elif model is Call:
+                names[(model, obj.pk)] = obj.title
+                programme_of[(model, obj.pk)] = obj.programme.name
             else:
                 names[(model, obj.pk)] = str(obj)
     return names, programme_of
@@ -215,6 +224,11 @@ def _subject(kind: str, record, names) -> str:
             "count": record.rows_saved}
     if kind == "stage_output":
         return f"{record.title} ({names.get((Participation, record.participation_id), _('(deleted)'))})"
+    if kind == "call":
+        return Call(title_da=record.title_da, title_en=record.title_en).title
+    if kind == "application":
+        return (f"{names.get((Municipality, record.municipality_id), _('(deleted)'))} · "
+                f"{names.get((Call, record.call_id), _('(deleted)'))}")
     # a role: whose, which, where
     person = names.get((User, record.user_id), _("(deleted)"))
     where = (names.get((Participation, record.participation_id)) or names.get((Programme, record.programme_id))
@@ -230,6 +244,10 @@ def _programme_name(kind: str, record, names, programme_of) -> str:
         return names.get((Programme, record.programme_id), "")
     if kind == "participation":
         return programme_of.get((Cohort, record.cohort_id), "")
+    if kind == "call":
+        return names.get((Programme, record.programme_id), "")
+    if kind == "application":
+        return programme_of.get((Call, record.call_id), "")
     if kind in ("progress", "stage_output") or (kind == "role" and record.participation_id):
         return programme_of.get((Participation, record.participation_id), "")
     return ""  # a municipal staff role or an admin: not of one programme

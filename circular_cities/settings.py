@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "audit",
     "blueprints",
     "imports",
+    "calls",
 ]
 
 MIDDLEWARE = [

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import scope_of
+from calls.selectors import open_calls
 from circular_cities.downloads import download_filename, name_download
 from circular_cities.utils import add_service_errors, paginate
 from municipalities.models import Municipality
@@ -554,8 +555,10 @@ def showcase(request):
     query = urlencode({k: v for k, v in (("kind", data.get("kind")), ("lang", lang)) if v})
     # the latest accepted progress of the local tests, on the unfiltered first page
     progress = selectors.showcase_progress() if page.number == 1 and not data.get("kind") else []
+    calls = list(open_calls()) if page.number == 1 and not data.get("kind") else []
     return _showcase_response(request, "community/showcase.html",
-                              {"page": page, "filters": filters, "query": query, "progress": progress}, lang)
+                              {"page": page, "filters": filters, "query": query, "progress": progress,
+                               "open_calls": calls}, lang)
 
 
 def showcase_item(request, pk):

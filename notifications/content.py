@@ -162,7 +162,24 @@ def _progress(delivery: Delivery, participation, user) -> Content:
                    action=_("Log progress"), details=[(_("Municipality"), municipality)])
 
 
+def _call(delivery: Delivery, call, user) -> Content:
+    day = _date(call.assessment_ends_on)
+    if delivery.kind == Kind.CALL_REVIEWS_DUE:
+        heading = _("Reviews due by %(day)s: %(call)s") % {"day": day, "call": call.title}
+        paragraphs = [_("You have applications to review in the open call %(call)s. The assessment ends on "
+                        "%(day)s.") % {"call": call.title, "day": day}]
+        return Content(title=heading, paragraphs=paragraphs, url=_reverse("calls:my-reviews"),
+                       action=_("Review the applications"), details=[(_("Programme"), call.programme.name)])
+    heading = _("The assessment ends today: %(call)s") % {"call": call.title}
+    paragraphs = [_("The assessment period of the open call %(call)s ends today. The table shows the weighted "
+                    "scores and the reviews still missing; then decide on the applications.") % {"call": call.title}]
+    return Content(title=heading, paragraphs=paragraphs, url=_reverse("calls:assessment", call.pk),
+                   action=_("See the assessment"), details=[(_("Programme"), call.programme.name)])
+
+
 def reminder_content(delivery: Delivery, target, user) -> Content:
+    if delivery.kind.startswith("call_"):
+        return _call(delivery, target, user)
     if delivery.kind.startswith("milestone_"):
         return _milestone(delivery, target, user)
     if delivery.kind == Kind.PROGRESS_STALE:
@@ -179,6 +196,8 @@ def describe_target(delivery: Delivery) -> tuple[str, str]:
         return target.title, _milestone_url(target, delivery.programme)
     if delivery.kind == Kind.PROGRESS_STALE:
         return str(target.municipality), _reverse("municipalities:participation", target.pk)
+    if delivery.kind.startswith("call_"):
+        return target.title, _reverse("calls:manage", target.pk)
     return target.title, _reverse("workshops:detail", target.pk, fallback="")
 
 
@@ -197,4 +216,6 @@ def describe_occurrence(delivery: Delivery) -> str:
         return value  # written by an older engine: shown as it is
     if delivery.kind == Kind.PROGRESS_STALE:
         return _("Last progress %(day)s") % {"day": _date(day)}
+    if delivery.kind.startswith("call_"):
+        return _("Assessment ends %(day)s") % {"day": _date(day)}
     return _("Due %(day)s") % {"day": _date(day)}

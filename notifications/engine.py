@@ -461,7 +461,57 @@ class ProgressSource(Source):
         return roles.users(Role.STAFF, participation.pk, day)
 
 
-SOURCES: list[Source] = [MilestoneSource(), MeetingSource(), ProgressSource()]
+class CallSource(Source):
+    """Open calls (issue 19), counted from the last day of the assessment: reviewers with reviews still due
+    (before it) and the programme's facilitators (on the day). The occurrence is that day, so a moved assessment
+    period gives new reminders. Applicants have no account: their draft reminders are sent by
+    ``calls.reminders``."""
+
+    kinds = frozenset({Kind.CALL_REVIEWS_DUE, Kind.CALL_ASSESSMENT_ENDS})
+
+    @property
+    def model(self):
+        return apps.get_model("calls", "Call")
+
+    def _queryset(self):
+        return self.model.objects.select_related("programme")
+
+    def fetch(self, event_days, *, now, programme_ids=None):
+        queryset = self._queryset().filter(assessment_ends_on__in=sorted(event_days)).order_by()
+        if programme_ids is not None:
+            queryset = queryset.filter(programme_id__in=list(programme_ids))
+        return list(queryset)
+
+    def fetch_one(self, pk, *, now):
+        return self._queryset().filter(pk=pk).first()
+
+    def event_day(self, call):
+        return call.assessment_ends_on
+
+    def occurrence(self, call):
+        return call.assessment_ends_on.isoformat() if call.assessment_ends_on else ""
+
+    def skip_reason(self, rule, call, now):
+        if call.assessment_ends_on is None:
+            return Skip.MOVED
+        if local_day(now) > call.assessment_ends_on:
+            return Skip.TOO_LATE
+        return None
+
+    def load_roles(self, calls):
+        return RoleIndex.load(programmes={c.programme_id for c in calls})
+
+    def recipients(self, rule, call, roles, day, now):
+        if rule.kind == Kind.CALL_ASSESSMENT_ENDS:
+            return roles.users(Role.FACILITATOR, call.programme_id, day)
+        # reviewers with a review neither submitted nor declared a conflict of interest at ``now``
+        review = apps.get_model("calls", "Review")
+        return sorted(set(review.objects.filter(
+            application__call=call, reviewer__user__is_active=True).filter(
+            Q(submitted_at__isnull=True) | Q(submitted_at__gt=now)).values_list("reviewer__user_id", flat=True)))
+
+
+SOURCES: list[Source] = [MilestoneSource(), MeetingSource(), ProgressSource(), CallSource()]
 SOURCE_BY_KIND = {kind: source for source in SOURCES for kind in source.kinds}
 
 

@@ -40,6 +40,7 @@ class Category(models.TextChoices):
     COMMUNITY = "community", _("Community: answers, mentions and adoptions")
     STAGE_GATES = "stage_gates", _("Stage gates: submissions and reviews")
     MODERATION = "moderation", _("Community reports for moderators")
+    CALLS = "calls", _("Open calls: reviews and assessment")
 
 
 # Escalations and follow-group briefings are part of how the programme is governed: they cannot be turned off
@@ -65,6 +66,8 @@ class Kind(models.TextChoices):
     MINUTES_NUDGE = "minutes_nudge", _("Minutes not yet published")
     FOLLOWGROUP_BRIEFING = "followgroup_briefing", _("Follow-group briefing")
     PROGRESS_STALE = "progress_stale", _("No progress logged in a local test")
+    CALL_REVIEWS_DUE = "call_reviews_due", _("Open call: reviews due")
+    CALL_ASSESSMENT_ENDS = "call_assessment_ends", _("Open call: the assessment period ends")
 
 
 KIND_ORDER = list(Kind.values)
@@ -80,6 +83,8 @@ KIND_CATEGORY = {
     Kind.MINUTES_NUDGE: Category.MINUTES,
     Kind.FOLLOWGROUP_BRIEFING: Category.BRIEFINGS,
     Kind.PROGRESS_STALE: Category.PROGRESS,
+    Kind.CALL_REVIEWS_DUE: Category.CALLS,
+    Kind.CALL_ASSESSMENT_ENDS: Category.CALLS,
 }
 
 # Kinds whose offset counts days *after* the date they are about; the others count days before it.
@@ -104,6 +109,8 @@ DEFAULT_RULES = [
     (Kind.MINUTES_NUDGE, 3),
     (Kind.FOLLOWGROUP_BRIEFING, 5),
     (Kind.PROGRESS_STALE, 28),
+    (Kind.CALL_REVIEWS_DUE, 3),
+    (Kind.CALL_ASSESSMENT_ENDS, 0),
 ]
 
 

@@ -93,6 +93,8 @@ SHORT = {
     Kind.MINUTES_NUDGE: "minutes",
     Kind.FOLLOWGROUP_BRIEFING: "briefing",
     Kind.PROGRESS_STALE: "stale test",
+    Kind.CALL_REVIEWS_DUE: "reviews",
+    Kind.CALL_ASSESSMENT_ENDS: "assessment",
 }
 
 

@@ -362,6 +362,9 @@ def load_demo(*, reset: bool = False) -> dict:
     from .demo_running import load_running_demo  # the second cohort, running now
 
     running = load_running_demo(users=users)
+    from calls.demo import load_calls_demo  # an open call of the running programme, the historical one closed
+
+    load_calls_demo(historical=programme, running=running, users=users)
     return {"programme": programme, "running": running, "users": users}
 
 

@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, RestrictedError
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -200,7 +200,10 @@ def cohort_update(*, cohort: Cohort, name: str, starts_on=None, ends_on=None) ->
 def cohort_delete(*, cohort: Cohort) -> None:
     if cohort.participations.exists():
         raise ValidationError(_("The cohort still has municipalities. Remove them from the cohort first."))
-    cohort.delete()
+    try:
+        cohort.delete()
+    except RestrictedError:  # an open call names the cohort (calls.Call.cohort)
+        raise ValidationError(_("An open call belongs to this cohort. Change or delete the call first.")) from None
 
 
 # --- Ordering -------------------------------------------------------------------------------------------

@@ -23,6 +23,8 @@ def navigation(request):
         if is_community_member(user):  # alumni too: membership outlives a programme
             items.append({"url": reverse("community:index"), "label": _("Community")})
             moderates = can_view_moderation(user)  # the community's own navigation links to moderation
+        if scope.is_admin or scope.facilitator_programmes:  # no query: the scope is read once per request
+            items.append({"url": reverse("calls:manage-list"), "label": _("Calls")})
         if can_invite(user):
             items.append({"url": reverse("accounts:invitation-list"), "label": _("Invitations")})
         if can_view_audit(user):
@@ -33,5 +35,6 @@ def navigation(request):
                 items.append({"url": reverse("mail:list"), "label": _("Sent e-mail")})
     else:
         items.append({"url": reverse("community:showcase"), "label": _("Showcase")})
+        items.append({"url": reverse("calls:public-list"), "label": _("Open calls")})
     return {"nav_items": items, "nav_moderation": moderates, "LANGUAGES_AVAILABLE": settings.LANGUAGES,
             "ACCESSIBILITY_STATEMENT_URL": settings.ACCESSIBILITY_STATEMENT_URL}
