@@ -21,8 +21,8 @@ from django.utils.translation import gettext_lazy
 
 from accounts.models import RoleAssignment, User
 from accounts.permissions import scope_of
-from imports.models import ImportRecord
 from calls.models import Application, Call
+from imports.models import ImportRecord
 from municipalities.models import Municipality, ProgressEntry, StageGateOutput
 from programmes.models import Cohort, Milestone, Participation, Phase, Programme
 from programmes.selectors import history_value
