@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "community",
     "notifications",
     "reports",
+    "search",
     "operations",
     "audit",
 ]

@@ -25,6 +25,7 @@ urlpatterns = [
     path("notifications/", include("notifications.urls")),
     path("reports/", include("reports.urls")),
     path("audit/", include("audit.urls")),
+    path("search/", include("search.urls")),
     path("", include("community.urls")),  # /community/… for members, /showcase/… public
     path("admin/", admin.site.urls),
 ]
