@@ -123,6 +123,18 @@ def name_match(field_name: str, query: str) -> Q:
     return _icontains([field_name], query)
 
 
+def ranked(queryset: QuerySet, key: str, query: str, *then) -> QuerySet:
+    """Best matches first (PostgreSQL's ``ts_rank`` of the same vector), then ``then``. Used for the kinds with
+    few rows per person; the long logs (progress, milestones, meetings) are listed newest first, which reads
+    better there and keeps the rank from being computed for thousands of matches."""
+    if not uses_full_text_search() or not words(query):
+        return queryset.order_by(*then)
+    from django.contrib.postgres.search import SearchRank
+
+    return queryset.annotate(rank=SearchRank(_vector(FULL_TEXT_FIELDS[key]), _query(query))).order_by(
+        "-rank", *then)
+
+
 def _text(*fields):
     parts = []
     for name in fields:
@@ -214,8 +226,9 @@ def _programmes(user, query, programme_id):
     match = text_match(Programme.objects, "programmes.Programme", query)
     if match is None:
         return None
-    return Programme.objects.filter(scope_of(user).programme_filter()).filter(
-        match, _programme_filter(programme_id, "pk")).order_by("-starts_on", "name_da", "pk")
+    programmes = Programme.objects.filter(scope_of(user).programme_filter()).filter(
+        match, _programme_filter(programme_id, "pk"))
+    return ranked(programmes, "programmes.Programme", query, "-starts_on", "name_da", "pk")
 
 
 def _programme_result(p, query):
@@ -247,13 +260,13 @@ def _challenges(user, query, programme_id):
     match = text_match(LocalChallenge.objects, "programmes.LocalChallenge", query)
     if match is None:
         return None
-    return LocalChallenge.objects.filter(scope_of(user).participation_filter("participation__")).filter(
+    challenges = LocalChallenge.objects.filter(scope_of(user).participation_filter("participation__")).filter(
         match, _programme_filter(programme_id, "participation__cohort__programme_id")).select_related(
         "participation__municipality", "participation__cohort__programme").only(
         "title", "problem_statement", "material_stream", "participation__municipality__name",
         "participation__cohort__starts_on",
-        *(f"participation__cohort__programme__{name}" for name in PROGRAMME_ONLY)).order_by(
-        "participation__municipality__name", "pk")
+        *(f"participation__cohort__programme__{name}" for name in PROGRAMME_ONLY))
+    return ranked(challenges, "programmes.LocalChallenge", query, "participation__municipality__name", "pk")
 
 
 def _challenge_result(c, query):
