@@ -11,12 +11,11 @@ from django.contrib.postgres.operations import TrigramExtension, UnaccentExtensi
 from django.db import migrations
 
 # model label → (index name, fields). The same fields, in the same order, as search.selectors.FULL_TEXT_FIELDS
-# (tests/search/test_selectors.py compares them).
+# (tests/search/test_search.py compares them). Progress entries keep a stored vector instead (municipalities 0008).
 INDEXES = {
     "programmes.Programme": [("search_programme_fts", ("name_da", "name_en", "description_da", "description_en"))],
     "programmes.LocalChallenge": [("search_challenge_fts", ("title", "problem_statement"))],
     "programmes.Milestone": [("search_milestone_fts", ("title_da", "title_en", "description"))],
-    "municipalities.ProgressEntry": [("search_progress_fts", ("what_happened", "learnings", "blockers", "next_steps"))],
     "workshops.Meeting": [("search_meeting_fts", ("title_da", "title_en", "description_da", "description_en")),
                           ("search_minutes_fts", ("minutes",))],
     "workshops.AgendaItem": [("search_agenda_fts", ("title",))],
@@ -52,7 +51,7 @@ def drop_indexes(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("programmes", "0006_translated_names_in_the_admin"),
-        ("municipalities", "0007_translated_names_in_the_admin"),
+        ("municipalities", "0008_h_search_progress_search_vector"),
         ("workshops", "0004_translated_names_in_the_admin"),
     ]
 
