@@ -101,6 +101,10 @@ def pages(info: dict, report_urls: list[tuple[str, str, str]]) -> list[tuple[str
         ("community: library", "/community/library/", "staff", NATIONAL),
         ("community: search 'genbrug'", "/community/search/?q=genbrug", "staff", NATIONAL),
         ("community: sparring threads", "/community/sparring/", "staff", NATIONAL),
+        ("search 'genbruget' (everything)", "/search/?q=genbruget", "facilitator", NATIONAL),
+        ("search 'kobenhavn' (everything)", "/search/?q=kobenhavn", "facilitator", NATIONAL),
+        ("search 'genbrug', progress, page 2", "/search/?q=genbrug&kind=progress&page=2", "facilitator", NATIONAL),
+        ("search 'genbrug' (staff)", "/search/?q=genbrug", "staff", NATIONAL),
         ("notifications centre", "/notifications/", "facilitator", NATIONAL),
     ]
     return rows + [(label, path, role, ONE) for label, path, role in report_urls]

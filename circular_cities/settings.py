@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "community",
     "notifications",
     "reports",
+    "search",
     "operations",
     "audit",
     "blueprints",

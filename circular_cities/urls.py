@@ -28,6 +28,7 @@ urlpatterns = [
     path("audit/", include("audit.urls")),
     path("imports/", include("imports.urls")),  # spreadsheets in: above the domain apps, through their services
     path("calls/", include("calls.urls")),
+    path("search/", include("search.urls")),
     path("", include("community.urls")),  # /community/… for members, /showcase/… public
     path("admin/", admin.site.urls),
 ]

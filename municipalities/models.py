@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
@@ -140,7 +141,9 @@ class ProgressEntry(models.Model):
     withdrawal_reason = models.CharField(_("reason for withdrawal"), max_length=500, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("last changed"), auto_now=True)
-    history = HistoricalRecords()
+    # Filled by a PostgreSQL trigger from the four texts (migration 0008; read by search.selectors)
+    search_vector = SearchVectorField(null=True, editable=False)
+    history = HistoricalRecords(excluded_fields=["search_vector"])
 
     class Meta:
         ordering = ["-happened_on", "-id"]

@@ -321,6 +321,18 @@ _DESCRIBERS = {"participation": _describe_participation, "challenge": _describe_
 
 
 
+def progress_entry_visibility(user) -> Q:
+    """A filter on ProgressEntry for every entry the person may open: the same rules as ``can_view_entry`` —
+    published entries of the municipalities they see; drafts and withdrawn entries only for the municipality's
+    staff and advisor and the programme's facilitators."""
+    scope = scope_of(user)
+    if scope.is_admin:
+        return Q()
+    works_on = (Q(participation_id__in=scope.own_participation_ids)
+                | Q(participation__cohort__programme_id__in=scope.facilitator_programmes))
+    return scope.participation_filter("participation__") & (Q(state=ProgressEntry.State.PUBLISHED) | works_on)
+
+
 def progress_entries_for(*, user, participation: Participation) -> QuerySet[ProgressEntry]:
     """The participation's entries the user may see, newest first, with author and photos."""
     entries = ProgressEntry.objects.filter(participation=participation).exclude(state=ProgressEntry.State.WITHDRAWN)

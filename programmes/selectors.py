@@ -127,6 +127,19 @@ def _milestone_visibility(user, programme) -> Q | None:
     return Q(participation__isnull=True) | Q(participation_id__in=scope_of(user).own_participation_ids)
 
 
+def milestone_visibility(user) -> Q:
+    """A filter on Milestone for every milestone the person may open, in all their programmes: the same rules as
+    ``can_view_milestone`` (the whole programme's milestones for everyone in it; a municipality's for those who
+    see the whole programme and for its own team and advisor)."""
+    scope = scope_of(user)
+    if scope.is_admin:
+        return Q()
+    whole = scope.facilitator_programmes | scope.observer_programmes | scope.politician_programmes
+    return (Q(participation__isnull=True, programme_id__in=scope.programme_ids)
+            | Q(participation__isnull=False, programme_id__in=whole)
+            | Q(participation_id__in=scope.own_participation_ids))
+
+
 def milestone_list_for_user(*, user, programme: Programme, where: str = "", status: str = ""
                             ) -> QuerySet[Milestone]:
     """``where``: "" all, "programme" the whole programme's, or a participation's pk."""

@@ -11,7 +11,7 @@ from tests.authz import LOGIN, ROLES
 
 PROJECT_NAMESPACES = {
     "accounts", "programmes", "municipalities", "workshops", "community", "notifications", "reports",
-    "audit", "dashboards", "blueprints", "imports", "calls",
+    "audit", "dashboards", "blueprints", "imports", "calls", "search",
 }
 PROJECT_ROOT_NAMES = {"home", "health"}
 TESTS_DIR = Path(__file__).resolve().parent.parent

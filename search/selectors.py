@@ -1,0 +1,577 @@
+"""Search everything a person may see: one read per kind, each narrowed FIRST by the visibility rules of the app
+that owns the kind (the same ``*_visibility`` filters and ``scope_of`` the pages use), then matched.
+
+PostgreSQL: full text with the 'danish' configuration ("genbruget" finds "genbrug"), GIN expression indexes on
+the searched expressions (migration 0001 of this app), highlighted snippets by ``ts_headline``; names by
+``unaccent`` and trigram word similarity ("kobenhavn" finds København). SQLite (the embedded run): every word
+must occur in one of the fields (``icontains``), and the snippet is cut and marked in Python.
+
+Snippets are made safe here, not in templates: the database marks the matches with two private-use characters,
+the text is escaped in full, and only then are the marks turned into ``<mark>`` elements.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db import connection
+from django.db.models import F, Q, QuerySet, TextField, Value
+from django.db.models.functions import Concat
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext_lazy as _
+
+from accounts.permissions import scope_of
+from community import selectors as community
+from municipalities.models import PartnerInvolvement, ProgressEntry
+from municipalities.selectors import progress_entry_visibility
+from programmes.models import (
+    LocalChallenge,
+    Milestone,
+    Organisation,
+    Participation,
+    Programme,
+    ProgrammeOrganisation,
+)
+from programmes.selectors import milestone_visibility
+from workshops.models import ActionItem, AgendaItem, Decision, Meeting
+from workshops.selectors import meeting_visibility
+
+CONFIG = "danish"
+MAX_WORDS = 8
+MAX_QUERY = 200
+START, STOP = "\ue000", "\ue001"  # marks around a match, never shown: replaced after escaping
+SNIPPET_WORDS = 30
+
+
+# --- The searched expressions (migration 0001 indexes exactly these on PostgreSQL; progress entries keep theirs
+# stored, municipalities migration 0008) --------------------------------------------------------------------------
+
+# model label → fields, in the order the vector is built. Keep in step with migrations/0001 (a test compares them).
+FULL_TEXT_FIELDS: dict[str, tuple[str, ...]] = {
+    "programmes.Programme": ("name_da", "name_en", "description_da", "description_en"),
+    "programmes.LocalChallenge": ("title", "problem_statement"),
+    "programmes.Milestone": ("title_da", "title_en", "description"),
+    "municipalities.ProgressEntry": ("what_happened", "learnings", "blockers", "next_steps"),
+    "workshops.Meeting": ("title_da", "title_en", "description_da", "description_en"),
+    "workshops.Meeting#minutes": ("minutes",),
+    "workshops.AgendaItem": ("title",),
+    "workshops.Decision": ("text",),
+    "workshops.ActionItem": ("text",),
+}
+
+
+# Kinds whose vector of the same fields is stored, kept by a trigger (the largest tables: a common word would
+# otherwise make PostgreSQL compute the vector of every row at query time).
+STORED_VECTORS = {"municipalities.ProgressEntry": "search_vector"}
+
+
+def uses_full_text_search() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def words(query: str) -> list[str]:
+    return [w for w in re.split(r"\s+", query.strip()[:MAX_QUERY]) if w][:MAX_WORDS]
+
+
+def plain(text: str) -> str:
+    """Without accents and Danish letters, as PostgreSQL's ``unaccent`` writes them: København → Kobenhavn."""
+    text = text.replace("æ", "ae").replace("Æ", "AE").replace("ø", "o").replace("Ø", "O")
+    text = text.replace("å", "a").replace("Å", "A")
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+
+
+def _vector(fields):
+    from django.contrib.postgres.search import SearchVector
+
+    return SearchVector(*fields, config=CONFIG)
+
+
+def _query(query: str):
+    from django.contrib.postgres.search import SearchQuery
+
+    return SearchQuery(query, config=CONFIG, search_type="websearch")
+
+
+def _icontains(fields, query: str) -> Q:
+    """The SQLite fallback: every word occurs in one of the fields (in any of the usual spellings of Æ, Ø, Å)."""
+    match = Q()
+    for word in words(query):
+        any_field = Q()
+        for name in fields:
+            for variant in {word, word.lower(), word.capitalize()}:
+                any_field |= Q(**{f"{name}__icontains": variant})
+        match &= any_field
+    return match
+
+
+def text_match(queryset: QuerySet, key: str, query: str) -> Q | None:
+    """A filter for ``queryset`` rows whose fields of ``FULL_TEXT_FIELDS[key]`` match (None: no words)."""
+    if not words(query):
+        return None
+    fields = FULL_TEXT_FIELDS[key]
+    if uses_full_text_search():
+        from django.contrib.postgres.search import SearchVectorExact
+
+        if key in STORED_VECTORS:
+            return Q(**{STORED_VECTORS[key]: _query(query)})
+        return Q(SearchVectorExact(_vector(fields), _query(query)))
+    return _icontains(fields, query)
+
+
+def name_match(field_name: str, query: str) -> Q:
+    """Names: every word occurs in the name without accents, or the whole query is close to a word of it."""
+    if uses_full_text_search():
+        from django.contrib.postgres.lookups import Unaccent
+        from django.contrib.postgres.search import TrigramWordSimilarity
+        from django.db.models.lookups import GreaterThanOrEqual, IContains
+
+        every = Q()
+        for word in words(query):
+            every &= Q(IContains(Unaccent(F(field_name)), plain(word)))
+        similar = Q(GreaterThanOrEqual(TrigramWordSimilarity(Value(plain(query)), Unaccent(F(field_name))), 0.6))
+        return every | similar
+    return _icontains([field_name], query)
+
+
+def ranked(queryset: QuerySet, key: str, query: str, *then) -> QuerySet:
+    """Best matches first (PostgreSQL's ``ts_rank`` of the same vector), then ``then``. Used for programmes (a
+    dozen rows); the other kinds are listed newest first or by name, which reads better in a log and keeps the
+    rank from being computed for thousands of matches (measured: ranking the 561 local challenges of the bench
+    doubled their query)."""
+    if not uses_full_text_search() or not words(query):
+        return queryset.order_by(*then)
+    from django.contrib.postgres.search import SearchRank
+
+    return queryset.annotate(rank=SearchRank(_vector(FULL_TEXT_FIELDS[key]), _query(query))).order_by(
+        "-rank", *then)
+
+
+def _text(*fields):
+    parts = []
+    for name in fields:
+        parts += [F(name), Value(" ")]
+    return Concat(*parts[:-1], output_field=TextField()) if len(parts) > 2 else F(fields[0])
+
+
+def with_headline(queryset: QuerySet, query: str, *fields) -> QuerySet:
+    """Adds ``headline``: the text of ``fields`` around the matches, marked (PostgreSQL; computed for the rows of
+    one page only, after the sort and limit)."""
+    if not fields or not uses_full_text_search() or not words(query):
+        return queryset
+    from django.contrib.postgres.search import SearchHeadline
+
+    return queryset.annotate(headline=SearchHeadline(
+        _text(*fields), _query(query), config=CONFIG, start_sel=START, stop_sel=STOP,
+        max_words=SNIPPET_WORDS, min_words=10, max_fragments=2, fragment_delimiter=" … "))
+
+
+def render_snippet(marked: str) -> SafeString:
+    """Escape everything, then turn the marks the database set into ``<mark>``."""
+    html = escape(marked).replace(START, "<mark>").replace(STOP, "</mark>")
+    if html.count("<mark>") != html.count("</mark>"):  # never leave an element open
+        html = html.replace("<mark>", "").replace("</mark>", "")
+    return mark_safe(html)  # noqa: S308 — escaped above; the only markup is <mark>
+
+
+def python_snippet(text: str, query: str, length: int = 220) -> SafeString:
+    """The SQLite fallback's snippet: a window around the first word found, the words marked."""
+    text = " ".join((text or "").split())
+    if not text:
+        return mark_safe("")
+    found = [w for w in words(query) if w.lower() in text.lower()]
+    start = 0
+    if found:
+        at = text.lower().find(found[0].lower())
+        start = max(0, at - length // 3)
+    window = text[start:start + length]
+    prefix, suffix = ("… " if start else ""), (" …" if start + length < len(text) else "")
+    if found:
+        pattern = re.compile("|".join(re.escape(w) for w in sorted(found, key=len, reverse=True)), re.IGNORECASE)
+        window = pattern.sub(lambda m: START + m.group(0) + STOP, window)
+    return render_snippet(prefix + window + suffix)
+
+
+# --- Results ------------------------------------------------------------------------------------------------
+
+@dataclass
+class Result:
+    title: str
+    url: str
+    programme: str = ""
+    municipality: str = ""
+    when: date | None = None
+    when_label: str = ""
+    badge: str = ""
+    snippet: SafeString | str = ""
+
+
+@dataclass(frozen=True)
+class Kind:
+    key: str
+    label: str
+    queryset: Callable  # (user, query, programme_id) -> QuerySet or None (nothing to search)
+    result: Callable  # (obj, query) -> Result
+    snippet_fields: tuple[str, ...] = ()
+    fallback_text: Callable | None = None  # obj -> text for the SQLite snippet
+
+
+def _snippet(obj, query: str, fallback: str) -> SafeString | str:
+    marked = getattr(obj, "headline", None)
+    if marked:
+        return render_snippet(marked)
+    if fallback and not uses_full_text_search():
+        return python_snippet(fallback, query)
+    return ""
+
+
+def _programme_filter(programme_id, path: str) -> Q:
+    return Q(**{path: programme_id}) if programme_id else Q()
+
+
+PROGRAMME_ONLY = ("name_da", "name_en", "slug")
+
+
+# Programmes -----------------------------------------------------------------------------------------------
+
+def _programmes(user, query, programme_id):
+    match = text_match(Programme.objects, "programmes.Programme", query)
+    if match is None:
+        return None
+    programmes = Programme.objects.filter(scope_of(user).programme_filter()).filter(
+        match, _programme_filter(programme_id, "pk"))
+    return ranked(programmes, "programmes.Programme", query, "-starts_on", "name_da", "pk")
+
+
+def _programme_result(p, query):
+    return Result(title=p.localized("name"), url=p.get_absolute_url(), when=p.starts_on,
+                  when_label=_("starts"), badge=p.get_status_display(),
+                  snippet=_snippet(p, query, p.localized("description")))
+
+
+# Municipalities (in the programmes the person sees) and their local challenges -------------------------------
+
+def _municipalities(user, query, programme_id):
+    if not words(query):
+        return None
+    return Participation.objects.filter(scope_of(user).participation_filter()).filter(
+        name_match("municipality__name", query), _programme_filter(programme_id, "cohort__programme_id")
+    ).select_related("municipality", "cohort__programme").only(
+        "stage", "municipality__name", "municipality__region", "cohort__name", "cohort__starts_on",
+        *(f"cohort__programme__{name}" for name in PROGRAMME_ONLY)).order_by(
+        "municipality__name", "-cohort__starts_on", "pk")
+
+
+def _municipality_result(p, query):
+    return Result(title=p.municipality.name, url=p.get_absolute_url(), programme=p.cohort.programme.localized("name"),
+                  municipality=p.cohort.name, when=p.cohort.starts_on, when_label=_("cohort starts"),
+                  badge=p.get_stage_display())
+
+
+def _challenges(user, query, programme_id):
+    match = text_match(LocalChallenge.objects, "programmes.LocalChallenge", query)
+    if match is None:
+        return None
+    challenges = LocalChallenge.objects.filter(scope_of(user).participation_filter("participation__")).filter(
+        match, _programme_filter(programme_id, "participation__cohort__programme_id")).select_related(
+        "participation__municipality", "participation__cohort__programme").only(
+        "title", "problem_statement", "material_stream", "participation__municipality__name",
+        "participation__cohort__starts_on",
+        *(f"participation__cohort__programme__{name}" for name in PROGRAMME_ONLY))
+    return challenges.order_by("participation__municipality__name", "pk")
+
+
+def _challenge_result(c, query):
+    return Result(title=c.title, url=c.participation.get_absolute_url(),
+                  programme=c.participation.cohort.programme.localized("name"),
+                  municipality=c.participation.municipality.name, badge=c.get_material_stream_display(),
+                  snippet=_snippet(c, query, c.problem_statement))
+
+
+# Milestones ---------------------------------------------------------------------------------------------------
+
+def _milestones(user, query, programme_id):
+    match = text_match(Milestone.objects, "programmes.Milestone", query)
+    if match is None:
+        return None
+    return Milestone.objects.filter(milestone_visibility(user)).filter(
+        match, _programme_filter(programme_id, "programme_id")).select_related(
+        "programme", "participation__municipality").only(
+        "title_da", "title_en", "description", "due_on", "status", "participation_id",
+        "participation__municipality__name", *(f"programme__{name}" for name in PROGRAMME_ONLY)).order_by(
+        "-due_on", "-pk")
+
+
+def _milestone_result(m, query):
+    from django.urls import reverse
+
+    url = reverse("programmes:milestones", args=[m.programme.slug])
+    url += f"?where={m.participation_id}" if m.participation_id else "?where=programme"
+    return Result(title=m.localized("title"), url=url, programme=m.programme.localized("name"),
+                  municipality=m.participation.municipality.name if m.participation_id else "",
+                  when=m.due_on, when_label=_("due"), badge=m.get_status_display(),
+                  snippet=_snippet(m, query, m.description))
+
+
+# Progress entries ---------------------------------------------------------------------------------------------
+
+def _progress(user, query, programme_id):
+    match = text_match(ProgressEntry.objects, "municipalities.ProgressEntry", query)
+    if match is None:
+        return None
+    return ProgressEntry.objects.filter(progress_entry_visibility(user)).exclude(
+        state=ProgressEntry.State.WITHDRAWN).filter(
+        match, _programme_filter(programme_id, "participation__cohort__programme_id")).select_related(
+        "participation__municipality", "participation__cohort__programme").only(
+        "happened_on", "status", "state", "what_happened", "learnings", "blockers", "next_steps",
+        "participation__municipality__name",
+        *(f"participation__cohort__programme__{name}" for name in PROGRAMME_ONLY)).order_by("-happened_on", "-pk")
+
+
+def _progress_result(e, query):
+    badge = e.get_status_display()
+    if e.state != ProgressEntry.State.PUBLISHED:
+        badge = f"{e.get_state_display()} · {badge}"
+    first_line = " ".join(e.what_happened.split())[:90]
+    return Result(title=first_line or str(_("Progress")), url=e.get_absolute_url(),
+                  programme=e.participation.cohort.programme.localized("name"),
+                  municipality=e.participation.municipality.name, when=e.happened_on, badge=badge,
+                  snippet=_snippet(e, query, " ".join([e.what_happened, e.learnings, e.blockers, e.next_steps])))
+
+
+# Meetings: agenda and minutes ---------------------------------------------------------------------------------
+
+def minutes_visibility(user) -> Q:
+    """Minutes are read once published, and by the organisers while drafted (``can_read_minutes``)."""
+    scope = scope_of(user)
+    if scope.is_admin:
+        return Q()
+    return Q(minutes_published_at__isnull=False) | Q(programme_id__in=scope.facilitator_programmes)
+
+
+def _meetings(user, query, programme_id):
+    match = text_match(Meeting.objects, "workshops.Meeting", query)
+    if match is None:
+        return None
+    # Each part by its own index (one OR over three expressions would make PostgreSQL compute them row by row)
+    in_text = Q(pk__in=Meeting.objects.filter(match).values("pk"))
+    in_minutes = Q(pk__in=Meeting.objects.filter(
+        text_match(Meeting.objects, "workshops.Meeting#minutes", query), minutes_visibility(user)).values("pk"))
+    in_agenda = Q(pk__in=AgendaItem.objects.filter(
+        text_match(AgendaItem.objects, "workshops.AgendaItem", query)).values("meeting_id"))
+    return Meeting.objects.filter(meeting_visibility(user)).filter(
+        in_text | in_minutes | in_agenda).filter(_programme_filter(programme_id, "programme_id")).select_related(
+        "programme", "participation__municipality").defer(
+        "programme__description_da", "programme__description_en").order_by("-starts_at", "-pk")
+
+
+def _meeting_result(m, query):
+    from django.utils import timezone
+
+    minutes = m.minutes if (m.minutes_published_at is not None) else ""
+    return Result(title=m.localized("title"), url=m.get_absolute_url(), programme=m.programme.localized("name"),
+                  municipality=m.participation.municipality.name if m.participation_id else "",
+                  when=timezone.localtime(m.starts_at).date(), badge=m.get_kind_display(),
+                  snippet=_snippet(m, query, " ".join([m.localized("description"), minutes])))
+
+
+def _decisions(user, query, programme_id):
+    match = text_match(Decision.objects, "workshops.Decision", query)
+    if match is None:
+        return None
+    return Decision.objects.filter(meeting__in=Meeting.objects.filter(meeting_visibility(user)).values("pk")).filter(
+        match, _programme_filter(programme_id, "meeting__programme_id")).select_related(
+        "meeting__programme", "meeting__participation__municipality").only(
+        "text", "meeting__title_da", "meeting__title_en", "meeting__starts_at", "meeting__participation_id",
+        "meeting__participation__municipality__name",
+        *(f"meeting__programme__{name}" for name in PROGRAMME_ONLY)).order_by("-meeting__starts_at", "-pk")
+
+
+def _decision_result(d, query):
+    from django.utils import timezone
+
+    meeting = d.meeting
+    text = " ".join(d.text.split())
+    return Result(title=text[:120], url=f"{meeting.get_absolute_url()}#decisions",
+                  programme=meeting.programme.localized("name"),
+                  municipality=meeting.participation.municipality.name if meeting.participation_id else "",
+                  when=timezone.localtime(meeting.starts_at).date(), badge=meeting.localized("title"),
+                  snippet=_snippet(d, query, d.text))
+
+
+def _actions(user, query, programme_id):
+    match = text_match(ActionItem.objects, "workshops.ActionItem", query)
+    if match is None:
+        return None
+    return ActionItem.objects.filter(meeting__in=Meeting.objects.filter(meeting_visibility(user)).values("pk")).filter(
+        match, _programme_filter(programme_id, "meeting__programme_id")).select_related(
+        "meeting__programme", "owner").only(
+        "text", "due_on", "owner__full_name", "owner__email", "meeting__title_da", "meeting__title_en",
+        *(f"meeting__programme__{name}" for name in PROGRAMME_ONLY)).order_by("-due_on", "-pk")
+
+
+def _action_result(a, query):
+    owner = a.owner.get_full_name() if a.owner_id else ""
+    return Result(title=a.text, url=f"{a.meeting.get_absolute_url()}#actions",
+                  programme=a.meeting.programme.localized("name"), municipality=owner,
+                  when=a.due_on, when_label=_("due"), badge=a.meeting.localized("title"),
+                  snippet=_snippet(a, query, a.text))
+
+
+# Partners and organisations -----------------------------------------------------------------------------------
+
+def _organisations(user, query, programme_id):
+    if not words(query):
+        return None
+    return ProgrammeOrganisation.objects.filter(scope_of(user).programme_filter("programme__")).filter(
+        name_match("organisation__name", query), _programme_filter(programme_id, "programme_id")).select_related(
+        "organisation", "programme").only(
+        "part", "organisation__name", "organisation__kind", *(f"programme__{name}" for name in PROGRAMME_ONLY),
+        "programme__starts_on").order_by("organisation__name", "programme__name_da", "pk")
+
+
+def _organisation_result(link, query):
+    return Result(title=link.organisation.name, url=link.programme.get_absolute_url(),
+                  programme=link.programme.localized("name"), badge=link.get_part_display())
+
+
+def _partners(user, query, programme_id):
+    if not words(query):
+        return None
+    entries = ProgressEntry.objects.filter(progress_entry_visibility(user)).values("pk")
+    return PartnerInvolvement.objects.filter(scope_of(user).participation_filter("participation__")).filter(
+        Q(entry__isnull=True) | Q(entry__in=entries)).filter(
+        Q(organisation__in=Organisation.objects.filter(name_match("name", query)).values("pk"))
+        | _icontains(["role"], query),
+        _programme_filter(programme_id, "participation__cohort__programme_id")).select_related(
+        "organisation", "participation__municipality", "participation__cohort__programme").only(
+        "role", "sector", "starts_on", "organisation__name", "participation__municipality__name",
+        *(f"participation__cohort__programme__{name}" for name in PROGRAMME_ONLY)).order_by(
+        "organisation__name", "-starts_on", "pk")
+
+
+def _partner_result(p, query):
+    from django.urls import reverse
+
+    return Result(title=p.organisation.name, url=reverse("municipalities:partners", args=[p.participation_id]),
+                  programme=p.participation.cohort.programme.localized("name"),
+                  municipality=p.participation.municipality.name, when=p.starts_on, when_label=_("from"),
+                  badge=p.get_sector_display(), snippet=python_snippet(p.role, query))
+
+
+# People, library, threads (the community's own searches and visibility) --------------------------------------
+
+def _people(user, query, programme_id):
+    if not words(query) or programme_id:
+        return None  # people belong to the community, not to one programme
+    directory = community.member_directory(user=user)
+    by_name = directory.filter(name_match("full_name", query))
+    return (community.member_directory(user=user, query=" ".join(words(query))) | by_name).distinct().order_by(
+        "full_name", "email")
+
+
+def _person_result(u, query):
+    from django.urls import reverse
+
+    card = community.member_card(u)
+    roles = "; ".join(f"{line.label}{' · ' + str(line.place) if line.place else ''}" for line in card.roles)
+    return Result(title=card.name, url=reverse("community:member", args=[u.pk]), municipality=roles,
+                  badge=card.organisation or "")
+
+
+def _library(user, query, programme_id):
+    if not words(query):
+        return None
+    items = community.search_items(user=user, query=" ".join(words(query)))
+    if programme_id:
+        items = items.filter(programme_id=programme_id)
+    return items
+
+
+def _library_result(i, query):
+    return Result(title=i.title, url=i.get_absolute_url(),
+                  programme=i.programme.localized("name") if i.programme_id else "",
+                  municipality=i.municipality.name if i.municipality_id else "",
+                  when=i.published_at.date() if i.published_at else None, badge=i.get_kind_display(),
+                  snippet=_snippet(i, query, i.summary))
+
+
+def _threads(user, query, programme_id):
+    if not words(query):
+        return None
+    threads = community.search_threads(user=user, query=" ".join(words(query)))
+    if programme_id:
+        threads = threads.filter(programme_id=programme_id)
+    return threads
+
+
+def _thread_result(t, query):
+    return Result(title=t.title, url=t.get_absolute_url(),
+                  municipality=t.municipality.name if t.municipality_id else "",
+                  when=t.last_activity_at.date() if t.last_activity_at else None, badge=t.get_kind_display(),
+                  snippet=_snippet(t, query, ""))
+
+
+KINDS: tuple[Kind, ...] = (
+    Kind("programmes", _("Programmes"), _programmes, _programme_result, ("description_da",)),
+    Kind("municipalities", _("Municipalities"), _municipalities, _municipality_result),
+    Kind("challenges", _("Local challenges"), _challenges, _challenge_result, ("title", "problem_statement")),
+    Kind("milestones", _("Milestones"), _milestones, _milestone_result, ("title_da", "description")),
+    Kind("progress", _("Progress entries"), _progress, _progress_result,
+         ("what_happened", "learnings", "blockers", "next_steps")),
+    Kind("meetings", _("Meetings"), _meetings, _meeting_result, ("title_da", "description_da")),
+    Kind("decisions", _("Decisions"), _decisions, _decision_result, ("text",)),
+    Kind("actions", _("Action items"), _actions, _action_result, ("text",)),
+    Kind("organisations", _("Organisations"), _organisations, _organisation_result),
+    Kind("partners", _("Partners of the local tests"), _partners, _partner_result),
+    Kind("people", _("People"), _people, _person_result),
+    Kind("library", _("Library"), _library, _library_result, ("summary_da", "summary_en")),
+    Kind("threads", _("Sparring"), _threads, _thread_result, ("title", "body")),
+)
+KINDS_BY_KEY = {kind.key: kind for kind in KINDS}
+
+
+@dataclass
+class Section:
+    kind: Kind
+    results: list[Result] = field(default_factory=list)
+    more: bool = False  # more than shown (the overview shows the first few of each kind)
+    page: object = None  # the kind's page (when one kind is asked for)
+    more_query: str = ""  # the query string of this kind's own, paginated list
+
+
+def search_queryset(*, user, kind: Kind, query: str, programme_id: int | None = None) -> QuerySet | None:
+    """The kind's matches the person may see, in order, with the headline (None: nothing to search)."""
+    queryset = kind.queryset(user, query, programme_id)
+    if queryset is None:
+        return None
+    return with_headline(queryset, query, *kind.snippet_fields)
+
+
+def results_of(*, kind: Kind, objects, query: str) -> list[Result]:
+    return [kind.result(obj, query) for obj in objects]
+
+
+def search_overview(*, user, query: str, programme_id: int | None = None, per_kind: int = 5) -> list[Section]:
+    """The first ``per_kind`` results of every kind: one query per kind, whatever the data."""
+    sections = []
+    for kind in KINDS:
+        queryset = search_queryset(user=user, kind=kind, query=query, programme_id=programme_id)
+        if queryset is None:
+            continue
+        objects = list(queryset[:per_kind + 1])
+        sections.append(Section(kind=kind, results=results_of(kind=kind, objects=objects[:per_kind], query=query),
+                                more=len(objects) > per_kind))
+    return sections
+
+
+def programme_choices(*, user) -> list[tuple[int, str]]:
+    """The programmes the person may filter by: the ones they see."""
+    programmes = Programme.objects.filter(scope_of(user).programme_filter()).only(*PROGRAMME_ONLY).order_by(
+        "-starts_on", "name_da", "pk")
+    return [(p.pk, p.localized("name")) for p in programmes]
+

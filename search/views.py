@@ -1,0 +1,37 @@
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.shortcuts import render
+from django.utils.http import urlencode
+
+from . import selectors
+from .forms import SearchForm
+
+PER_PAGE = 20
+PER_KIND = 5
+
+
+@login_required
+def search(request):
+    """Everything the person may see that matches: the first few of every kind, or one kind, paginated."""
+    form = SearchForm(request.GET or None, programmes=selectors.programme_choices(user=request.user))
+    data = form.cleaned_data if form.is_valid() else {}
+    query = (data.get("q") or "").strip()
+    kind = selectors.KINDS_BY_KEY.get(data.get("kind") or "")
+    programme_id = data.get("programme")
+    context = {"form": form, "q": query, "kind": kind, "sections": [],
+               "full_text": selectors.uses_full_text_search(),
+               "query": urlencode({k: v for k, v in {"q": query, "kind": kind.key if kind else "",
+                                                      "programme": programme_id or ""}.items() if v})}
+    if query and kind is not None:
+        queryset = selectors.search_queryset(user=request.user, kind=kind, query=query, programme_id=programme_id)
+        page = Paginator(queryset if queryset is not None else [], PER_PAGE).get_page(request.GET.get("page"))
+        context["sections"] = [selectors.Section(
+            kind=kind, results=selectors.results_of(kind=kind, objects=page.object_list, query=query), page=page)]
+    elif query:
+        sections = selectors.search_overview(user=request.user, query=query, programme_id=programme_id,
+                                             per_kind=PER_KIND)
+        for section in sections:
+            section.more_query = urlencode({k: v for k, v in {"q": query, "kind": section.kind.key,
+                                                               "programme": programme_id or ""}.items() if v})
+        context["sections"] = [section for section in sections if section.results]
+    return render(request, "search/results.html", context)
