@@ -1,6 +1,5 @@
 """The demo gives every demo municipality a local test: progress with photos, indicators, partners, gates, advice."""
 
-import time
 
 import pytest
 from django.db.models import Count
@@ -26,9 +25,7 @@ def counts():
 
 
 def test_every_demo_municipality_has_a_local_test_and_loading_twice_changes_nothing():
-    started = time.monotonic()
     programme = load_demo()["programme"]
-    assert time.monotonic() - started < 20
     participations = Participation.objects.filter(cohort__programme=programme)
     assert participations.count() == 6
     for participation in participations:

@@ -4,7 +4,6 @@ the ordinary engine: the demo data is only dated so that the default rules have 
 
 Skipped on a laptop without PostgreSQL and Redis (as the other real-worker tests)."""
 
-import time
 
 import pytest
 
@@ -38,13 +37,11 @@ def test_the_running_programme_s_first_reminders_go_out_within_the_scan_interval
     PeriodicTask.objects.filter(name=SCAN).update(interval=every)
     assert not Delivery.objects.exists()
 
-    started = time.monotonic()
     celery.worker()
     celery.beat()
     real.wait_until(lambda: sent(running, MILESTONE_KINDS) and sent(running, MEETING_KINDS), timeout=90,
                     message="a milestone and a meeting reminder of the running programme")
-    # beat's first scan comes one interval after it starts; the rest is starting the processes and sending
-    assert time.monotonic() - started < 90
+    # (beat's first scan comes one interval after it starts; wait_until fails the test if nothing came in 90 s)
 
     staff_milestone = [d for d in sent(running, MILESTONE_KINDS) if d.recipient.email == demo_email("staff")]
     assert staff_milestone and "Møbelregistrering i tre institutioner" in staff_milestone[0].subject
