@@ -28,7 +28,7 @@ messages: $(STAMP)
 run: translations
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo
-	$(PY) -m circular_cities.embedded --host $(HOST) --port $(PORT)
+	$(PY) -m circular_cities.embedded --host $(HOST) --port $(PORT) || test $$? -eq 130  # 130: stopped with Ctrl-C
 
 test: translations
 	$(PY) -m pytest $(PYTEST_ARGS)
