@@ -145,8 +145,11 @@ class ReviewerInviteForm(forms.Form):
     email = forms.EmailField(label=_("E-mail"),
                              help_text=_("If the person already has an account, they are added and told by "
                                          "e-mail; otherwise the invitation creates their account."))
-    language = forms.ChoiceField(label=_("Language of the invitation"), choices=settings.LANGUAGES,
-                                 initial=settings.LANGUAGE_CODE)
+    language = forms.ChoiceField(label=_("Language of the invitation"), choices=settings.LANGUAGES)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["language"].initial = settings.LANGUAGE_CODE  # the platform's default, read when shown
 
 
 class AssignForm(forms.Form):

@@ -46,3 +46,25 @@ def test_one_network_gets_at_most_the_limit_of_links_in_english(client, call, se
     assert response.status_code == 429 and "Too many links" in response.content.decode()
     assert [m.to for m in mail.outbox] == [["a@aarhus.dk"], ["b@aarhus.dk"]]
     assert _ask(client, call, "c@aarhus.dk", ip="198.51.100.7").status_code == 200  # another network may
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.parametrize("lang", ["da", "en"])
+def test_the_limit_message_in_the_browser(browser_page, settings, lang):
+    settings.ACCOUNT_RATE_LIMITS = {**settings.ACCOUNT_RATE_LIMITS, "calls_link": "20/h/ip,1/h/key"}
+    call = make_call(build_world().a)
+    page = browser_page
+    page.goto(f"/calls/{call.pk}/apply/")
+    page.switch_language(lang)
+    for _ in range(2):
+        page.select_option("#id_municipality", label="Aarhus")
+        page.fill("#id_name", "Karen Jensen")
+        page.fill("#id_email", "karen.jensen@aarhus.dk")
+        page.locator("main form button[type=submit]").click()
+        page.wait_for_load_state()
+        if not page.locator("#id_email").count():  # the link was sent: ask again from a fresh form
+            page.goto(f"/calls/{call.pk}/apply/")
+    page.get_by_text({"da": "For mange links", "en": "Too many links"}[lang]).wait_for()
+    page.check_accessibility(f"apply rate-limited ({lang})")
+    page.screenshot(f"calls-apply-rate-limited-{lang}")
