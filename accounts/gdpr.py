@@ -131,6 +131,9 @@ USER_REFERENCES: dict[str, Reference] = {
     "calls.HistoricalApplication.decided_by": Reference(ACTOR, export=False),
     "calls.Reviewer.user": Reference(KEEP, fields=("call", "created_at"), title=_lazy("Calls you review")),
     "calls.Reviewer.added_by": Reference(ACTOR, export=False),
+    # the audit copies of a reviewer (h-calls2): the current row is the one exported and kept above
+    "calls.HistoricalReviewer.user": Reference(ACTOR, export=False),
+    "calls.HistoricalReviewer.added_by": Reference(ACTOR, export=False),
 }
 # Data about a person kept under their e-mail address rather than their account: applicants to an open call
 # apply without one (calls/, issue 19). Exported when the address is the account's; on erasure the copies of the

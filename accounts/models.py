@@ -181,8 +181,15 @@ class RoleAssignment(RoleScopeFields):
 
 
 class Invitation(RoleScopeFields):
-    """A one-time, expiring link that lets a person in with a role. Only the token's hash is stored."""
+    """A one-time, expiring link that lets a person in with a role. Only the token's hash is stored.
 
+    An invitation may grant no role: then ``purpose`` says what it is for (e.g. an external reviewer of one open
+    call), and the app that sent it acts on ``accounts.signals.invitation_accepted``."""
+
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, blank=True,
+                            help_text=_("Empty when the invitation grants no role (see “invited for”)."))
+    purpose = models.CharField(_("invited for"), max_length=250, validators=SINGLE_LINE, blank=True,
+                               help_text=_("What an invitation without a role is for, in its language."))
     email = models.EmailField(_("e-mail address"))
     full_name = models.CharField(_("name"), max_length=150, validators=SINGLE_LINE, blank=True)
     language = models.CharField(
@@ -214,6 +221,18 @@ class Invitation(RoleScopeFields):
         super().clean()
         if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
             raise ValidationError({"ends_on": _("The term cannot end before it starts.")})
+        if not self.role and not self.purpose:
+            raise ValidationError({"role": _("Choose the role the person is invited to.")})
+        if not self.role and (self.programme_id or self.participation_id or self.municipality_id):
+            raise ValidationError({"role": _("An invitation without a role has no scope.")})
+
+    @property
+    def description(self) -> str:
+        """What the person is invited to: the role and its scope, or the purpose of an invitation without one."""
+        if not self.role:
+            return self.purpose
+        label = self.scope_label()
+        return f"{self.get_role_display()}{' (' + label + ')' if label else ''}"
 
     class State(models.TextChoices):
         PENDING = "pending", _("Waiting for answer")

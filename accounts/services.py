@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from .models import Invitation, Role, RoleAssignment, User
 from .permissions import forget_scope
+from .signals import invitation_accepted
 
 
 def hash_token(token: str) -> str:
@@ -34,7 +35,7 @@ class InvitationUnusable(Exception):
 def invitation_create(
     *, email: str, role: str, invited_by: User | None, full_name: str = "", language: str = "da",
     programme=None, participation=None, municipality=None, department: str = "", responsibility: str = "",
-    position: str = "", valid_days: int | None = None, starts_on=None, ends_on=None,
+    position: str = "", valid_days: int | None = None, starts_on=None, ends_on=None, purpose: str = "",
 ) -> tuple[Invitation, str]:
     """Create an invitation and send its link by e-mail once the transaction commits.
 
@@ -47,6 +48,7 @@ def invitation_create(
         programme=programme, participation=participation, municipality=municipality,
         department=department, responsibility=responsibility, position=position,
         starts_on=starts_on, ends_on=ends_on, invited_by=invited_by, token_hash=hash_token(token),
+        purpose=purpose.strip(),
         expires_at=timezone.now() + timedelta(days=valid_days or settings.INVITATION_VALID_DAYS),
     )
     invitation.full_clean()
@@ -91,15 +93,19 @@ def invitation_accept(*, token: str, full_name: str = "", password: str | None =
         EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
     elif user.email.lower() != invitation.email.lower():
         raise ValidationError(_("This invitation was sent to another e-mail address."))
-    role_assign(
-        user=user, role=invitation.role, programme=invitation.programme, participation=invitation.participation,
-        municipality=invitation.municipality, department=invitation.department,
-        responsibility=invitation.responsibility, position=invitation.position,
-        starts_on=invitation.starts_on, ends_on=invitation.ends_on,
-    )
+    if invitation.role:
+        role_assign(
+            user=user, role=invitation.role, programme=invitation.programme,
+            participation=invitation.participation, municipality=invitation.municipality,
+            department=invitation.department, responsibility=invitation.responsibility,
+            position=invitation.position, starts_on=invitation.starts_on, ends_on=invitation.ends_on,
+        )
     invitation.accepted_at = timezone.now()
     invitation.accepted_by = user
     invitation.save(update_fields=["accepted_at", "accepted_by"])
+    # Inside the transaction: what another app grants for this invitation (a call's reviewer) lands with it or
+    # not at all.
+    invitation_accepted.send(sender=Invitation, invitation=invitation, user=user)
     return user
 
 

@@ -135,7 +135,8 @@ def invitation_accept(request, token):
             except ValidationError as error:
                 messages.error(request, " ".join(error.messages))
                 return redirect("home")
-            messages.success(request, _("Welcome! Your new role is ready."))
+            messages.success(request, _("Welcome! Your new role is ready.") if invitation.role
+                             else _("Welcome! The invitation is accepted."))
             return redirect("home")
         return render(request, "accounts/invitation_accept.html", {"invitation": invitation, "existing": True})
     form = AcceptInvitationForm(request.POST or None, email=invitation.email,

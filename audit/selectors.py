@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts.models import RoleAssignment, User
 from accounts.permissions import scope_of
-from calls.models import Application, Call
+from calls.models import Application, Call, Reviewer
 from imports.models import ImportRecord
 from municipalities.models import Municipality, ProgressEntry, StageGateOutput
 from programmes.models import Cohort, Milestone, Participation, Phase, Programme
@@ -40,6 +40,7 @@ KINDS = {
     "import": (ImportRecord, gettext_lazy("Spreadsheet import"), "programme_id"),
     "call": (Call, gettext_lazy("Open call"), "programme_id"),
     "application": (Application, gettext_lazy("Application"), "call__programme_id"),
+    "reviewer": (Reviewer, gettext_lazy("Reviewer of an open call"), "call__programme_id"),
 }
 ACTIONS = {"+": gettext_lazy("Created"), "~": gettext_lazy("Changed"), "-": gettext_lazy("Deleted")}
 ACTION_CODES = {"created": "+", "changed": "~", "deleted": "-"}
@@ -175,6 +176,7 @@ _REFERENCES = {
     "import": [("programme_id", Programme), ("participation_id", Participation)],
     "call": [("programme_id", Programme)],
     "application": [("municipality_id", Municipality), ("call_id", Call)],
+    "reviewer": [("user_id", User), ("call_id", Call)],
 }
 
 
@@ -229,6 +231,9 @@ def _subject(kind: str, record, names) -> str:
     if kind == "application":
         return (f"{names.get((Municipality, record.municipality_id), _('(deleted)'))} · "
                 f"{names.get((Call, record.call_id), _('(deleted)'))}")
+    if kind == "reviewer":
+        return (f"{names.get((User, record.user_id), _('(deleted)'))} · "
+                f"{names.get((Call, record.call_id), _('(deleted)'))}")
     # a role: whose, which, where
     person = names.get((User, record.user_id), _("(deleted)"))
     where = (names.get((Participation, record.participation_id)) or names.get((Programme, record.programme_id))
@@ -246,7 +251,7 @@ def _programme_name(kind: str, record, names, programme_of) -> str:
         return programme_of.get((Cohort, record.cohort_id), "")
     if kind == "call":
         return names.get((Programme, record.programme_id), "")
-    if kind == "application":
+    if kind in ("application", "reviewer"):
         return programme_of.get((Call, record.call_id), "")
     if kind in ("progress", "stage_output") or (kind == "role" and record.participation_id):
         return programme_of.get((Participation, record.participation_id), "")

@@ -11,6 +11,7 @@ from .models import (
     Question,
     Review,
     Reviewer,
+    ReviewerInvitation,
     Score,
 )
 
@@ -73,12 +74,21 @@ class ApplicationFileAdmin(admin.ModelAdmin):
 
 
 @admin.register(Reviewer)
-class ReviewerAdmin(admin.ModelAdmin):
+class ReviewerAdmin(SimpleHistoryAdmin):
     list_display = ("user", "call", "created_at")
     list_filter = ("call__programme",)
     search_fields = ("user__email", "user__full_name")
     list_select_related = ("user", "call")
     raw_id_fields = ("user", "added_by")
+
+
+@admin.register(ReviewerInvitation)
+class ReviewerInvitationAdmin(admin.ModelAdmin):
+    list_display = ("invitation", "call", "created_at")
+    list_filter = ("call__programme",)
+    search_fields = ("invitation__email", "invitation__full_name")
+    list_select_related = ("invitation", "call")
+    raw_id_fields = ("invitation",)
 
 
 class ScoreInline(admin.TabularInline):

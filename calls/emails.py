@@ -8,7 +8,7 @@ from django.utils import translation
 
 from circular_cities.utils import absolute_url
 
-from .models import Application, Call, Review
+from .models import Application, Call, Review, Reviewer
 
 
 def _language(code: str) -> str:
@@ -50,6 +50,16 @@ def send_review_assigned(*, review_id: int) -> None:
         context = {"review": review, "call": review.application.call,
                    "url": absolute_url(reverse("calls:review", args=[review.pk]))}
         _send("review_assigned", context, [user.email])
+
+
+def send_reviewer_added(*, reviewer_id: int) -> None:
+    """Tell a person with an account that they now review a call (in their own language)."""
+    reviewer = Reviewer.objects.select_related("call", "user", "added_by").filter(pk=reviewer_id).first()
+    if reviewer is None or not reviewer.user.is_active:
+        return
+    with translation.override(_language(reviewer.user.language)):
+        context = {"reviewer": reviewer, "call": reviewer.call, "url": absolute_url(reverse("calls:my-reviews"))}
+        _send("reviewer_added", context, [reviewer.user.email])
 
 
 def send_draft_reminder(*, application: Application, email: str) -> None:

@@ -1,4 +1,5 @@
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from circular_cities.dates import DateField, DateTimeField
@@ -125,8 +126,30 @@ class InviteEditorForm(forms.Form):
 
 
 class ReviewerForm(forms.Form):
-    email = forms.EmailField(label=_("Reviewer's e-mail"),
-                             help_text=_("A facilitator or an external reviewer with an account on the platform."))
+    """Pick one of the programme's facilitators."""
+
+    user = forms.ModelChoiceField(label=_("Facilitator"), queryset=None,
+                                  help_text=_("Facilitators of the programme who do not review the call yet."))
+
+    def __init__(self, *args, call, **kwargs):
+        super().__init__(*args, **kwargs)
+        from .selectors import facilitators_to_add
+
+        self.fields["user"].queryset = facilitators_to_add(call)
+
+
+class ReviewerInviteForm(forms.Form):
+    """Invite an external reviewer by name and e-mail."""
+
+    full_name = forms.CharField(label=_("Name"), max_length=150)
+    email = forms.EmailField(label=_("E-mail"),
+                             help_text=_("If the person already has an account, they are added and told by "
+                                         "e-mail; otherwise the invitation creates their account."))
+    language = forms.ChoiceField(label=_("Language of the invitation"), choices=settings.LANGUAGES)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["language"].initial = settings.LANGUAGE_CODE  # the platform's default, read when shown
 
 
 class AssignForm(forms.Form):

@@ -302,7 +302,8 @@ class ApplicationFile(models.Model):
 
 
 class Reviewer(models.Model):
-    """A person who assesses applications of a call: a facilitator or an external reviewer with an account."""
+    """A person who assesses applications of a call: a facilitator of the programme, or an external reviewer who
+    was invited to this call (``ReviewerInvitation``) and sees only the applications assigned to them."""
 
     call = models.ForeignKey(Call, related_name="reviewers", on_delete=models.CASCADE)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("reviewer"), related_name="call_reviews",
@@ -310,6 +311,7 @@ class Reviewer(models.Model):
     added_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("added by"), null=True, blank=True,
                                  related_name="+", on_delete=models.SET_NULL)
     created_at = models.DateTimeField(_("added"), auto_now_add=True)
+    history = HistoricalRecords(excluded_fields=["created_at"])
 
     class Meta:
         ordering = ["call", "user__full_name"]
@@ -319,6 +321,26 @@ class Reviewer(models.Model):
 
     def __str__(self):
         return str(self.user)
+
+
+class ReviewerInvitation(models.Model):
+    """An external reviewer invited to one call by name and e-mail. The invitation itself is the platform's
+    (``accounts.Invitation``, without a role): accepting it creates the account, and ``calls.services`` then makes
+    the person a reviewer of this call."""
+
+    call = models.ForeignKey(Call, verbose_name=_("call"), related_name="reviewer_invitations",
+                             on_delete=models.CASCADE)
+    invitation = models.OneToOneField("accounts.Invitation", verbose_name=_("invitation"),
+                                      related_name="call_reviewer", on_delete=models.CASCADE)
+    created_at = models.DateTimeField(_("invited"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["call", "-created_at"]
+        verbose_name = _("invitation to review")
+        verbose_name_plural = _("invitations to review")
+
+    def __str__(self):
+        return f"{self.invitation.email} · {self.call}"
 
 
 class Review(models.Model):

@@ -173,3 +173,30 @@ def assessment_table(*, call: Call, sort: str = "score") -> list[AssessmentRow]:
 
 def call_reviewers(call: Call):
     return list(Reviewer.objects.filter(call=call).select_related("user"))
+
+
+def programme_facilitators(programme):
+    """The programme's active facilitators (a current facilitator role): the people a facilitator may pick as
+    reviewers without inviting them."""
+    from django.contrib.auth import get_user_model
+
+    from accounts.models import Role
+
+    today = timezone.localdate()
+    return (get_user_model().objects.filter(is_active=True, roles__role=Role.FACILITATOR, roles__programme=programme)
+            .filter(Q(roles__ends_on__isnull=True) | Q(roles__ends_on__gte=today)).distinct()
+            .order_by("full_name", "email"))
+
+
+def facilitators_to_add(call: Call):
+    """The programme's facilitators who do not review the call yet."""
+    return programme_facilitators(call.programme).exclude(call_reviews__call=call)
+
+
+def pending_reviewer_invitations(call: Call):
+    """Invitations to review the call that wait for an answer (the accepted ones are reviewers now)."""
+    from .models import ReviewerInvitation
+
+    return list(ReviewerInvitation.objects.filter(call=call, invitation__accepted_at__isnull=True,
+                                                  invitation__revoked_at__isnull=True)
+                .select_related("invitation").order_by("invitation__email"))

@@ -330,12 +330,81 @@ def application_submit(*, application: Application, by_email: str, data: dict | 
 
 # --- Assessment ----------------------------------------------------------------------------------------------
 
+def _make_reviewer(*, call: Call, user, by, tell: bool) -> Reviewer:
+    reviewer, created = Reviewer.objects.get_or_create(call=call, user=user, defaults={"added_by": by})
+    if created and tell:
+        from .tasks import send_reviewer_added_task
+
+        transaction.on_commit(lambda: send_reviewer_added_task.delay(reviewer.pk))
+    return reviewer
+
+
 @transaction.atomic
 def reviewer_add(*, call: Call, user, by) -> Reviewer:
+    """Make one of the programme's facilitators a reviewer of the call. Anybody else is invited by name and
+    e-mail (``reviewer_invite``): an account that is neither is refused."""
+    from .selectors import programme_facilitators
+
     if not user.is_active:
-        raise ValidationError({"email": _("This account is not active.")})
-    reviewer, _created = Reviewer.objects.get_or_create(call=call, user=user, defaults={"added_by": by})
-    return reviewer
+        raise ValidationError({"user": _("This account is not active.")})
+    if not programme_facilitators(call.programme).filter(pk=user.pk).exists():
+        raise ValidationError({"user": _("Only the programme's facilitators can be added from the list. Invite "
+                                         "an external reviewer by name and e-mail.")})
+    return _make_reviewer(call=call, user=user, by=by, tell=by is not None and by.pk != user.pk)
+
+
+@transaction.atomic
+def reviewer_invite(*, call: Call, email: str, full_name: str = "", language: str = "", by):
+    """Invite an external reviewer to this call by name and e-mail (in the language chosen for them). A person
+    who already has an account is simply added and told by e-mail; anybody else gets the platform's invitation
+    (``accounts.Invitation`` without a role): accepting it creates the account and makes them a reviewer of this
+    call (``reviewer_invitation_accepted``), who sees only the applications assigned to them.
+
+    Returns the ``Reviewer`` for an existing account, else the ``ReviewerInvitation``."""
+    from django.conf import settings
+    from django.contrib.auth import get_user_model
+    from django.core.validators import validate_email
+    from django.utils import translation
+
+    from accounts.services import invitation_create
+
+    from .models import ReviewerInvitation
+
+    email = email.strip().lower()
+    try:
+        validate_email(email)
+    except ValidationError:
+        raise ValidationError({"email": _("Enter a valid e-mail address.")}) from None
+    language = language if language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+    user = get_user_model().objects.filter(email__iexact=email).first()
+    if user is not None:
+        if not user.is_active:
+            raise ValidationError({"email": _("This account is not active.")})
+        if call.reviewers.filter(user=user).exists():
+            raise ValidationError({"email": _("%(email)s already reviews this call.") % {"email": email}})
+        return _make_reviewer(call=call, user=user, by=by, tell=True)
+    if call.reviewer_invitations.filter(invitation__email__iexact=email, invitation__accepted_at__isnull=True,
+                                        invitation__revoked_at__isnull=True,
+                                        invitation__expires_at__gt=timezone.now()).exists():
+        raise ValidationError({"email": _("%(email)s has already been invited to review this call.")
+                               % {"email": email}})
+    with translation.override(language):
+        purpose = _("external reviewer of the open call “%(call)s”") % {"call": call.title}
+    invitation, _token = invitation_create(email=email, role="", purpose=purpose[:250], full_name=full_name,
+                                           language=language, invited_by=by)
+    reviewer_invitation = ReviewerInvitation(call=call, invitation=invitation)
+    reviewer_invitation.full_clean()
+    reviewer_invitation.save()
+    return reviewer_invitation
+
+
+def reviewer_invitation_accepted(sender, *, invitation, user, **kwargs) -> None:
+    """``accounts.signals.invitation_accepted`` (inside the acceptance's transaction): the invited person
+    reviews the call they were invited to."""
+    from .models import ReviewerInvitation
+
+    for reviewer_invitation in ReviewerInvitation.objects.filter(invitation=invitation).select_related("call"):
+        _make_reviewer(call=reviewer_invitation.call, user=user, by=invitation.invited_by, tell=False)
 
 
 @transaction.atomic

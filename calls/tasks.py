@@ -24,6 +24,13 @@ def send_review_assigned_task(review_id: int) -> None:
     send_review_assigned(review_id=review_id)
 
 
+@shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def send_reviewer_added_task(reviewer_id: int) -> None:
+    from .emails import send_reviewer_added
+
+    send_reviewer_added(reviewer_id=reviewer_id)
+
+
 @shared_task(acks_late=True)
 def remind_applicants() -> int:
     """Daily (beat, made by migration calls.0002): drafts three days before the deadline."""

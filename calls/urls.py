@@ -22,6 +22,7 @@ urlpatterns = [
     path("manage/<int:pk>/criteria/", views.criterion_add, name="criterion-add"),
     path("manage/<int:pk>/questions/", views.question_add, name="question-add"),
     path("manage/<int:pk>/reviewers/", views.reviewer_add, name="reviewer-add"),
+    path("manage/<int:pk>/reviewers/invite/", views.reviewer_invite, name="reviewer-invite"),
     path("manage/<int:pk>/assessment/", views.assessment, name="assessment"),
     path("manage/<int:pk>/assessment.xlsx", views.assessment_xlsx, name="assessment-xlsx"),
     path("manage/applications/<int:pk>/", views.application_detail, name="application-detail"),

@@ -1,7 +1,7 @@
 """Thin views: input → selector (404) → predicate (403) → one service → page or htmx partial."""
 
+from allauth.core import ratelimit
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
@@ -12,6 +12,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.adapter import limit_seconds, wait_text
 from circular_cities.downloads import download_filename, name_download
 from circular_cities.utils import add_service_errors
 from reports.tabular import Section, xlsx_response
@@ -27,10 +28,11 @@ from .forms import (
     InviteEditorForm,
     QuestionForm,
     ReviewerForm,
+    ReviewerInviteForm,
     ReviewForm,
     UploadForm,
 )
-from .models import Application, Question, Review
+from .models import Application, Question, Review, Reviewer
 from .permissions import can_create_call, can_manage_call, remember_applicant
 
 # --- Public ---------------------------------------------------------------------------------------------------
@@ -53,12 +55,27 @@ def public_detail(request, pk):
     return render(request, "calls/public_detail.html", {"call": call, "criteria": selectors.call_criteria(call)})
 
 
+LINK_LIMIT = "calls_link"  # ACCOUNT_RATE_LIMITS: per client address and per e-mail address
+
+
+def _link_limited(request, form, email: str) -> bool:
+    """The forms that e-mail a link to any address: count the request per client and per address (allauth's
+    public rate-limit helper, rates in settings.ACCOUNT_RATE_LIMITS) and say how long to wait when it is over."""
+    if ratelimit.consume(request, action=LINK_LIMIT, key=email.strip().lower()):
+        return False
+    form.add_error(None, _("Too many links have been asked for from your network or for this e-mail address. "
+                           "Wait up to %(wait)s and try again.") % {"wait": wait_text(limit_seconds(LINK_LIMIT))})
+    return True
+
+
 def apply(request, pk):
     """Step one: who applies for which municipality; a link confirms the address."""
     call = selectors.call_get_public_or_404(pk=pk)
     form = ApplyForm(request.POST or None)
     sent = False
     if request.method == "POST" and form.is_valid():
+        if _link_limited(request, form, form.cleaned_data["email"]):
+            return render(request, "calls/apply.html", {"call": call, "form": form, "sent": False}, status=429)
         try:
             services.application_request_link(call=call, municipality=form.cleaned_data["municipality"],
                                               email=form.cleaned_data["email"], name=form.cleaned_data["name"],
@@ -150,7 +167,7 @@ def application_upload(request, pk):
 def application_invite(request, pk):
     application, email = selectors.application_for_applicant_or_404(request=request, pk=pk)
     form = InviteEditorForm(request.POST)
-    if form.is_valid():
+    if form.is_valid() and not _link_limited(request, form, form.cleaned_data["email"]):
         try:
             services.editor_invite(application=application, email=form.cleaned_data["email"],
                                    name=form.cleaned_data["name"], by_email=email)
@@ -224,7 +241,9 @@ def _manage_context(call, **forms):
         "questions": selectors.call_questions(call), "reviewers": selectors.call_reviewers(call),
         "criterion_form": forms.get("criterion_form") or CriterionForm(),
         "question_form": forms.get("question_form") or QuestionForm(),
-        "reviewer_form": forms.get("reviewer_form") or ReviewerForm(),
+        "reviewer_form": forms.get("reviewer_form") or ReviewerForm(call=call),
+        "invite_form": forms.get("invite_form") or ReviewerInviteForm(),
+        "reviewer_invitations": selectors.pending_reviewer_invitations(call),
     }
 
 
@@ -276,16 +295,38 @@ def question_add(request, pk):
 @login_required
 @require_POST
 def reviewer_add(request, pk):
+    """Add one of the programme's facilitators as a reviewer."""
     call = _managed_call(request, pk)
-    form = ReviewerForm(request.POST)
+    form = ReviewerForm(request.POST, call=call)
     if form.is_valid():
-        user = get_user_model().objects.filter(email__iexact=form.cleaned_data["email"], is_active=True).first()
-        if user is None:
-            form.add_error("email", _("No account has this address. Invite the person to the platform first."))
+        try:
+            services.reviewer_add(call=call, user=form.cleaned_data["user"], by=request.user)
+        except ValidationError as error:
+            add_service_errors(form, error)
         else:
-            services.reviewer_add(call=call, user=user, by=request.user)
+            messages.success(request, _("%(name)s reviews the call now.") % {"name": form.cleaned_data["user"]})
             return redirect("calls:manage", pk=call.pk)
     return render(request, "calls/manage.html", _manage_context(call, reviewer_form=form), status=422)
+
+
+@login_required
+@require_POST
+def reviewer_invite(request, pk):
+    """Invite an external reviewer by name and e-mail (an existing account is added and told)."""
+    call = _managed_call(request, pk)
+    form = ReviewerInviteForm(request.POST)
+    if form.is_valid():
+        try:
+            result = services.reviewer_invite(call=call, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            email = form.cleaned_data["email"]
+            messages.success(request, (_("%(email)s already has an account and reviews the call now.")
+                                       if isinstance(result, Reviewer)
+                                       else _("Invitation sent to %(email)s.")) % {"email": email})
+            return redirect("calls:manage", pk=call.pk)
+    return render(request, "calls/manage.html", _manage_context(call, invite_form=form), status=422)
 
 
 @login_required

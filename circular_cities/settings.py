@@ -253,6 +253,9 @@ ACCOUNT_RATE_LIMITS = {
     "login_failed_account": env.str("LOGIN_FAILED_ACCOUNT_LIMIT", default="100/d/key"),
     "reset_password": "20/m/ip,5/m/key",
     "reset_password_from_key": "20/m/ip",
+    # The public form of an open call e-mails a link to any address (calls.views.apply, and an applicant inviting
+    # a colleague): per client address (a town hall shares one) and per e-mail address.
+    "calls_link": env.str("CALLS_LINK_LIMIT", default="20/h/ip,5/h/key"),
 }
 # Rate limits count per client IP. In production the TLS proxy in front (docs/deployment.md) is the only peer, so
 # the client is the last X-Forwarded-For entry; without this every person shares the proxy's IP and its limits.

@@ -64,3 +64,16 @@ def close(call) -> Call:
                                            deadline=timezone.now() - timedelta(seconds=1))
     call.refresh_from_db()
     return call
+
+
+def reviewer_of(*, call, user, by=None):
+    """Make ``user`` a reviewer of ``call`` the way the platform allows: a facilitator of the programme is added,
+    anybody else with an account is invited by e-mail (and added at once, being known)."""
+    from calls.selectors import programme_facilitators
+
+    existing = call.reviewers.filter(user=user).first()
+    if existing is not None:
+        return existing
+    if programme_facilitators(call.programme).filter(pk=user.pk).exists():
+        return services.reviewer_add(call=call, user=user, by=by)
+    return services.reviewer_invite(call=call, email=user.email, full_name=user.full_name, by=by)

@@ -64,7 +64,11 @@ def _token(world):
 
 
 def _reviewer_data(world):
-    return {"email": world.a.users["facilitator"].email}
+    return {"user": world.a.users["facilitator"].pk}
+
+
+def _invite_data(world):
+    return {"full_name": "Eva Ekstern", "email": "eva@ekstern.example.org", "language": "en"}
 
 
 APPLICANTS_ONLY = everyone(404)  # without the confirmed address in the session: nobody, whatever their role
@@ -90,6 +94,7 @@ CASES = {
     "calls:question-add": Case(kwargs=_call_pk, method="post", own=FACILITATORS_WRITE,
                                data=lambda w: {"kind": "number", "label_da": "Antal indbyggere"}),
     "calls:reviewer-add": Case(kwargs=_call_pk, method="post", own=FACILITATORS_WRITE, data=_reviewer_data),
+    "calls:reviewer-invite": Case(kwargs=_call_pk, method="post", own=FACILITATORS_WRITE, data=_invite_data),
     "calls:assessment": Case(kwargs=_call_pk, own=FACILITATORS_ONLY),
     "calls:assessment-xlsx": Case(kwargs=_call_pk, own=FACILITATORS_ONLY),
     "calls:application-detail": Case(kwargs=_application_pk, own=FACILITATORS_ONLY),

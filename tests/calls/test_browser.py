@@ -10,6 +10,7 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
+from accounts.models import User
 from calls.models import Application, Call
 from tests.calls.helpers import PDF, make_call
 from tests.factories import build_world
@@ -22,13 +23,13 @@ TEXT = {
            "assign": "Tildel bedømmer", "review": "Indsend bedømmelsen",
            "decide": "Gem afgørelsen og giv ansøgeren besked",
            "decided": "Afgørelsen er gemt", "decision_subject": "Afgørelse på jeres ansøgning",
-           "receipt_subject": "Kvittering"},
+           "receipt_subject": "Kvittering", "reviewer_invitation": "ekstern bedømmer"},
     "en": {"apply": "Send me the link", "sent": "We have sent you an e-mail", "saved": "Draft saved.",
            "submit": "Submit the application", "submitted": "The application was submitted", "upload": "Upload",
            "assign": "Assign reviewer", "review": "Submit the review",
            "decide": "Save the decision and tell the applicant",
            "decided": "The decision was saved", "decision_subject": "Decision on your application",
-           "receipt_subject": "Receipt"},
+           "receipt_subject": "Receipt", "reviewer_invitation": "external reviewer"},
 }
 
 
@@ -49,7 +50,7 @@ def _link(pattern: str) -> str:
 def test_apply_review_accept_and_find_the_participation(browser_page, _browser, lang, tmp_path):
     world = build_world()
     call = make_call(world.a)
-    facilitator, advisor = world.a.users["facilitator"], world.a.users["advisor"]
+    facilitator = world.a.users["facilitator"]
     words = TEXT[lang]
     page = browser_page
     mail.outbox.clear()
@@ -94,26 +95,48 @@ def test_apply_review_accept_and_find_the_participation(browser_page, _browser, 
     check(check_applicant, "application-submitted", lang)
     assert any(words["receipt_subject"] in m.subject for m in mail.outbox)
 
-    # The facilitator adds two reviewers and assigns the application to both.
+    # The facilitator adds themself (a facilitator of the programme) and invites an external reviewer, who
+    # accepts the invitation (in the language chosen for her), creates her account and is a reviewer of the call.
     page.login(facilitator.email, None)
     page.switch_language(lang)
     page.goto(f"/calls/manage/{call.pk}/")
     check(page, "manage", lang)
-    for reviewer in (facilitator, advisor):
-        page.fill("#id_email", reviewer.email)
-        page.locator("form[action$='/reviewers/'] button[type=submit]").click()
-        page.wait_for_load_state()
+    page.select_option("#id_user", label=str(facilitator))
+    page.locator("form[action$='/reviewers/'] button[type=submit]").click()
+    page.wait_for_load_state()
+    page.fill("#id_full_name", "Eva Ekstern")
+    page.fill("#id_email", "eva@ekstern.example.org")
+    page.select_option("#id_language", lang)
+    page.locator("form[action$='/reviewers/invite/'] button[type=submit]").click()
+    page.wait_for_load_state()
+    page.get_by_text("eva@ekstern.example.org").first.wait_for()
+    check(page, "manage-reviewer-invited", lang)
+    invitation = mail.outbox[-1]
+    assert invitation.to == ["eva@ekstern.example.org"] and words["reviewer_invitation"] in invitation.subject
+    page.logout()
+    page.goto(_link(r"https?://\S+/people/invite/\S+/"))
+    check(page, "reviewer-invitation-accept", lang)
+    page.fill("#id_password1", "bedømmelse-af-ansøgninger")
+    page.fill("#id_password2", "bedømmelse-af-ansøgninger")
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_load_state()
+    external = User.objects.get(email="eva@ekstern.example.org")
+    assert call.reviewers.filter(user=external).exists() and not external.roles.exists()
+    page.logout()
+
+    page.login(facilitator.email, None)
     page.goto(f"/calls/manage/applications/{application.pk}/")
     check(page, "application-detail", lang)
-    for reviewer in (facilitator, advisor):
+    for reviewer in (facilitator, external):
         page.select_option("#id_reviewer", label=str(reviewer))
         page.get_by_role("button", name=words["assign"]).click()
         page.wait_for_load_state()
     page.logout()
 
-    # Two reviewers score it.
-    for reviewer, scores in ((facilitator, ("5", "4")), (advisor, ("3", "4"))):
-        page.login(reviewer.email, None)
+    # Two reviewers score it: the facilitator and the external reviewer.
+    for reviewer, password, scores in ((facilitator, None, ("5", "4")),
+                                       (external, "bedømmelse-af-ansøgninger", ("3", "4"))):
+        page.login(reviewer.email, password)
         page.switch_language(lang)
         page.goto("/calls/reviews/")
         check(page, "my-reviews", lang)

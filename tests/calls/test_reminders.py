@@ -13,7 +13,13 @@ from calls.reminders import remind_applicants
 from notifications import engine
 from notifications.models import Delivery, Kind
 from notifications.services import delivery_send
-from tests.calls.helpers import danish_municipality, make_call, start_application, submitted_application
+from tests.calls.helpers import (
+    danish_municipality,
+    make_call,
+    reviewer_of,
+    start_application,
+    submitted_application,
+)
 from tests.factories import build_world
 
 pytestmark = pytest.mark.django_db
@@ -34,9 +40,9 @@ def test_reviewers_with_reviews_due_are_reminded_and_those_done_are_not(world):
     Call.objects.filter(pk=call.pk).update(assessment_ends_on=ends)
     application = submitted_application(call, danish_municipality("Aarhus"))
     facilitator, advisor = world.a.users["facilitator"], world.a.users["advisor"]
-    done = services.review_assign(application=application, reviewer=services.reviewer_add(
+    done = services.review_assign(application=application, reviewer=reviewer_of(
         call=call, user=facilitator, by=None))
-    services.review_assign(application=application, reviewer=services.reviewer_add(call=call, user=advisor, by=None))
+    services.review_assign(application=application, reviewer=reviewer_of(call=call, user=advisor, by=None))
     services.review_save(review=done, conflict_of_interest=True)
     engine.scan(now=_at_nine(ends - timedelta(days=3)), claims=engine.DatabaseClaims(publish=False))
     due = Delivery.objects.filter(kind=Kind.CALL_REVIEWS_DUE)

@@ -16,6 +16,7 @@ from tests.calls.helpers import (
     close,
     danish_municipality,
     make_call,
+    reviewer_of,
     start_application,
     submitted_application,
 )
@@ -163,7 +164,7 @@ def test_a_colleague_gets_an_own_link_and_may_then_edit(call):
 def _reviewed(world, call, municipality, values=((5, 4), (3, 2))):
     application = submitted_application(call, municipality)
     criteria = list(call.criteria.all())
-    reviewers = [services.reviewer_add(call=call, user=user, by=world.a.users["facilitator"])
+    reviewers = [reviewer_of(call=call, user=user, by=world.a.users["facilitator"])
                  for user in (world.a.users["facilitator"], world.a.users["advisor"])]
     for reviewer, scores in zip(reviewers, values, strict=True):
         review = services.review_assign(application=application, reviewer=reviewer)
@@ -218,7 +219,7 @@ def test_places_are_limited_and_a_withdrawal_frees_one_for_the_wait_list(world):
 
 def test_a_conflict_of_interest_stores_no_scores(world, call):
     application = submitted_application(call, danish_municipality("Aarhus"))
-    reviewer = services.reviewer_add(call=call, user=world.a.users["advisor"], by=world.a.users["facilitator"])
+    reviewer = reviewer_of(call=call, user=world.a.users["advisor"], by=world.a.users["facilitator"])
     review = services.review_assign(application=application, reviewer=reviewer)
     services.review_save(review=review, conflict_of_interest=True, comment="Min søster er borgmester")
     review.refresh_from_db()
@@ -227,7 +228,7 @@ def test_a_conflict_of_interest_stores_no_scores(world, call):
 
 def test_a_review_without_every_score_cannot_be_submitted(world, call):
     application = submitted_application(call, danish_municipality("Aarhus"))
-    reviewer = services.reviewer_add(call=call, user=world.a.users["advisor"], by=world.a.users["facilitator"])
+    reviewer = reviewer_of(call=call, user=world.a.users["advisor"], by=world.a.users["facilitator"])
     review = services.review_assign(application=application, reviewer=reviewer)
     first = call.criteria.first()
     with pytest.raises(ValidationError):

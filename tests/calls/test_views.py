@@ -12,6 +12,7 @@ from tests.calls.helpers import (
     close,
     danish_municipality,
     make_call,
+    reviewer_of,
     start_application,
     submitted_application,
 )
@@ -109,7 +110,7 @@ def test_a_closed_call_is_not_public(client, call):
 
 def test_an_external_reviewer_sees_only_the_application_assigned(client, world, call):
     external = UserFactory(email="ekspert@example.org")
-    reviewer = services.reviewer_add(call=call, user=external, by=world.a.users["facilitator"])
+    reviewer = reviewer_of(call=call, user=external, by=world.a.users["facilitator"])
     assigned = submitted_application(call, danish_municipality("Aarhus"))
     other = submitted_application(call, danish_municipality("Odense"), "o@odense.dk")
     review = services.review_assign(application=assigned, reviewer=reviewer)
@@ -141,7 +142,7 @@ def _fill(world, call, count):
     names = ["Aarhus", "Odense", "Aalborg", "Esbjerg", "Randers", "Kolding", "Horsens", "Vejle", "Roskilde",
              "Herning", "Silkeborg", "Næstved", "Fredericia", "Viborg", "Køge", "Holstebro", "Slagelse",
              "Hillerød", "Sønderborg", "Svendborg", "Hjørring", "Holbæk"]
-    reviewers = [services.reviewer_add(call=call, user=world.a.users[role], by=None)
+    reviewers = [reviewer_of(call=call, user=world.a.users[role], by=None)
                  for role in ("facilitator", "advisor")]
     criteria = list(call.criteria.all())
     done = Application.objects.filter(call=call).count()
@@ -174,11 +175,11 @@ def test_the_assessment_table_weights_scores_and_shows_missing_reviews(client, w
     call = make_call(world.a, file_question=False)
     application = submitted_application(call, danish_municipality("Aarhus"))
     ambition, anchoring = call.criteria.all()
-    first = services.review_assign(application=application, reviewer=services.reviewer_add(
+    first = services.review_assign(application=application, reviewer=reviewer_of(
         call=call, user=world.a.users["facilitator"], by=None))
-    second = services.review_assign(application=application, reviewer=services.reviewer_add(
+    second = services.review_assign(application=application, reviewer=reviewer_of(
         call=call, user=world.a.users["advisor"], by=None))
-    services.review_assign(application=application, reviewer=services.reviewer_add(
+    services.review_assign(application=application, reviewer=reviewer_of(
         call=call, user=world.a.users["staff"], by=None))
     services.review_save(review=first, conflict_of_interest=False,
                          scores={ambition.pk: (5, ""), anchoring.pk: (2, "")})
