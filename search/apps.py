@@ -9,3 +9,10 @@ class SearchConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "search"
     verbose_name = _("Search")
+
+    def ready(self):
+        from django.db.backends.signals import connection_created
+
+        from .selectors import register_sqlite_functions
+
+        connection_created.connect(register_sqlite_functions, dispatch_uid="search.sqlite_functions")

@@ -4,7 +4,9 @@ that owns the kind (the same ``*_visibility`` filters and ``scope_of`` the pages
 PostgreSQL: full text with the 'danish' configuration ("genbruget" finds "genbrug"), GIN expression indexes on
 the searched expressions (migration 0001 of this app), highlighted snippets by ``ts_headline``; names by
 ``unaccent`` and trigram word similarity ("kobenhavn" finds København). SQLite (the embedded run): every word
-must occur in one of the fields (``icontains``), and the snippet is cut and marked in Python.
+must occur in one of the fields (``icontains``), names compared without accents and Danish letters by a function
+registered on each SQLite connection (``cc_search_fold``: "kobenhavn" finds København there too; no typos), and
+the snippet is cut and marked in Python.
 
 Snippets are made safe here, not in templates: the database marks the matches with two private-use characters,
 the text is escaped in full, and only then are the marks turned into ``<mark>`` elements.
@@ -19,7 +21,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.db import connection
-from django.db.models import F, Q, QuerySet, TextField, Value
+from django.db.models import CharField, F, Func, Q, QuerySet, TextField, Value
 from django.db.models.functions import Concat
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -135,7 +137,28 @@ def name_match(field_name: str, query: str) -> Q:
             every &= Q(IContains(Unaccent(F(field_name)), plain(word)))
         similar = Q(GreaterThanOrEqual(TrigramWordSimilarity(Value(plain(query)), Unaccent(F(field_name))), 0.6))
         return every | similar
-    return _icontains([field_name], query)
+    from django.db.models.lookups import Contains
+
+    # SQLite: every word occurs in the name, both written without accents and Danish letters (SQLITE_FOLD).
+    folded = Func(F(field_name), function=SQLITE_FOLD, output_field=CharField())
+    every = Q()
+    for word in words(query):
+        every &= Q(Contains(folded, plain(word).lower()))
+    return every
+
+
+SQLITE_FOLD = "cc_search_fold"
+
+
+def _fold(value):
+    return None if value is None else plain(str(value)).lower()
+
+
+def register_sqlite_functions(sender, connection, **kwargs) -> None:
+    """The embedded run's names without accents: SQLite has no ``unaccent``, so each new SQLite connection gets
+    ``cc_search_fold(text)``, the same folding as ``plain`` (København → kobenhavn), for ``name_match``."""
+    if connection.vendor == "sqlite":
+        connection.connection.create_function(SQLITE_FOLD, 1, _fold, deterministic=True)
 
 
 def ranked(queryset: QuerySet, key: str, query: str, *then) -> QuerySet:

@@ -309,6 +309,18 @@ def test_names_without_danish_letters_and_with_a_typo(world, requires_postgres):
     assert participation.pk not in found(world.b.users["facilitator"], "municipalities", query="hoje-tastrup")
 
 
+def test_names_are_found_without_danish_letters_on_every_database(world):
+    """Also in the embedded run (SQLite): "koge" finds Køge, "AEROSKOBING" Ærøskøbing, for their programme only."""
+    koge = ParticipationFactory(cohort=world.a.cohort, municipality=MunicipalityFactory(name="Køge"))
+    aero = ParticipationFactory(cohort=world.a.cohort, municipality=MunicipalityFactory(name="Ærøskøbing"))
+    facilitator = world.a.users["facilitator"]
+    assert koge.pk in found(facilitator, "municipalities", query="koge")
+    assert koge.pk in found(facilitator, "municipalities", query="KØGE")
+    assert aero.pk in found(facilitator, "municipalities", query="aeroskobing")
+    assert koge.pk not in found(facilitator, "municipalities", query="kolding")
+    assert koge.pk not in found(world.b.users["facilitator"], "municipalities", query="koge")
+
+
 def test_snippet_highlights_on_postgres(client, world, content, requires_postgres):
     client.force_login(world.a.users["facilitator"])
     html = client.get(reverse("search:results"), {"q": "genbruget", "kind": "progress"}).content.decode()
