@@ -100,6 +100,48 @@ def question_add(*, call: Call, kind: str, label_da: str, label_en: str = "", re
     return question
 
 
+@transaction.atomic
+def criterion_remove(*, criterion: Criterion, by) -> None:
+    """Remove a criterion added by mistake: refused once any review has scored it (the scores would go too)."""
+    criterion = Criterion.objects.select_for_update().select_related("call").get(pk=criterion.pk)
+    if criterion.scores.exists():
+        raise ValidationError(_("“%(criterion)s” cannot be removed: a review has already scored it.")
+                              % {"criterion": criterion.name}, code="scored")
+    call = criterion.call
+    criterion.delete()
+    _renumber(call.criteria.all())
+
+
+def _has_answer(answers: dict, key: str) -> bool:
+    return (answers or {}).get(key) not in (None, "", [])
+
+
+@transaction.atomic
+def question_remove(*, question: Question, by) -> None:
+    """Remove a question added by mistake: refused once an application to the call has been submitted, or any
+    application has answered it (an answer or a file)."""
+    question = Question.objects.select_for_update().select_related("call").get(pk=question.pk)
+    call = question.call
+    applications = call.applications.select_for_update(of=("self",))
+    if applications.filter(state=Application.State.SUBMITTED).exists():
+        raise ValidationError(_("“%(question)s” cannot be removed: applications to the call have already been "
+                                "submitted.") % {"question": question.label}, code="submitted")
+    key = str(question.pk)
+    if question.files.exists() or any(_has_answer(answers, key)
+                                      for answers in applications.values_list("answers", flat=True)):
+        raise ValidationError(_("“%(question)s” cannot be removed: an application has already answered it.")
+                              % {"question": question.label}, code="answered")
+    question.delete()
+    _renumber(call.questions.all())
+
+
+def _renumber(rows) -> None:
+    for order, row in enumerate(rows, start=1):
+        if row.order != order:
+            row.order = order
+            row.save(update_fields=["order"])
+
+
 # --- Applying without an account ----------------------------------------------------------------------------
 
 def make_link_token(payload: dict) -> str:
@@ -351,6 +393,25 @@ def reviewer_add(*, call: Call, user, by) -> Reviewer:
         raise ValidationError({"user": _("Only the programme's facilitators can be added from the list. Invite "
                                          "an external reviewer by name and e-mail.")})
     return _make_reviewer(call=call, user=user, by=by, tell=by is not None and by.pk != user.pk)
+
+
+@transaction.atomic
+def reviewer_remove(*, reviewer: Reviewer, by) -> None:
+    """Remove a reviewer added by mistake, with their unstarted assignments. Refused once they have saved a
+    review: scores, a comment, a conflict-of-interest declaration or a submitted review. The reviewer's and the
+    reviews' history records the removal."""
+    from django.db.models import Q
+
+    reviewer = Reviewer.objects.select_for_update().select_related("user").get(pk=reviewer.pk)
+    reviews = Review.objects.select_for_update().filter(reviewer=reviewer)
+    started = (Q(submitted_at__isnull=False) | Q(conflict_of_interest=True) | ~Q(comment="")
+               | Q(scores__isnull=False))
+    if Review.objects.filter(started, reviewer=reviewer).exists():
+        raise ValidationError(_("%(name)s cannot be removed: they have already saved a review.")
+                              % {"name": reviewer.user}, code="reviewed")
+    for review in reviews:
+        review.delete()
+    reviewer.delete()
 
 
 @transaction.atomic

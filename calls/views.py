@@ -32,7 +32,7 @@ from .forms import (
     ReviewForm,
     UploadForm,
 )
-from .models import Application, Question, Review, Reviewer
+from .models import Application, Criterion, Question, Review, Reviewer
 from .permissions import can_create_call, can_manage_call, remember_applicant
 
 # --- Public ---------------------------------------------------------------------------------------------------
@@ -307,6 +307,45 @@ def reviewer_add(request, pk):
             messages.success(request, _("%(name)s reviews the call now.") % {"name": form.cleaned_data["user"]})
             return redirect("calls:manage", pk=call.pk)
     return render(request, "calls/manage.html", _manage_context(call, reviewer_form=form), status=422)
+
+
+def _remove(request, call, remove, done: str):
+    """Run one removal service; its refusal is shown as a message on the manage page."""
+    try:
+        remove()
+    except ValidationError as error:
+        for text in error.messages:
+            messages.error(request, text)
+    else:
+        messages.success(request, done)
+    return redirect("calls:manage", pk=call.pk)
+
+
+@login_required
+@require_POST
+def criterion_remove(request, pk, item):
+    call = _managed_call(request, pk)
+    criterion = get_object_or_404(Criterion, pk=item, call=call)
+    return _remove(request, call, lambda: services.criterion_remove(criterion=criterion, by=request.user),
+                   _("The criterion “%(name)s” was removed.") % {"name": criterion.name})
+
+
+@login_required
+@require_POST
+def question_remove(request, pk, item):
+    call = _managed_call(request, pk)
+    question = get_object_or_404(Question, pk=item, call=call)
+    return _remove(request, call, lambda: services.question_remove(question=question, by=request.user),
+                   _("The question “%(name)s” was removed.") % {"name": question.label})
+
+
+@login_required
+@require_POST
+def reviewer_remove(request, pk, item):
+    call = _managed_call(request, pk)
+    reviewer = get_object_or_404(Reviewer.objects.select_related("user"), pk=item, call=call)
+    return _remove(request, call, lambda: services.reviewer_remove(reviewer=reviewer, by=request.user),
+                   _("%(name)s no longer reviews the call.") % {"name": reviewer.user})
 
 
 @login_required

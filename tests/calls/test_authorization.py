@@ -71,6 +71,21 @@ def _invite_data(world):
     return {"full_name": "Eva Ekstern", "email": "eva@ekstern.example.org", "language": "en"}
 
 
+def _criterion(world):
+    call = _call(world)
+    return {"pk": call.pk, "item": call.criteria.first().pk}
+
+
+def _question(world):
+    call = _call(world)
+    return {"pk": call.pk, "item": call.questions.get().pk}
+
+
+def _reviewer(world):
+    call = _call(world)
+    return {"pk": call.pk, "item": services.reviewer_add(call=call, user=world.a.users["facilitator"], by=None).pk}
+
+
 APPLICANTS_ONLY = everyone(404)  # without the confirmed address in the session: nobody, whatever their role
 
 CASES = {
@@ -95,6 +110,10 @@ CASES = {
                                data=lambda w: {"kind": "number", "label_da": "Antal indbyggere"}),
     "calls:reviewer-add": Case(kwargs=_call_pk, method="post", own=FACILITATORS_WRITE, data=_reviewer_data),
     "calls:reviewer-invite": Case(kwargs=_call_pk, method="post", own=FACILITATORS_WRITE, data=_invite_data),
+    # removing what was added by mistake: the programme's facilitators only (another programme's: 404)
+    "calls:criterion-remove": Case(kwargs=_criterion, method="post", own=FACILITATORS_WRITE),
+    "calls:question-remove": Case(kwargs=_question, method="post", own=FACILITATORS_WRITE),
+    "calls:reviewer-remove": Case(kwargs=_reviewer, method="post", own=FACILITATORS_WRITE),
     "calls:assessment": Case(kwargs=_call_pk, own=FACILITATORS_ONLY),
     "calls:assessment-xlsx": Case(kwargs=_call_pk, own=FACILITATORS_ONLY),
     "calls:application-detail": Case(kwargs=_application_pk, own=FACILITATORS_ONLY),
