@@ -65,7 +65,7 @@ def test_the_facilitators_mail_is_in_danish_when_that_is_their_language(world, d
     (message,) = mail.outbox
     assert message.subject == "By a1 har indsendt “Indsigter fra interviews” til vurdering"
     assert message.body.startswith(f"Kære {facilitator.get_short_name()}")
-    assert "Leverance: Indsigter og interessentkort. Trin: Opdag. Program: Program a." in message.body
+    assert "Leverance: Indsigter og interessentkort. Trin: Afdækning. Program: Program a." in message.body
     assert "Den venter på din vurdering" in message.body
     assert "Åbn det på platformen" in message.body
     assert "Du modtager dette som en notifikation fra platformen" in message.body
@@ -132,7 +132,7 @@ def test_sending_back_tells_the_submitter_with_the_comment_in_danish(world, djan
     assert note.title == "Sendt tilbage til ændring: “Indsigter fra interviews”"
     (message,) = mail.outbox
     assert message.subject == note.title
-    assert "har sendt den tilbage til ændring (Indsigter og interessentkort, trin: Opdag)" in message.body
+    assert "har sendt den tilbage til ændring (Indsigter og interessentkort, trin: Afdækning)" in message.body
     assert "Kommentar: Tilføj interessentkortet" in message.body
     assert notes(world.b.users["staff"]) == [] and notes(world.a.users["facilitator"]) == []
 
