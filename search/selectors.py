@@ -137,6 +137,8 @@ def name_match(field_name: str, query: str) -> Q:
             every &= Q(IContains(Unaccent(F(field_name)), plain(word)))
         similar = Q(GreaterThanOrEqual(TrigramWordSimilarity(Value(plain(query)), Unaccent(F(field_name))), 0.6))
         return every | similar
+    if connection.vendor != "sqlite":  # another database without full-text search here: plain words
+        return _icontains([field_name], query)
     from django.db.models.lookups import Contains
 
     # SQLite: every word occurs in the name, both written without accents and Danish letters (SQLITE_FOLD).
