@@ -313,7 +313,7 @@ def test_preview_queries_do_not_grow_with_the_rows(client, world, django_assert_
            else reverse("imports:programme-upload", args=[world.a.programme.slug, kind]))
     for count in (5, 100):
         preview_url = upload(client, url, csv_file(rows(count), delimiter=","))
-        with django_assert_max_num_queries(7):
+        with django_assert_max_num_queries(8):
             assert client.get(preview_url).status_code == 200
 
 
