@@ -171,10 +171,11 @@ class MilestoneFilterForm(forms.Form):
                                choices=[("", _("All statuses")), *Milestone.Status.choices])
 
     def __init__(self, *args, participations, **kwargs):
+        """``participations``: (pk, municipality name) pairs, in the order they are offered."""
         super().__init__(*args, **kwargs)
         self.fields["where"].choices = [
             ("", _("All milestones")), ("programme", pgettext_lazy("milestone scope", "Whole programme")),
-            *[(str(p.pk), str(p.municipality)) for p in participations],
+            *[(str(pk), name) for pk, name in participations],
         ]
 
 

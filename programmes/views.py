@@ -12,7 +12,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.http import reswap, retarget
 
 from circular_cities.utils import add_service_errors, paginate, query_string
@@ -370,7 +370,7 @@ def _mark_neighbours(milestones) -> None:
 
 def _milestones_context(request, programme, **extra) -> dict:
     user = request.user
-    participations = list(visible_participations(user=user, programme=programme))
+    participations = visible_participations(user=user, programme=programme).values_list("pk", "municipality__name")
     filters = MilestoneFilterForm(request.GET or None, participations=participations)
     where = status = ""
     if filters.is_valid():
@@ -382,9 +382,7 @@ def _milestones_context(request, programme, **extra) -> dict:
         milestone.can_complete = milestone.status in OPEN_STATUSES and can_complete_milestone(user, milestone)
     context = _programme_context(request, programme, "milestones")
     context.update(page=page, milestones=items, filters=filters, query=_query(request, "where", "status"),
-                   keep=_query(request, *MILESTONE_QUERY),
-                   add_form=MilestoneForm(prefix="milestone-new", programme=programme) if context["can_edit"] else None,
-                   today=timezone.localdate())
+                   keep=_query(request, *MILESTONE_QUERY), add_form=None, today=timezone.localdate())
     context.update(extra)
     return context
 
@@ -410,20 +408,33 @@ def _milestones_after_write(request, programme, **extra):
                         fallback=f"{fallback}?{keep}" if keep else fallback)
 
 
-@require_POST
 @login_required
+@require_http_methods(["GET", "POST"])
 def milestone_add(request, slug):
+    """The add form is fetched when asked for (the button above it loads it with htmx, or opens it as a page):
+    with a national programme's people and municipalities in its lists it costs more than the list itself."""
     programme = programme_get_for_user_or_404(user=request.user, slug=slug)
     _require_edit(request, programme)
-    form = MilestoneForm(request.POST, instance=Milestone(programme=programme), prefix="milestone-new",
-                         programme=programme)
+    blank = Milestone(programme=programme)
+    form = MilestoneForm(request.POST or None, instance=blank, prefix="milestone-new", programme=programme)
+    if request.method == "GET":
+        keep = _query(request, *MILESTONE_QUERY)
+        context = {**_programme_context(request, programme, "milestones"), "add_form": form, "keep": keep}
+        if request.htmx:
+            return render(request, "programmes/milestone_list.html#milestone-add-form", context)
+        return render(request, "programmes/form_page.html", {
+            **context, "form": form, "title": _("Add a milestone"),
+            "action": reverse("programmes:milestone-add", args=[programme.slug]),
+            "cancel_url": reverse("programmes:milestones", args=[programme.slug])})
     if form.is_valid():
         try:
             services.milestone_create(programme=programme, by=request.user, **form.cleaned_data)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            return _milestones_after_write(request, programme)
+            # the form stays open, empty, for the next milestone
+            return _milestones_after_write(request, programme, add_form=MilestoneForm(
+                prefix="milestone-new", programme=programme) if request.htmx else None)
     context = _milestones_context(request, programme, add_form=form)
     return _fragment_or_page(request, "programmes/milestone_list.html", "milestone-list", context)
 

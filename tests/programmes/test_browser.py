@@ -119,6 +119,9 @@ def test_facilitator_sets_up_a_programme_and_sees_it_on_timeline_and_board(brows
 
     # Milestones: one for the whole programme, one for a municipality; a bad date first.
     page.goto(reverse("programmes:milestones", args=[programme.slug]))
+    page.locator("#milestone-add a.button").click()  # the form is fetched when asked for
+    page.locator("#milestone-add-title").wait_for()
+    assert page.evaluate("document.activeElement.id") == "milestone-add-title"  # focus follows, for the keyboard
     page.fill("input[name='milestone-new-title_da']", "Opstartsseminar")
     page.fill("input[name='milestone-new-due_on']", "2028-01-01")
     page.locator("#milestone-list form.add-form button[type=submit]").click()

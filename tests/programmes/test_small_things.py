@@ -34,7 +34,7 @@ def test_add_and_edit_forms_offer_the_same_owners(client):
     milestone = MilestoneFactory(programme=world.a.programme, participation=world.a.participation)
     staff_of(world.a.other_participation.municipality, user__full_name="Ny Medarbejder")  # joins after the start
     client.force_login(world.a.users["facilitator"])
-    listing = BeautifulSoup(client.get(reverse("programmes:milestones", args=[world.a.programme.slug])).content,
+    listing = BeautifulSoup(client.get(reverse("programmes:milestone-add", args=[world.a.programme.slug])).content,
                             "html.parser")
     edit = BeautifulSoup(client.get(reverse("programmes:milestone-edit", args=[milestone.pk])).content,
                          "html.parser")

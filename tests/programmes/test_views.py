@@ -428,3 +428,36 @@ def test_facilitator_home_shows_stalled_tests(client):
     page = client.get("/").content.decode()
     assert "Stilleby" in page
     assert "En milepæl er forsinket" in page or "A milestone is overdue" in page
+
+
+def test_milestone_add_form_is_fetched_when_asked_for(client, world, settings):
+    """The list does not carry the add form (its lists of every person and municipality): the button fetches it,
+    as a fragment for htmx or as a page of its own; after a save the form stays open, empty, for the next one."""
+    settings.LANGUAGE_CODE = "da"
+    slug = world.a.programme.slug
+    user = world.a.users["facilitator"]
+    user.language = "da"
+    user.save(update_fields=["language"])
+    client.force_login(user)
+    with translation.override("da"):
+        page = client.get(reverse("programmes:milestones", args=[slug])).text
+        assert "milestone-new-owner" not in page and "Tilføj en milepæl" in page
+        fragment = client.get(reverse("programmes:milestone-add", args=[slug]), **HTMX).text
+        assert 'name="milestone-new-owner"' in fragment and "<html" not in fragment
+        whole = client.get(reverse("programmes:milestone-add", args=[slug])).text
+        assert 'name="milestone-new-title_da"' in whole and "<html" in whole
+        response = client.post(reverse("programmes:milestone-add", args=[slug]), {
+            "milestone-new-title_da": "Læringsmodul", "milestone-new-due_on": "2022-03-15",
+            "milestone-new-status": "planned"}, **HTMX)
+    assert "Læringsmodul" in response.text and 'name="milestone-new-title_da"' in response.text
+    assert 'value="Læringsmodul"' not in response.text  # the reopened form is empty
+    assert Milestone.objects.filter(programme=world.a.programme, title_da="Læringsmodul").count() == 1
+
+
+@pytest.mark.parametrize(("side", "role", "status"), [
+    ("a", "staff", 403), ("a", "advisor", 403), ("a", "politician", 403), ("b", "facilitator", 404),
+    ("b", "staff", 404)])
+def test_milestone_add_form_refused_to_those_who_may_not_add(client, world, side, role, status):
+    login(client, getattr(world, side).users[role])
+    response = client.get(reverse("programmes:milestone-add", args=[world.a.programme.slug]), **HTMX)
+    assert response.status_code == status
