@@ -445,7 +445,8 @@ def _actions(user, query, programme_id):
     return ActionItem.objects.filter(meeting__in=Meeting.objects.filter(meeting_visibility(user)).values("pk")).filter(
         match, _programme_filter(programme_id, "meeting__programme_id")).select_related(
         "meeting__programme", "owner").only(
-        "text", "due_on", "owner__full_name", "owner__email", "owner__erased_at", "meeting__title_da", "meeting__title_en",
+        "text", "due_on", "owner__full_name", "owner__email", "owner__erased_at", "meeting__title_da",
+        "meeting__title_en",
         *(f"meeting__programme__{name}" for name in PROGRAMME_ONLY)).order_by("-due_on", "-pk")
 
 
