@@ -32,7 +32,8 @@ from .sessions import DATABASE_SESSION_ENGINES, end_sessions
 DELETE, KEEP, ACTOR = "delete", "keep", "actor"
 
 # Never exported: secrets and internals.
-SECRET_FIELDS = {"password", "token_hash", "session_key", "claim_token", "data", "last_error", "search_vector"}
+SECRET_FIELDS = {"password", "token_hash", "session_key", "claim_token", "data", "last_error", "search_vector",
+                 "minutes_search_vector"}
 
 
 @dataclass(frozen=True)

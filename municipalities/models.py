@@ -83,7 +83,7 @@ def _register_local_challenge_history():
     if not hasattr(LocalChallenge, "history"):
         # Named here: simple-history's own "historical …" is English only.
         register(LocalChallenge, app="municipalities", verbose_name=_("local challenge change"),
-                 verbose_name_plural=_("local challenge changes"))
+                 verbose_name_plural=_("local challenge changes"), excluded_fields=["search_vector"])
 
 
 _register_local_challenge_history()

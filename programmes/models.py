@@ -1,6 +1,7 @@
 from decimal import Decimal
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
@@ -77,7 +78,8 @@ class Programme(Bilingual, models.Model):
                     "facilitator or the municipality's innovation advisor has accepted it."))
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("last changed"), auto_now=True)
-    history = HistoricalRecords()
+    search_vector = SearchVectorField(null=True, editable=False)  # kept by a trigger (migration 0007)
+    history = HistoricalRecords(excluded_fields=["search_vector"])
 
     class Meta:
         ordering = ["-starts_on", "name_da"]
@@ -359,6 +361,7 @@ class LocalChallenge(models.Model):
     strategy = models.CharField(_("circular strategy (R-ladder)"), max_length=2, choices=Strategy.choices)
     sdgs = models.JSONField(_("SDGs"), default=list, blank=True, help_text=_("UN Sustainable Development Goals 1–17"))
     updated_at = models.DateTimeField(_("last changed"), auto_now=True)
+    search_vector = SearchVectorField(null=True, editable=False)  # kept by a trigger (migration 0007)
 
     class Meta:
         verbose_name = _("local challenge")
@@ -400,7 +403,8 @@ class Milestone(Bilingual, models.Model):
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("last changed"), auto_now=True)
-    history = HistoricalRecords()
+    search_vector = SearchVectorField(null=True, editable=False)  # kept by a trigger (migration 0007)
+    history = HistoricalRecords(excluded_fields=["search_vector"])
 
     class Meta:
         ordering = ["due_on", "order", "id"]

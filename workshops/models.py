@@ -5,6 +5,7 @@ Times are stored in UTC and shown in Europe/Copenhagen (``settings.TIME_ZONE``).
 """
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -74,7 +75,10 @@ class Meeting(Bilingual, models.Model):
     minutes_published_at = models.DateTimeField(_("minutes published"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("last changed"), auto_now=True)
-    history = HistoricalRecords()
+    # Kept by triggers (migration 0005): the titles and descriptions, and the minutes (read by fewer people).
+    search_vector = SearchVectorField(null=True, editable=False)
+    minutes_search_vector = SearchVectorField(null=True, editable=False)
+    history = HistoricalRecords(excluded_fields=["search_vector", "minutes_search_vector"])
 
     class Meta:
         ordering = ["starts_at", "id"]
@@ -166,6 +170,7 @@ class AgendaItem(models.Model):
     decision_needed = models.BooleanField(
         _("decision needed"), default=False,
         help_text=_("The meeting is asked to decide on this item; politicians see it on their overview."))
+    search_vector = SearchVectorField(null=True, editable=False)  # kept by a trigger (migration 0005)
 
     class Meta:
         ordering = ["meeting", "order", "id"]
@@ -256,6 +261,7 @@ class Decision(models.Model):
     meeting = models.ForeignKey(Meeting, verbose_name=_("meeting"), related_name="decisions", on_delete=models.CASCADE)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     text = models.TextField(_("decision"), max_length=SHORT_TEXT, validators=[MaxLengthValidator(SHORT_TEXT)])
+    search_vector = SearchVectorField(null=True, editable=False)  # kept by a trigger (migration 0005)
 
     class Meta:
         ordering = ["meeting", "order", "id"]
@@ -279,6 +285,7 @@ class ActionItem(models.Model):
     milestone = models.OneToOneField("programmes.Milestone", verbose_name=_("milestone"), null=True, blank=True,
                                      related_name="meeting_action", on_delete=models.SET_NULL)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    search_vector = SearchVectorField(null=True, editable=False)  # kept by a trigger (migration 0005)
 
     class Meta:
         ordering = ["meeting", "order", "id"]

@@ -327,19 +327,50 @@ def test_snippet_highlights_on_postgres(client, world, content, requires_postgre
     assert "<mark>genbruget</mark>" in html
 
 
-def test_the_indexes_are_the_searched_expressions():
-    """Migration 0001 indexes exactly the fields the selectors search, in the same order."""
+def test_the_stored_vectors_are_the_searched_expressions():
+    """The triggers of programmes 0007, workshops 0005 and municipalities 0009 store exactly the fields the
+    selectors search, in the same order, in the columns the selectors read."""
     import importlib
 
-    migration = importlib.import_module("search.migrations.0001_extensions_and_indexes")
-    indexed = {}
-    for label, indexes in migration.INDEXES.items():
-        for name, fields in indexes:
-            key = label + ("#minutes" if name == "search_minutes_fts" else "")
-            indexed[key] = fields
-    stored = importlib.import_module("municipalities.migrations.0009_progress_search_vector")
-    indexed["municipalities.ProgressEntry"] = stored.FIELDS
-    assert indexed == selectors.FULL_TEXT_FIELDS
+    stored, columns = {}, {}
+    programmes = importlib.import_module("programmes.migrations.0007_stored_search_vectors")
+    for table, (column, fields) in programmes.VECTORS.items():
+        label = {"programmes_programme": "programmes.Programme", "programmes_localchallenge":
+                 "programmes.LocalChallenge", "programmes_milestone": "programmes.Milestone"}[table]
+        stored[label], columns[label] = fields, column
+    workshops = importlib.import_module("workshops.migrations.0005_stored_search_vectors")
+    for table, vectors in workshops.VECTORS.items():
+        for column, fields in vectors:
+            label = {"workshops_meeting": "workshops.Meeting", "workshops_agendaitem": "workshops.AgendaItem",
+                     "workshops_decision": "workshops.Decision", "workshops_actionitem": "workshops.ActionItem"}[table]
+            label += "#minutes" if column == "minutes_search_vector" else ""
+            stored[label], columns[label] = fields, column
+    progress = importlib.import_module("municipalities.migrations.0009_progress_search_vector")
+    stored["municipalities.ProgressEntry"], columns["municipalities.ProgressEntry"] = progress.FIELDS, "search_vector"
+    assert stored == selectors.FULL_TEXT_FIELDS
+    assert columns == selectors.STORED_VECTORS
+
+
+def test_the_stored_vectors_follow_every_write(world, content, requires_postgres):
+    """Created, updated with ``update()`` and saved whole: the decision, meeting and programme are found by their
+    new words only."""
+    from workshops.models import Decision, Meeting
+
+    admin = world.admin
+    decision, meeting = content["a"]["decisions"], content["a"]["meetings"]
+    assert decision.pk in found(admin, "decisions") and meeting.pk in found(admin, "meetings")
+    Decision.objects.filter(pk=decision.pk).update(text="Tagsten skal tælles.")
+    assert decision.pk not in found(admin, "decisions") and decision.pk in found(admin, "decisions", "tagsten")
+    meeting.refresh_from_db()
+    meeting.title_da, meeting.description_da, meeting.minutes = "Om vinduer", "", "Vi talte om tagrender."
+    meeting.minutes_published_at = timezone.now()
+    meeting.save()  # a whole save writes back the vectors it read: the triggers make them anew
+    assert meeting.pk in found(admin, "meetings", "vinduer") & found(admin, "meetings", "tagrender")
+    assert Meeting.objects.filter(pk=meeting.pk, search_vector__isnull=False).exists()
+    programme = content["a"]["programmes"]
+    programme.description_da = "Om træ."
+    programme.save()
+    assert programme.pk in found(admin, "programmes", "træ") and programme.pk not in found(admin, "programmes")
 
 
 def test_the_stored_progress_vector_is_kept_by_the_trigger(world, requires_postgres):
