@@ -2,6 +2,7 @@ from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, Permis
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -180,6 +181,11 @@ class RoleAssignment(RoleScopeFields):
             raise ValidationError({"ends_on": _("The term cannot end before it starts.")})
 
 
+def is_local_path(url: str) -> bool:
+    """A path on this site (``/calls/reviews/``): no scheme, no host, no protocol-relative ``//host``."""
+    return url.startswith("/") and url_has_allowed_host_and_scheme(url, allowed_hosts=None)
+
+
 class Invitation(RoleScopeFields):
     """A one-time, expiring link that lets a person in with a role. Only the token's hash is stored.
 
@@ -190,6 +196,10 @@ class Invitation(RoleScopeFields):
                             help_text=_("Empty when the invitation grants no role (see “invited for”)."))
     purpose = models.CharField(_("invited for"), max_length=250, validators=SINGLE_LINE, blank=True,
                                help_text=_("What an invitation without a role is for, in its language."))
+    # Set by the app that sends an invitation without a role (a call's reviewers land on their reviews): accounts
+    # knows no other app's pages. Only a path on this site is kept (``clean``) and followed.
+    next_url = models.CharField(_("page after accepting"), max_length=200, validators=SINGLE_LINE, blank=True,
+                                help_text=_("Where the person lands after accepting: a page of this site."))
     email = models.EmailField(_("e-mail address"))
     full_name = models.CharField(_("name"), max_length=150, validators=SINGLE_LINE, blank=True)
     language = models.CharField(
@@ -225,6 +235,8 @@ class Invitation(RoleScopeFields):
             raise ValidationError({"role": _("Choose the role the person is invited to.")})
         if not self.role and (self.programme_id or self.participation_id or self.municipality_id):
             raise ValidationError({"role": _("An invitation without a role has no scope.")})
+        if self.next_url and not is_local_path(self.next_url):
+            raise ValidationError({"next_url": _("Give a page of this site, starting with /.")})
 
     @property
     def description(self) -> str:

@@ -36,8 +36,10 @@ def invitation_create(
     *, email: str, role: str, invited_by: User | None, full_name: str = "", language: str = "da",
     programme=None, participation=None, municipality=None, department: str = "", responsibility: str = "",
     position: str = "", valid_days: int | None = None, starts_on=None, ends_on=None, purpose: str = "",
+    next_url: str = "",
 ) -> tuple[Invitation, str]:
-    """Create an invitation and send its link by e-mail once the transaction commits.
+    """Create an invitation and send its link by e-mail once the transaction commits. ``next_url``: the page of
+    this site the person lands on after accepting (else the home page).
 
     Returns the invitation and the raw token (only its hash is stored)."""
     if participation is not None and programme is None:
@@ -48,7 +50,7 @@ def invitation_create(
         programme=programme, participation=participation, municipality=municipality,
         department=department, responsibility=responsibility, position=position,
         starts_on=starts_on, ends_on=ends_on, invited_by=invited_by, token_hash=hash_token(token),
-        purpose=purpose.strip(),
+        purpose=purpose.strip(), next_url=next_url.strip(),
         expires_at=timezone.now() + timedelta(days=valid_days or settings.INVITATION_VALID_DAYS),
     )
     invitation.full_clean()

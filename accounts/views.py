@@ -112,6 +112,15 @@ def invitation_resend(request, pk):
     return redirect("accounts:invitation-list")
 
 
+def _after_accepting(request, invitation) -> str:
+    """The page the accepted invitation leads to: the one the inviting app asked for (an external reviewer's
+    reviews), if it is on this site, else the home page."""
+    if invitation.next_url and url_has_allowed_host_and_scheme(
+            invitation.next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return invitation.next_url
+    return reverse("home")
+
+
 def invitation_accept(request, token):
     """Public: the link from the e-mail. Unusable links get a page that says why, never an error."""
     invitation = services.invitation_get_by_token(token)
@@ -137,7 +146,7 @@ def invitation_accept(request, token):
                 return redirect("home")
             messages.success(request, _("Welcome! Your new role is ready.") if invitation.role
                              else _("Welcome! The invitation is accepted."))
-            return redirect("home")
+            return redirect(_after_accepting(request, invitation))
         return render(request, "accounts/invitation_accept.html", {"invitation": invitation, "existing": True})
     form = AcceptInvitationForm(request.POST or None, email=invitation.email,
                                 initial={"full_name": invitation.full_name})
@@ -150,7 +159,7 @@ def invitation_accept(request, token):
         else:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(request, _("Welcome to Circular Cities, %(name)s!") % {"name": user.get_short_name()})
-            return redirect("home")
+            return redirect(_after_accepting(request, invitation))
     return render(request, "accounts/invitation_accept.html", {"invitation": invitation, "form": form})
 
 

@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts.models import RoleAssignment, User
 from accounts.permissions import scope_of
-from calls.models import Application, Call, Reviewer
+from calls.models import Application, Call, Criterion, Question, Reviewer
 from imports.models import ImportRecord
 from municipalities.models import Municipality, ProgressEntry, StageGateOutput
 from programmes.models import Cohort, Milestone, Participation, Phase, Programme
@@ -41,6 +41,8 @@ KINDS = {
     "call": (Call, gettext_lazy("Open call"), "programme_id"),
     "application": (Application, gettext_lazy("Application"), "call__programme_id"),
     "reviewer": (Reviewer, gettext_lazy("Reviewer of an open call"), "call__programme_id"),
+    "criterion": (Criterion, gettext_lazy("Assessment criterion of an open call"), "call__programme_id"),
+    "question": (Question, gettext_lazy("Question of an open call"), "call__programme_id"),
 }
 ACTIONS = {"+": gettext_lazy("Created"), "~": gettext_lazy("Changed"), "-": gettext_lazy("Deleted")}
 ACTION_CODES = {"created": "+", "changed": "~", "deleted": "-"}
@@ -177,6 +179,8 @@ _REFERENCES = {
     "call": [("programme_id", Programme)],
     "application": [("municipality_id", Municipality), ("call_id", Call)],
     "reviewer": [("user_id", User), ("call_id", Call)],
+    "criterion": [("call_id", Call)],
+    "question": [("call_id", Call)],
 }
 
 
@@ -234,6 +238,12 @@ def _subject(kind: str, record, names) -> str:
     if kind == "reviewer":
         return (f"{names.get((User, record.user_id), _('(deleted)'))} · "
                 f"{names.get((Call, record.call_id), _('(deleted)'))}")
+    if kind == "criterion":
+        return (f"{Criterion(name_da=record.name_da, name_en=record.name_en).name} · "
+                f"{names.get((Call, record.call_id), _('(deleted)'))}")
+    if kind == "question":
+        return (f"{Question(label_da=record.label_da, label_en=record.label_en).label} · "
+                f"{names.get((Call, record.call_id), _('(deleted)'))}")
     # a role: whose, which, where
     person = names.get((User, record.user_id), _("(deleted)"))
     where = (names.get((Participation, record.participation_id)) or names.get((Programme, record.programme_id))
@@ -251,7 +261,7 @@ def _programme_name(kind: str, record, names, programme_of) -> str:
         return programme_of.get((Cohort, record.cohort_id), "")
     if kind == "call":
         return names.get((Programme, record.programme_id), "")
-    if kind in ("application", "reviewer"):
+    if kind in ("application", "reviewer", "criterion", "question"):
         return programme_of.get((Call, record.call_id), "")
     if kind in ("progress", "stage_output") or (kind == "role" and record.participation_id):
         return programme_of.get((Participation, record.participation_id), "")

@@ -66,6 +66,8 @@ HISTORICAL_CALL = {
     "assessment_ends_on": date(2021, 6, 1),
 }
 DECLINED = [("147", "Frederiksberg"), ("461", "Odense")]  # applied to the historical call, not selected
+# An expert from outside the programme who reviews the open call, invited by name and e-mail (local part, name).
+EXTERNAL_REVIEWER = ("reviewer", "Rikke Bedømmer")
 
 
 def _at(day: date, hour: int) -> datetime:
@@ -130,6 +132,52 @@ def _review(application, reviewer, scores: list[int], submitted_at, comment: str
     return review
 
 
+def _facilitator_reviewer(call, facilitator):
+    """The programme's facilitator as a reviewer, added as the page adds one; one already there is kept as it is
+    (a second load writes nothing, even if the role changed meanwhile)."""
+    from .services import reviewer_add
+
+    return call.reviewers.filter(user=facilitator).first() or reviewer_add(call=call, user=facilitator,
+                                                                           by=facilitator)
+
+
+def _external_reviewer(call, invited_by):
+    """The open call's external reviewer, made as the UI makes one: an invitation to review this call (the demo
+    writes it directly, so no e-mail goes out), accepted through the platform's acceptance service, which creates
+    the account and, through the calls app's receiver, the reviewer. A second load finds them and writes nothing;
+    after ``--reset`` (a new call, the account kept) the existing account accepts a new invitation."""
+    import secrets
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from accounts.models import Invitation, User
+    from accounts.services import hash_token, invitation_accept
+    from programmes.demo import _demo_password_hash, demo_email
+
+    from .models import Reviewer, ReviewerInvitation
+    from .services import reviewer_invitation_purpose, reviewer_landing_url
+
+    local, name = EXTERNAL_REVIEWER
+    user = User.objects.filter(email__iexact=demo_email(local)).first()
+    reviewer = user and Reviewer.objects.filter(call=call, user=user).first()
+    if reviewer:
+        return reviewer
+    token = secrets.token_urlsafe(32)
+    invitation = Invitation(email=demo_email(local), full_name=name, language="da", role="",
+                            purpose=reviewer_invitation_purpose(call, "da"), next_url=reviewer_landing_url(),
+                            token_hash=hash_token(token), invited_by=invited_by,
+                            expires_at=timezone.now() + timedelta(days=14))
+    invitation.full_clean()
+    invitation.save()
+    ReviewerInvitation.objects.create(call=call, invitation=invitation)
+    accepted = invitation_accept(token=token, full_name=name, user=user)
+    if user is None:  # a new account: the demo password, like every demo login
+        accepted.password = _demo_password_hash()
+        accepted.save(update_fields=["password"])
+    return Reviewer.objects.get(call=call, user=accepted)
+
+
 @transaction.atomic
 def load_calls_demo(*, historical, running, users: dict) -> dict:
     from municipalities.models import Municipality
@@ -137,9 +185,9 @@ def load_calls_demo(*, historical, running, users: dict) -> dict:
     from programmes.demo_running import anchor_of
     from programmes.models import Cohort
 
-    from .models import Application, Reviewer
+    from .models import Application
 
-    facilitator, advisor = users["facilitator"], users["advisor"]
+    facilitator = users["facilitator"]
     municipalities = {m.code: m for m in Municipality.objects.filter(country="DK")}
 
     # The running programme: a call for a third cohort, open from ten days before the demo's day to three weeks
@@ -150,8 +198,10 @@ def load_calls_demo(*, historical, running, users: dict) -> dict:
     open_call = _call(running, cohort, {**RUNNING_CALL, "opens_at": _at(day - timedelta(days=10), 9),
                                         "deadline": _at(day + timedelta(days=21), 12),
                                         "assessment_ends_on": day + timedelta(days=45)}, facilitator)
-    reviewers = [_ensure(Reviewer, {"call": open_call, "user": user}, {"added_by": facilitator})[0]
-                 for user in (facilitator, advisor)]
+    # Reviewers the UI allows: the programme's facilitator, added from the list, and an external reviewer who came
+    # through an invitation (never, say, an advisor added directly).
+    reviewers = [_facilitator_reviewer(open_call, facilitator),
+                 _external_reviewer(open_call, facilitator)]
     for code, contact, state, (title, problem, stream, strategy, sdgs), answered in RUNNING_APPLICATIONS:
         submitted = state == Application.State.SUBMITTED
         application = _application(open_call, municipalities[code], contact, {
@@ -166,7 +216,7 @@ def load_calls_demo(*, historical, running, users: dict) -> dict:
 
     # The historical programme: the closed call whose accepted applications are its six municipalities.
     closed = _call(historical, historical.cohorts.order_by("pk").first(), HISTORICAL_CALL, facilitator)
-    reviewer = _ensure(Reviewer, {"call": closed, "user": facilitator}, {"added_by": facilitator})[0]
+    reviewer = _facilitator_reviewer(closed, facilitator)
     decided_at = _at(HISTORICAL_CALL["assessment_ends_on"], 15)
     submitted_at = _at(date(2021, 4, 28), 11)
     for participation in (closed.cohort.participations.select_related("municipality", "challenge")

@@ -129,6 +129,8 @@ class Criterion(Bilingual, models.Model):
     name_en = models.CharField(_("criterion (English)"), max_length=200, validators=SINGLE_LINE, blank=True)
     weight = models.PositiveSmallIntegerField(_("weight"), default=1,
                                               validators=[MinValueValidator(1), MaxValueValidator(100)])
+    # Who added or removed a criterion shows in the call's history (the audit); ``order`` is bookkeeping.
+    history = HistoricalRecords(excluded_fields=["order"])
 
     class Meta:
         ordering = ["call", "order", "id"]
@@ -162,6 +164,8 @@ class Question(Bilingual, models.Model):
     choices_da = short_text(_("choices (Danish), one per line"), blank=True)
     choices_en = short_text(_("choices (English), one per line"), blank=True)
     required = models.BooleanField(_("required"), default=False)
+    # Who added or removed a question shows in the call's history (the audit); ``order`` is bookkeeping.
+    history = HistoricalRecords(excluded_fields=["order"])
 
     class Meta:
         ordering = ["call", "order", "id"]

@@ -8,6 +8,7 @@ from __future__ import annotations
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
@@ -31,6 +32,7 @@ from .models import (
 
 LINK_SALT = "calls.applicant-link"
 LINK_MAX_AGE = 3 * 24 * 3600  # a confirmation link works for three days
+EDITOR_LIMIT = 10  # people who can edit one application: the contact and the colleagues they invite
 CHALLENGE_FIELDS = ("challenge_title", "problem_statement", "material_stream", "strategy", "sdgs")
 REQUIRED_CHALLENGE_FIELDS = ("challenge_title", "problem_statement", "material_stream", "strategy")
 CALL_FIELDS = ("title_da", "title_en", "text_da", "text_en", "eligibility_da", "eligibility_en", "opens_at",
@@ -78,36 +80,47 @@ def call_update(*, call: Call, **fields) -> Call:
     return call
 
 
+def _recorded_as(row, by) -> None:
+    """The call's history (the audit) names ``by`` for this row's next save or delete; without ``by`` the request
+    middleware's user is recorded (django-simple-history's documented ``_history_user``)."""
+    if by is not None:
+        row._history_user = by
+
+
 @transaction.atomic
-def criterion_add(*, call: Call, name_da: str, weight: int, name_en: str = "") -> Criterion:
+def criterion_add(*, call: Call, name_da: str, weight: int, name_en: str = "", by=None) -> Criterion:
     if call.reviewers.filter(reviews__submitted_at__isnull=False).exists():
         raise ValidationError(_("Criteria cannot be added once reviews have been submitted."))
     criterion = Criterion(call=call, name_da=name_da.strip(), name_en=name_en.strip(), weight=weight,
                           order=call.criteria.count() + 1)
     criterion.full_clean()
+    _recorded_as(criterion, by)
     criterion.save()
     return criterion
 
 
 @transaction.atomic
 def question_add(*, call: Call, kind: str, label_da: str, label_en: str = "", required: bool = False,
-                 choices_da: str = "", choices_en: str = "") -> Question:
+                 choices_da: str = "", choices_en: str = "", by=None) -> Question:
     question = Question(call=call, kind=kind, label_da=label_da.strip(), label_en=label_en.strip(),
                         required=required, choices_da=choices_da, choices_en=choices_en,
                         order=call.questions.count() + 1)
     question.full_clean()
+    _recorded_as(question, by)
     question.save()
     return question
 
 
 @transaction.atomic
 def criterion_remove(*, criterion: Criterion, by) -> None:
-    """Remove a criterion added by mistake: refused once any review has scored it (the scores would go too)."""
+    """Remove a criterion added by mistake: refused once any review has scored it (the scores would go too). The
+    call's history records the removal and who made it."""
     criterion = Criterion.objects.select_for_update().select_related("call").get(pk=criterion.pk)
     if criterion.scores.exists():
         raise ValidationError(_("“%(criterion)s” cannot be removed: a review has already scored it.")
                               % {"criterion": criterion.name}, code="scored")
     call = criterion.call
+    _recorded_as(criterion, by)
     criterion.delete()
     _renumber(call.criteria.all())
 
@@ -119,7 +132,7 @@ def _has_answer(answers: dict, key: str) -> bool:
 @transaction.atomic
 def question_remove(*, question: Question, by) -> None:
     """Remove a question added by mistake: refused once an application to the call has been submitted, or any
-    application has answered it (an answer or a file)."""
+    application has answered it (an answer or a file). The call's history records the removal and who made it."""
     question = Question.objects.select_for_update().select_related("call").get(pk=question.pk)
     call = question.call
     applications = call.applications.select_for_update(of=("self",))
@@ -131,15 +144,21 @@ def question_remove(*, question: Question, by) -> None:
                                       for answers in applications.values_list("answers", flat=True)):
         raise ValidationError(_("“%(question)s” cannot be removed: an application has already answered it.")
                               % {"question": question.label}, code="answered")
+    _recorded_as(question, by)
     question.delete()
     _renumber(call.questions.all())
 
 
 def _renumber(rows) -> None:
+    """Close the gap a removal left. Written without ``save()``: the order is bookkeeping, and the history should
+    show the removal, not a "changed" record for every row after it."""
+    moved = []
     for order, row in enumerate(rows, start=1):
         if row.order != order:
             row.order = order
-            row.save(update_fields=["order"])
+            moved.append(row)
+    if moved:
+        type(moved[0]).objects.bulk_update(moved, ["order"])
 
 
 # --- Applying without an account ----------------------------------------------------------------------------
@@ -224,13 +243,35 @@ def application_confirm(*, token: str) -> tuple[Application, str]:
     return application, email
 
 
+def mail_domain(email: str) -> str:
+    """The organisation part of an address's domain: ``mim.aarhus.dk`` and ``aarhus.dk`` are both ``aarhus.dk``
+    (only Danish municipalities apply, so the last two labels name the organisation)."""
+    return ".".join(email.rpartition("@")[2].lower().split(".")[-2:])
+
+
 @transaction.atomic
 def editor_invite(*, application: Application, email: str, name: str = "", by_email: str) -> ApplicationEditor:
-    """A colleague from the same municipality may edit too: they get their own link."""
+    """A colleague from the same municipality may edit too: they get their own link. The colleague's address is
+    at the inviting applicant's own mail domain (the municipality's, as they confirmed it by opening their link),
+    is not their own nor an address that can edit already, and an application has at most ``EDITOR_LIMIT``
+    people who can edit it."""
     check_open(application.call)
+    application = _locked(application)  # two invitations at once cannot pass the limit together
     email = email.strip().lower()
+    by_email = by_email.strip().lower()
+    if email == by_email:
+        raise ValidationError({"email": _("This is your own address: you can already edit the application. "
+                                          "Give your colleague's address.")}, code="own_address")
     if application.editors.filter(email__iexact=email).exists():
-        raise ValidationError({"email": _("%(email)s can already edit this application.") % {"email": email}})
+        raise ValidationError({"email": _("%(email)s can already edit this application.") % {"email": email}},
+                              code="already_editor")
+    if mail_domain(email) != mail_domain(by_email):
+        raise ValidationError({"email": _("Invite a colleague from your municipality: the address must be at "
+                                          "%(domain)s, like your own.") % {"domain": mail_domain(by_email)}},
+                              code="other_domain")
+    if application.editors.count() >= EDITOR_LIMIT:
+        raise ValidationError({"email": _("At most %(limit)s people can edit an application, and that many can "
+                                          "already.") % {"limit": EDITOR_LIMIT}}, code="editor_limit")
     editor = ApplicationEditor(application=application, email=email, name=name.strip(), invited_by_email=by_email)
     editor.full_clean()
     editor.save()
@@ -425,7 +466,6 @@ def reviewer_invite(*, call: Call, email: str, full_name: str = "", language: st
     from django.conf import settings
     from django.contrib.auth import get_user_model
     from django.core.validators import validate_email
-    from django.utils import translation
 
     from accounts.services import invitation_create
 
@@ -449,14 +489,26 @@ def reviewer_invite(*, call: Call, email: str, full_name: str = "", language: st
                                         invitation__expires_at__gt=timezone.now()).exists():
         raise ValidationError({"email": _("%(email)s has already been invited to review this call.")
                                % {"email": email}})
-    with translation.override(language):
-        purpose = _("external reviewer of the open call “%(call)s”") % {"call": call.title}
-    invitation, _token = invitation_create(email=email, role="", purpose=purpose[:250], full_name=full_name,
-                                           language=language, invited_by=by)
+    invitation, _token = invitation_create(email=email, role="", purpose=reviewer_invitation_purpose(call, language),
+                                           full_name=full_name, language=language, invited_by=by,
+                                           next_url=reviewer_landing_url())
     reviewer_invitation = ReviewerInvitation(call=call, invitation=invitation)
     reviewer_invitation.full_clean()
     reviewer_invitation.save()
     return reviewer_invitation
+
+
+def reviewer_invitation_purpose(call: Call, language: str) -> str:
+    """What an invitation to review ``call`` is for, in the invitation's language (``accounts.Invitation.purpose``)."""
+    from django.utils import translation
+
+    with translation.override(language):
+        return (_("external reviewer of the open call “%(call)s”") % {"call": call.title})[:250]
+
+
+def reviewer_landing_url() -> str:
+    """Where an external reviewer lands after accepting their invitation: their reviews, not the home page."""
+    return reverse("calls:my-reviews")
 
 
 def reviewer_invitation_accepted(sender, *, invitation, user, **kwargs) -> None:

@@ -262,34 +262,43 @@ def _managed_call(request, pk):
     return call
 
 
+def _manage_write(request, call, write, *, done=None, form=None, form_name: str = ""):
+    """The shape of every add and remove on the manage page: run one service and go back to the manage page with
+    ``done`` as a message. With a ``form`` (an add), ``write`` gets its cleaned data, and invalid input or the
+    service's refusal re-render the page with the form and its errors (422); without one (a removal), the refusal
+    is shown as a message on the manage page. ``done`` is the message (if any), or makes it from the data and the
+    service's result."""
+    if form is None or form.is_valid():
+        data = form.cleaned_data if form is not None else {}
+        try:
+            result = write(data)
+        except ValidationError as error:
+            if form is None:
+                for text in error.messages:
+                    messages.error(request, text)
+                return redirect("calls:manage", pk=call.pk)
+            add_service_errors(form, error)
+        else:
+            if done:
+                messages.success(request, done(data, result) if callable(done) else done)
+            return redirect("calls:manage", pk=call.pk)
+    return render(request, "calls/manage.html", _manage_context(call, **{form_name: form}), status=422)
+
+
 @login_required
 @require_POST
 def criterion_add(request, pk):
     call = _managed_call(request, pk)
-    form = CriterionForm(request.POST)
-    if form.is_valid():
-        try:
-            services.criterion_add(call=call, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            return redirect("calls:manage", pk=call.pk)
-    return render(request, "calls/manage.html", _manage_context(call, criterion_form=form), status=422)
+    return _manage_write(request, call, lambda data: services.criterion_add(call=call, by=request.user, **data),
+                         form=CriterionForm(request.POST), form_name="criterion_form")
 
 
 @login_required
 @require_POST
 def question_add(request, pk):
     call = _managed_call(request, pk)
-    form = QuestionForm(request.POST)
-    if form.is_valid():
-        try:
-            services.question_add(call=call, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            return redirect("calls:manage", pk=call.pk)
-    return render(request, "calls/manage.html", _manage_context(call, question_form=form), status=422)
+    return _manage_write(request, call, lambda data: services.question_add(call=call, by=request.user, **data),
+                         form=QuestionForm(request.POST), form_name="question_form")
 
 
 @login_required
@@ -297,55 +306,10 @@ def question_add(request, pk):
 def reviewer_add(request, pk):
     """Add one of the programme's facilitators as a reviewer."""
     call = _managed_call(request, pk)
-    form = ReviewerForm(request.POST, call=call)
-    if form.is_valid():
-        try:
-            services.reviewer_add(call=call, user=form.cleaned_data["user"], by=request.user)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("%(name)s reviews the call now.") % {"name": form.cleaned_data["user"]})
-            return redirect("calls:manage", pk=call.pk)
-    return render(request, "calls/manage.html", _manage_context(call, reviewer_form=form), status=422)
-
-
-def _remove(request, call, remove, done: str):
-    """Run one removal service; its refusal is shown as a message on the manage page."""
-    try:
-        remove()
-    except ValidationError as error:
-        for text in error.messages:
-            messages.error(request, text)
-    else:
-        messages.success(request, done)
-    return redirect("calls:manage", pk=call.pk)
-
-
-@login_required
-@require_POST
-def criterion_remove(request, pk, item):
-    call = _managed_call(request, pk)
-    criterion = get_object_or_404(Criterion, pk=item, call=call)
-    return _remove(request, call, lambda: services.criterion_remove(criterion=criterion, by=request.user),
-                   _("The criterion “%(name)s” was removed.") % {"name": criterion.name})
-
-
-@login_required
-@require_POST
-def question_remove(request, pk, item):
-    call = _managed_call(request, pk)
-    question = get_object_or_404(Question, pk=item, call=call)
-    return _remove(request, call, lambda: services.question_remove(question=question, by=request.user),
-                   _("The question “%(name)s” was removed.") % {"name": question.label})
-
-
-@login_required
-@require_POST
-def reviewer_remove(request, pk, item):
-    call = _managed_call(request, pk)
-    reviewer = get_object_or_404(Reviewer.objects.select_related("user"), pk=item, call=call)
-    return _remove(request, call, lambda: services.reviewer_remove(reviewer=reviewer, by=request.user),
-                   _("%(name)s no longer reviews the call.") % {"name": reviewer.user})
+    return _manage_write(request, call,
+                         lambda data: services.reviewer_add(call=call, user=data["user"], by=request.user),
+                         form=ReviewerForm(request.POST, call=call), form_name="reviewer_form",
+                         done=lambda data, reviewer: _("%(name)s reviews the call now.") % {"name": data["user"]})
 
 
 @login_required
@@ -353,19 +317,40 @@ def reviewer_remove(request, pk, item):
 def reviewer_invite(request, pk):
     """Invite an external reviewer by name and e-mail (an existing account is added and told)."""
     call = _managed_call(request, pk)
-    form = ReviewerInviteForm(request.POST)
-    if form.is_valid():
-        try:
-            result = services.reviewer_invite(call=call, by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            email = form.cleaned_data["email"]
-            messages.success(request, (_("%(email)s already has an account and reviews the call now.")
-                                       if isinstance(result, Reviewer)
-                                       else _("Invitation sent to %(email)s.")) % {"email": email})
-            return redirect("calls:manage", pk=call.pk)
-    return render(request, "calls/manage.html", _manage_context(call, invite_form=form), status=422)
+
+    def done(data, result):
+        return (_("%(email)s already has an account and reviews the call now.") if isinstance(result, Reviewer)
+                else _("Invitation sent to %(email)s.")) % {"email": data["email"]}
+
+    return _manage_write(request, call, lambda data: services.reviewer_invite(call=call, by=request.user, **data),
+                         form=ReviewerInviteForm(request.POST), form_name="invite_form", done=done)
+
+
+@login_required
+@require_POST
+def criterion_remove(request, pk, item):
+    call = _managed_call(request, pk)
+    criterion = get_object_or_404(Criterion, pk=item, call=call)
+    return _manage_write(request, call, lambda data: services.criterion_remove(criterion=criterion, by=request.user),
+                         done=_("The criterion “%(name)s” was removed.") % {"name": criterion.name})
+
+
+@login_required
+@require_POST
+def question_remove(request, pk, item):
+    call = _managed_call(request, pk)
+    question = get_object_or_404(Question, pk=item, call=call)
+    return _manage_write(request, call, lambda data: services.question_remove(question=question, by=request.user),
+                         done=_("The question “%(name)s” was removed.") % {"name": question.label})
+
+
+@login_required
+@require_POST
+def reviewer_remove(request, pk, item):
+    call = _managed_call(request, pk)
+    reviewer = get_object_or_404(Reviewer.objects.select_related("user"), pk=item, call=call)
+    return _manage_write(request, call, lambda data: services.reviewer_remove(reviewer=reviewer, by=request.user),
+                         done=_("%(name)s no longer reviews the call.") % {"name": reviewer.user})
 
 
 @login_required

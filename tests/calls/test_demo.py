@@ -6,7 +6,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from calls.models import Application, Call
-from programmes.demo import SLUG, load_demo
+from programmes.demo import DEMO_PASSWORD, SLUG, load_demo
 from programmes.demo_running import SLUG as RUNNING
 from programmes.models import Participation
 from tests.programmes.test_demo_running import row_counts
@@ -55,3 +55,28 @@ def test_the_demo_call_is_on_the_public_pages_and_the_feed(client):
     assert call.title_da in client.get(reverse("community:showcase")).content.decode()
     feed = client.get(reverse("community:showcase-feed") + "?lang=en").content.decode()
     assert call.title_en in feed and f"tag:circular-cities,2021:call/{call.pk}" in feed
+
+
+def _allowed_by_the_ui(reviewer) -> bool:
+    """A facilitator of the call's programme, or a person who accepted an invitation to review this call."""
+    from calls.selectors import programme_facilitators
+
+    return (programme_facilitators(reviewer.call.programme).filter(pk=reviewer.user_id).exists()
+            or reviewer.call.reviewer_invitations.filter(invitation__accepted_by=reviewer.user,
+                                                         invitation__role="").exists())
+
+
+def test_the_demo_reviewers_are_ones_the_ui_allows_and_loading_twice_keeps_them(client):
+    from calls.models import Reviewer
+
+    load_demo()
+    load_demo()
+    reviewers = list(Reviewer.objects.select_related("call__programme", "user"))
+    assert reviewers and all(_allowed_by_the_ui(r) for r in reviewers), [(str(r), r.call) for r in reviewers]
+    assert not Reviewer.objects.filter(user__email="advisor@demo.example.org").exists()
+    external = Reviewer.objects.get(call__programme__slug=RUNNING, user__email="reviewer@demo.example.org")
+    assert not external.user.roles.exists() and external.reviews.exists()
+    # the external reviewer signs in with the demo password and sees the review assigned to them
+    assert client.login(email="reviewer@demo.example.org", password=DEMO_PASSWORD)
+    assert external.reviews.get().application.municipality.name in client.get(
+        reverse("calls:my-reviews")).content.decode()

@@ -144,3 +144,50 @@ def test_adding_a_reviewer_is_in_the_audit(world, call):
 def test_an_invitation_without_a_role_needs_a_purpose(world):
     with pytest.raises(ValidationError):
         account_services.invitation_create(email="x@example.org", role="", invited_by=None)
+
+
+# --- After accepting: the reviewer lands on their reviews --------------------------------------------------------
+
+def test_a_new_external_reviewer_lands_on_their_reviews_after_accepting(client, world, call):
+    mail.outbox.clear()
+    services.reviewer_invite(call=call, email="eva@ekstern.example.org", full_name="Eva Ekstern", language="da",
+                             by=world.a.users["facilitator"])
+    url = reverse("accounts:invitation-accept", args=[_token(mail.outbox[-1])])
+    response = client.post(url, {"full_name": "Eva Ekstern", "password1": "grøn-omstilling-2024",
+                                 "password2": "grøn-omstilling-2024"}, follow=True)
+    assert response.redirect_chain[-1] == (reverse("calls:my-reviews"), 302)
+    assert response.status_code == 200 and response.context["user"].email == "eva@ekstern.example.org"
+    assert "Velkommen til Cirkulære byer, Eva!" in " ".join(str(m) for m in response.context["messages"])
+    assert Reviewer.objects.get(call=call).user == response.context["user"]
+
+
+def test_an_existing_account_that_accepts_signed_in_lands_on_its_reviews_too(client, world, call):
+    mail.outbox.clear()
+    services.reviewer_invite(call=call, email="eva@ekstern.example.org", by=world.a.users["facilitator"])
+    token = _token(mail.outbox[-1])
+    eva = UserFactory(email="eva@ekstern.example.org")  # made an account meanwhile (another invitation)
+    client.force_login(eva)
+    response = client.post(reverse("accounts:invitation-accept", args=[token]))
+    assert response.status_code == 302 and response["Location"] == reverse("calls:my-reviews")
+    assert Reviewer.objects.get(call=call).user == eva
+
+
+def test_the_invitation_carries_the_reviews_page_and_nothing_off_site(world, call):
+    result = services.reviewer_invite(call=call, email="eva@ekstern.example.org", by=world.a.users["facilitator"])
+    assert result.invitation.next_url == reverse("calls:my-reviews")
+    for bad in ("https://evil.example/calls/reviews/", "//evil.example/", "javascript:alert(1)", "calls/reviews/"):
+        with pytest.raises(ValidationError) as error:
+            account_services.invitation_create(email="x@example.org", role="", purpose="Test", invited_by=None,
+                                               next_url=bad)
+        assert "next_url" in error.value.message_dict, bad
+    assert not Invitation.objects.filter(email="x@example.org").exists()
+
+
+def test_an_invitation_whose_page_is_off_site_still_lands_on_the_home_page(client, world):
+    """Defence in depth: a stored address not on this site (written past the model's check) is not followed."""
+    invitation, token = account_services.invitation_create(email="ny@example.org", role="", purpose="Test",
+                                                           invited_by=None)
+    Invitation.objects.filter(pk=invitation.pk).update(next_url="https://evil.example/")
+    response = client.post(reverse("accounts:invitation-accept", args=[token]), {
+        "full_name": "Ny", "password1": "grøn-omstilling-2024", "password2": "grøn-omstilling-2024"})
+    assert response.status_code == 302 and response["Location"] == reverse("home")

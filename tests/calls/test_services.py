@@ -265,3 +265,30 @@ def test_gdpr_export_holds_the_applications_of_the_persons_address_and_erasure_s
     application.refresh_from_db()
     assert "karen@kommune.dk" not in application.contact_email
     assert not application.editors.filter(email="karen@kommune.dk").exists()
+
+
+# --- Inviting a colleague: checked against the applicant's own address ------------------------------------------
+
+def _editor_error(application, email, by_email="karen@kommune.dk") -> str:
+    with pytest.raises(ValidationError) as error:
+        services.editor_invite(application=application, email=email, by_email=by_email)
+    return " ".join(error.value.message_dict["email"])
+
+
+def test_a_colleague_is_at_the_applicants_mail_domain_not_their_own_address_nor_twice(call):
+    application = start_application(call, danish_municipality("Aarhus"))
+    assert "your own address" in _editor_error(application, " Karen@Kommune.dk")
+    assert "must be at kommune.dk" in _editor_error(application, "ole@gmail.com")
+    services.editor_invite(application=application, email="ole@kommune.dk", by_email="karen@kommune.dk")
+    services.editor_invite(application=application, email="bo@teknik.kommune.dk", by_email="karen@kommune.dk")
+    assert "can already edit" in _editor_error(application, "OLE@kommune.dk")
+    assert sorted(application.editors.values_list("email", flat=True)) == [
+        "bo@teknik.kommune.dk", "karen@kommune.dk", "ole@kommune.dk"]
+
+
+def test_an_application_has_at_most_the_limit_of_editors(call):
+    application = start_application(call, danish_municipality("Aarhus"))
+    for number in range(services.EDITOR_LIMIT - 1):
+        services.editor_invite(application=application, email=f"k{number}@kommune.dk", by_email="karen@kommune.dk")
+    assert f"At most {services.EDITOR_LIMIT} people" in _editor_error(application, "endnu@kommune.dk")
+    assert application.editors.count() == services.EDITOR_LIMIT

@@ -215,3 +215,20 @@ def test_pages_render_in_danish(client, world, call):
         response = client.get(url)
         assert response.status_code == 200
         assert text in response.content.decode(), url
+
+
+def test_inviting_a_colleague_outside_the_municipalitys_domain_is_refused_in_danish(client, call):
+    client.cookies["django_language"] = "da"
+    client.post(reverse("calls:apply", args=[call.pk]), {
+        "municipality": danish_municipality("Aarhus").pk, "name": "Karen Jensen", "email": "karen@aarhus.dk"})
+    _confirm_from_mail(client)
+    application = Application.objects.get()
+    invite = reverse("calls:application-invite", args=[application.pk])
+    response = client.post(invite, {"name": "Ole", "email": "ole@privat.example.org"})
+    assert response.status_code == 422
+    assert "adressen skal være på aarhus.dk" in response.content.decode()
+    response = client.post(invite, {"name": "Karen", "email": "karen@aarhus.dk"})
+    assert response.status_code == 422 and "Det er din egen adresse" in response.content.decode()
+    response = client.post(invite, {"name": "Ole", "email": "ole@aarhus.dk"}, follow=True)
+    assert "Din kollega har fået tilsendt et link." in response.content.decode()
+    assert sorted(application.editors.values_list("email", flat=True)) == ["karen@aarhus.dk", "ole@aarhus.dk"]
