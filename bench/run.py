@@ -79,6 +79,9 @@ def prepare_database(pg: str, name: str) -> str:
     return f"postgres://postgres@{host}:{port}/{name}"
 
 
+LAYOUT_PAGE = "/people/privacy/"  # a page that is the layout and a few paragraphs of text
+
+
 def pages(info: dict, report_urls: list[tuple[str, str, str]]) -> list[tuple[str, str, str, str]]:
     """(label, path, role, kind) of every page measured."""
     slug, part, meeting = info["programme"], info["participation"], info["meeting"]
@@ -405,6 +408,8 @@ def main(argv=None) -> int:  # noqa: C901, PLR0912, PLR0915  (one run, step by s
         trivial = measure("/_bench/trivial/", None)
         # the same view with a session: what every logged-in request pays (session, user, roles, middleware)
         trivial_in = measure("/_bench/trivial/", sessions["facilitator"].cookie_header())
+        # the layout and nothing else (header, navigation, footer): the floor of every page a person sees
+        layout = measure(LAYOUT_PAGE, sessions["facilitator"].cookie_header())
         for label, path, role, kind in checked:
             print(f"   {label} …", flush=True)
             results.append((label, role, kind, measure(path, sessions[role].cookie_header())))
@@ -461,7 +466,8 @@ def main(argv=None) -> int:  # noqa: C901, PLR0912, PLR0915  (one run, step by s
     lines = ["| page | user | kind | p50 ms | p95 ms | p99 ms | req/s | non-2xx | p95 ÷ trivial p95 "
              "| p95 ÷ logged-in trivial p95 | target | pass |", "|" + "---|" * 12,
              row("trivial view `/_bench/trivial/`", "anonymous", "floor", trivial)[1],
-             row("trivial view, with a session", "facilitator", "reference", trivial_in)[1]]
+             row("trivial view, with a session", "facilitator", "reference", trivial_in)[1],
+             row(f"layout only (`{LAYOUT_PAGE}`)", "facilitator", "reference", layout)[1]]
     failed = 0
     for label, role, kind, r in results:
         ok, line = row(label, role, kind, r, TARGET[kind])
