@@ -17,6 +17,7 @@ from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from accounts.models import Role, RoleAssignment, User
 from municipalities.data import load_reference
@@ -369,5 +370,9 @@ def load_demo(*, reset: bool = False) -> dict:
 
 
 def demo_logins() -> list[tuple[str, str, str]]:
-    """(role label, e-mail, password) for the printed list."""
-    return [(str(Role(role).label), demo_email(local), DEMO_PASSWORD) for _key, local, _name, role in DEMO_USERS]
+    """(role label, e-mail, password) for the printed list; last the open call's external reviewer, who holds no
+    role (calls/demo.py)."""
+    from calls.demo import EXTERNAL_REVIEWER
+
+    return [(str(Role(role).label), demo_email(local), DEMO_PASSWORD) for _key, local, _name, role in DEMO_USERS] + [
+        (gettext("External reviewer"), demo_email(EXTERNAL_REVIEWER[0]), DEMO_PASSWORD)]

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Invitation, Role
 from accounts.permissions import scope_of
+from calls.selectors import reviews_to_do
 from municipalities.models import AdvisorySession, StageGateOutput
 from municipalities.selectors import publications_waiting, stalled_participations, with_progress_status
 from notifications.models import Notification
@@ -201,6 +202,12 @@ def home_sections(*, user) -> list[dict]:
     if scope.politician_programmes:
         sections.append(politician_section(user=user, programmes=[by_id[i] for i in scope.politician_programmes
                                                                   if i in by_id]))
+    reviews, count = _counted(reviews_to_do(user), SHOWN)
+    if reviews:  # no role says who reviews applications: only the reviews themselves do
+        sections.append({
+            "key": "call-reviews", "title": _("Applications waiting for your assessment"), "reviews": reviews,
+            "count": count, "empty": "",
+        })
     for role, ids, title, empty in (
         (Role.OBSERVER, scope.observer_programmes, _("Programmes you observe"),
          _("You do not observe any programme yet.")),

@@ -80,3 +80,17 @@ def test_the_demo_reviewers_are_ones_the_ui_allows_and_loading_twice_keeps_them(
     assert client.login(email="reviewer@demo.example.org", password=DEMO_PASSWORD)
     assert external.reviews.get().application.municipality.name in client.get(
         reverse("calls:my-reviews")).content.decode()
+
+
+def test_every_printed_demo_login_signs_in_the_external_reviewer_too(client, capsys):
+    call_command("load_demo")
+    printed = capsys.readouterr().out
+    from programmes.demo import demo_logins
+
+    logins = demo_logins()
+    assert "reviewer@demo.example.org" in printed
+    assert [email for _label, email, _password in logins][-1] == "reviewer@demo.example.org"
+    for _label, email, password in logins:
+        assert email in printed
+        assert client.login(email=email, password=password), email
+        client.logout()

@@ -185,5 +185,5 @@ def test_queries_do_not_grow_with_the_data(client, world, role, django_assert_nu
     assert len(_section(response, "notifications")["notifications"]) == 5
 
 
-QUERIES_STAFF = 10  # the staff's scope is one query since staff roles name their participation (was two)
-QUERIES_ADVISOR = 12  # the publications waiting for review too
+QUERIES_STAFF = 11  # the staff's scope is one query since staff roles name their participation; one for reviews to do
+QUERIES_ADVISOR = 13  # the publications waiting for review too; and the reviews to do
