@@ -235,15 +235,13 @@ def _subject(kind: str, record, names) -> str:
     if kind == "application":
         return (f"{names.get((Municipality, record.municipality_id), _('(deleted)'))} · "
                 f"{names.get((Call, record.call_id), _('(deleted)'))}")
-    if kind == "reviewer":
-        return (f"{names.get((User, record.user_id), _('(deleted)'))} · "
-                f"{names.get((Call, record.call_id), _('(deleted)'))}")
-    if kind == "criterion":
-        return (f"{Criterion(name_da=record.name_da, name_en=record.name_en).name} · "
-                f"{names.get((Call, record.call_id), _('(deleted)'))}")
-    if kind == "question":
-        return (f"{Question(label_da=record.label_da, label_en=record.label_en).label} · "
-                f"{names.get((Call, record.call_id), _('(deleted)'))}")
+    in_call = {  # a row of a call: what it is, then which call
+        "reviewer": lambda: names.get((User, record.user_id), _("(deleted)")),
+        "criterion": lambda: Criterion(name_da=record.name_da, name_en=record.name_en).name,
+        "question": lambda: Question(label_da=record.label_da, label_en=record.label_en).label,
+    }
+    if kind in in_call:
+        return f"{in_call[kind]()} · {names.get((Call, record.call_id), _('(deleted)'))}"
     # a role: whose, which, where
     person = names.get((User, record.user_id), _("(deleted)"))
     where = (names.get((Participation, record.participation_id)) or names.get((Programme, record.programme_id))

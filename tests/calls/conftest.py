@@ -8,3 +8,11 @@ def _side_effects_at_once(monkeypatch):
     from django.db import transaction
 
     monkeypatch.setattr(transaction, "on_commit", lambda func, using=None, robust=False: func())
+
+
+@pytest.fixture
+def call(world):
+    """An open call of programme a, with criteria (tests/calls/helpers.py)."""
+    from tests.calls.helpers import make_call
+
+    return make_call(world.a)

@@ -8,14 +8,9 @@ from django.utils import timezone
 
 from calls import services
 from tests.calls.helpers import close, danish_municipality, make_call, reviewer_of, submitted_application
-from tests.factories import UserFactory, build_world
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def world():
-    return build_world()
 
 
 def _home(client, user) -> str:

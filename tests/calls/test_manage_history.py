@@ -7,23 +7,12 @@ from django.urls import reverse
 
 from calls import services
 from calls.models import Criterion, Question
-from tests.calls.helpers import danish_municipality, make_call, reviewer_of, submitted_application
-from tests.factories import build_world
+from tests.calls.helpers import danish_municipality, reviewer_of, submitted_application
 
 pytestmark = pytest.mark.django_db
 
 DANISH = {"HTTP_ACCEPT_LANGUAGE": "da"}
 AUDIT = reverse("audit:list")
-
-
-@pytest.fixture
-def world():
-    return build_world()
-
-
-@pytest.fixture
-def call(world):
-    return make_call(world.a)
 
 
 def _client(client, user, language="da"):

@@ -20,14 +20,8 @@ from tests.calls.helpers import (
     start_application,
     submitted_application,
 )
-from tests.factories import build_world
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def world():
-    return build_world()
 
 
 def _at_nine(day):

@@ -15,19 +15,9 @@ from audit.selectors import audit_rows
 from calls import services
 from calls.models import Reviewer, ReviewerInvitation
 from tests.calls.helpers import danish_municipality, make_call, submitted_application
-from tests.factories import UserFactory, build_world
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def world():
-    return build_world()
-
-
-@pytest.fixture
-def call(world):
-    return make_call(world.a)
 
 
 def _token(message) -> str:

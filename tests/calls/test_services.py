@@ -20,19 +20,8 @@ from tests.calls.helpers import (
     start_application,
     submitted_application,
 )
-from tests.factories import build_world
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def world():
-    return build_world()
-
-
-@pytest.fixture
-def call(world):
-    return make_call(world.a)
 
 
 def test_the_deadline_holds_to_the_second_and_nothing_of_a_late_submit_is_stored(call):

@@ -16,21 +16,11 @@ from tests.calls.helpers import (
     start_application,
     submitted_application,
 )
-from tests.factories import UserFactory, build_world
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
 DANISH = {"HTTP_ACCEPT_LANGUAGE": "da"}
-
-
-@pytest.fixture
-def world():
-    return build_world()
-
-
-@pytest.fixture
-def call(world):
-    return make_call(world.a)
 
 
 def _confirm_from_mail(client):
