@@ -36,6 +36,8 @@ def embedded_env(host: str, port: str, environ: dict[str, str]) -> dict[str, str
     env.pop("DJANGO_DEBUG", None)  # a debug page lists every URL pattern; the embedded run shows its own pages
     env.setdefault("SITE_URL", f"http://{public}:{port}")
     env.setdefault("DJANGO_ALLOWED_HOSTS", ",".join(dict.fromkeys([*LOCAL_HOSTS, "testserver", public])))
+    # runserver's own warning says only "not for production"; the banner below says it with where to go instead
+    env.setdefault("DJANGO_RUNSERVER_HIDE_WARNING", "true")
     return env
 
 
@@ -68,7 +70,8 @@ def main() -> int:
     command, env = honcho_command(args.host, str(args.port), dict(os.environ))
     base = f"http://{public_host(args.host)}:{args.port}"
     print(f"\n  Circular Cities is running at {base}/  (Ctrl-C stops web, worker and beat; links in e-mails: "
-          f"{env['SITE_URL']})\n", flush=True)
+          f"{env['SITE_URL']})\n  This is the embedded run (SQLite, Django's development server): for a "
+          "demo on one machine, not for production (docs/deployment.md).\n", flush=True)
     print(where_reminders_show(base, env), flush=True)
     # honcho takes this process's place: Ctrl-C reaches it directly, and it stops all three.
     os.chdir(ROOT)

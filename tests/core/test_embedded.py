@@ -205,6 +205,8 @@ def test_make_run_on_honcho_survives_the_worker_and_reports_it(tmp_path):
     try:
         _wait_for("the web answering", lambda: _get(base + "/health/")[0] == 200, console)
         assert any(f"Circular Cities is running at {base}/" in line for line in console)
+        assert any("not for production" in line for line in console)  # said once, with where to go instead
+        assert not any("WARNING: This is a development server" in line for line in console)
         # Two heartbeats apart: beat queued the heartbeat task and the worker ran it (the first comes as it starts).
         first = _wait_for("a worker heartbeat", lambda: _detail(base, token)["checks"]["worker"]["last_heartbeat_at"],
                           console)
