@@ -237,13 +237,21 @@ def spending_get_for_user_or_404(*, user, pk: int) -> Spending:
 
 # --- Timeline and cohort board ----------------------------------------------------------------------------
 
+# What the timeline and its table show of a milestone: not its description, owner or search vector (a national
+# programme's timeline page loads hundreds).
+TIMELINE_MILESTONE_FIELDS = ("programme", "participation", "phase", "title_da", "title_en", "due_on", "status",
+                             "completed_at", "order", "participation__municipality__name",
+                             "phase__name_da", "phase__name_en")
+
+
 def timeline_for_user(*, user, programme: Programme, participations=None) -> dict:
     """Phases, the whole programme's milestones and each visible municipality's milestones (three queries).
 
     ``participations``: only these municipalities' rows and milestones (a page of
     ``visible_participations``); the phases and the whole programme's milestones are always there."""
     phases = list(phase_list(programme=programme))
-    milestones = milestone_list_for_user(user=user, programme=programme)
+    milestones = milestone_list_for_user(user=user, programme=programme).select_related(None).select_related(
+        "participation__municipality", "phase").only(*TIMELINE_MILESTONE_FIELDS)
     if participations is None:
         participations = list(visible_participations(user=user, programme=programme))
     else:
