@@ -114,8 +114,11 @@ def _icontains(fields, query: str) -> Q:
     match = Q()
     for word in words(query):
         any_field = Q()
+        # ``icontains`` ignores the case of ASCII letters on every database: one spelling is enough for those
+        # (a LIKE less per row and field, issue 22); Æ, Ø and Å only as the database's own upper/lower knows them.
+        spellings = {word} if word.isascii() else {word, word.lower(), word.capitalize()}
         for name in fields:
-            for variant in {word, word.lower(), word.capitalize()}:
+            for variant in spellings:
                 any_field |= Q(**{f"{name}__icontains": variant})
         match &= any_field
     return match
