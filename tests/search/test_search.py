@@ -308,6 +308,15 @@ def test_snippets_and_titles_are_escaped(client, world, search_path, payload):
     assert "<mark>" in html  # the highlight is the one element a snippet may hold
 
 
+def test_the_line_under_a_title_names_what_is_known():
+    Result = selectors.Result
+    assert Result(title="t", url="/", programme="Program a", municipality="By a1", when=date(2022, 3, 1),
+                  when_label="due").meta == "Program a · By a1 · due 01.03.2022"
+    assert Result(title="t", url="/", municipality="By a1", when=date(2022, 3, 1)).meta == "By a1 · 01.03.2022"
+    assert Result(title="t", url="/", programme="Program a").meta == "Program a"
+    assert Result(title="t", url="/").meta == ""
+
+
 def test_snippet_marks_the_word_and_escapes_the_rest():
     marked = f"før <b>{selectors.START}genbrug{selectors.STOP}</b> efter"
     assert str(selectors.render_snippet(marked)) == "før &lt;b&gt;<mark>genbrug</mark>&lt;/b&gt; efter"
