@@ -375,13 +375,13 @@ def member_directory(*, user, query: str = "", role: str = "") -> QuerySet[User]
         return User.objects.none()
     users = _directory_users()
     if query:
-        users = users.filter(_people_match(query))
+        users = users.filter(people_match(query))
     if role:
         users = users.filter(Exists(RoleAssignment.objects.filter(user=OuterRef("pk"), role=role)))
     return users
 
 
-def _people_match(query: str) -> Q:
+def people_match(query: str) -> Q:
     """Name, or a profile field the member shows — a hidden field never makes a person findable."""
     match = Q()
     for word in query.split()[:MAX_SEARCH_WORDS]:
@@ -486,7 +486,9 @@ def _pg_query(query: str):
             | SearchQuery(query, config="simple", search_type="websearch"))
 
 
-def search_items(*, user, query: str) -> QuerySet[LibraryItem]:
+def search_items(*, user, query: str, ranked: bool = True) -> QuerySet[LibraryItem]:
+    """``ranked=False``: newest first, without computing ``ts_rank`` for every match (the global search lists
+    every kind so, issue 22)."""
     items = LibraryItem.objects.filter(item_visibility(user))
     if not _words(query):
         return items.none()
@@ -495,15 +497,20 @@ def search_items(*, user, query: str) -> QuerySet[LibraryItem]:
 
         # The stored, GIN-indexed vector (migration community 0002 keeps it up to date with a trigger).
         search = _pg_query(query)
-        items = items.filter(search_vector=search).annotate(
-            rank=SearchRank(F("search_vector"), search)).order_by("-rank", "-published_at", "-id")
+        items = items.filter(search_vector=search)
+        if ranked:
+            items = items.annotate(rank=SearchRank(F("search_vector"), search)).order_by(
+                "-rank", "-published_at", "-id")
+        else:
+            items = items.order_by("-published_at", "-id")
     else:
         items = items.filter(_icontains([name for name, _w, _c in ITEM_FIELDS], query)).order_by(
             "-published_at", "-id")
     return items.select_related("programme", "municipality").defer(*LIST_DEFERRED)
 
 
-def search_threads(*, user, query: str) -> QuerySet[Thread]:
+def search_threads(*, user, query: str, ranked: bool = True) -> QuerySet[Thread]:
+    """``ranked=False``: latest activity first, no ``ts_rank`` (as ``search_items``)."""
     threads = Thread.objects.filter(thread_visibility(user))
     if not _words(query):
         return threads.none()
@@ -513,8 +520,12 @@ def search_threads(*, user, query: str) -> QuerySet[Thread]:
 
         search = _pg_query(query)
         in_posts = Post.objects.filter(hidden_at__isnull=True, search_vector=search).values("thread_id")
-        threads = threads.filter(Q(search_vector=search) | Q(pk__in=in_posts)).annotate(
-            rank=SearchRank(F("search_vector"), search)).order_by("-rank", "-last_activity_at", "-id")
+        threads = threads.filter(Q(search_vector=search) | Q(pk__in=in_posts))
+        if ranked:
+            threads = threads.annotate(rank=SearchRank(F("search_vector"), search)).order_by(
+                "-rank", "-last_activity_at", "-id")
+        else:
+            threads = threads.order_by("-last_activity_at", "-id")
     else:
         threads = threads.filter(_icontains(["title", "body"], query) | Q(
             Exists(posts.filter(_icontains(["body"], query))))).order_by("-last_activity_at", "-id")

@@ -5,17 +5,18 @@ is shown opens for them (200); a municipality's drafts are found only by its own
 facilitators; snippets are escaped. The word-by-word fallback (SQLite) and the database's own path (full text,
 unaccent and trigrams on PostgreSQL) both run; what only PostgreSQL can do is marked ``requires_postgres``."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from bs4 import BeautifulSoup
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from community.models import Thread
 from municipalities.models import PartnerInvolvement, ProgressEntry, Sector
 from programmes.models import LocalChallenge, Organisation, ProgrammeOrganisation
 from search import selectors
-from tests.community.factories import LibraryItemFactory, ThreadFactory, cohort_item
+from tests.community.factories import LibraryItemFactory, ProfileFactory, ThreadFactory, cohort_item
 from tests.community.test_xss import PAYLOADS, assert_inert_html
 from tests.factories import MilestoneFactory, MunicipalityFactory, ParticipationFactory, UserFactory, staff_of
 from tests.workshops.factories import ActionItemFactory, DecisionFactory, PastMeetingFactory
@@ -113,6 +114,32 @@ def test_people_are_found_by_name_in_the_community(world, content, search_path):
     staff_of(world.a.participation, user=person)
     assert person.pk in found(world.b.users["staff"], "people", query="Gitte")
     assert found(UserFactory(), "people", query="Gitte") == set()  # not a member: no directory
+
+
+def test_people_matching_by_name_and_organisation_are_listed_once(world, search_path):
+    person = UserFactory(full_name="Genbrug-Gitte Hansen")
+    staff_of(world.a.participation, user=person)
+    ProfileFactory(user=person, organisation="Genbrugscentret")
+    queryset = selectors.search_queryset(user=world.b.users["staff"], kind=selectors.KINDS_BY_KEY["people"],
+                                         query="genbrug")
+    assert [u.pk for u in queryset].count(person.pk) == 1
+
+
+def test_library_and_sparring_are_listed_newest_first(world, search_path):
+    """Like the other kinds (issue 22: no ``ts_rank`` for every match): the newer item first, even when the older
+    one names the word more often."""
+    now = timezone.now()
+    older = LibraryItemFactory(title_da="Genbrug, genbrug og genbrug", summary_da="Genbrug.",
+                               published_at=now - timedelta(days=30))
+    newer = LibraryItemFactory(title_da="Et kort ord om genbrug", published_at=now)
+    old_thread = ThreadFactory(title="Genbrug af genbrug: genbrug")
+    new_thread = ThreadFactory(title="Spørgsmål om genbrug")
+    Thread.objects.filter(pk=old_thread.pk).update(last_activity_at=now - timedelta(days=9))
+    user = world.a.users["facilitator"]
+    for kind, first, second in (("library", newer, older), ("threads", new_thread, old_thread)):
+        listed = [obj.pk for obj in selectors.search_queryset(
+            user=user, kind=selectors.KINDS_BY_KEY[kind], query=WORD)]
+        assert listed.index(first.pk) < listed.index(second.pk), kind
 
 
 # --- Drafts -----------------------------------------------------------------------------------------------------
@@ -279,6 +306,15 @@ def test_snippets_and_titles_are_escaped(client, world, search_path, payload):
     html = client.get(reverse("search:results"), {"q": WORD}).content.decode()
     assert_inert_html(html, f"search {payload}")
     assert "<mark>" in html  # the highlight is the one element a snippet may hold
+
+
+def test_the_line_under_a_title_names_what_is_known():
+    Result = selectors.Result
+    assert Result(title="t", url="/", programme="Program a", municipality="By a1", when=date(2022, 3, 1),
+                  when_label="due").meta == "Program a · By a1 · due 01.03.2022"
+    assert Result(title="t", url="/", municipality="By a1", when=date(2022, 3, 1)).meta == "By a1 · 01.03.2022"
+    assert Result(title="t", url="/", programme="Program a").meta == "Program a"
+    assert Result(title="t", url="/").meta == ""
 
 
 def test_snippet_marks_the_word_and_escapes_the_rest():

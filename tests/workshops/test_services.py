@@ -19,9 +19,15 @@ from tests.factories import (
     politician_of,
     staff_of,
 )
-from tests.workshops.factories import ActionItemFactory, InvitationFactory, MeetingFactory, PastMeetingFactory
+from tests.workshops.factories import (
+    ActionItemFactory,
+    DecisionFactory,
+    InvitationFactory,
+    MeetingFactory,
+    PastMeetingFactory,
+)
 from workshops import services
-from workshops.models import Meeting, MeetingInvitation, SkillAssessment
+from workshops.models import Decision, Meeting, MeetingInvitation, SkillAssessment
 from workshops.permissions import can_view_meeting
 from workshops.selectors import attendance_summary, meeting_visibility
 
@@ -361,3 +367,37 @@ def test_a_politician_whose_term_ended_no_longer_sees_the_follow_group(programme
     InvitationFactory(meeting=meeting, user=politician)
     assert not can_view_meeting(politician, meeting)
     assert not Meeting.objects.filter(meeting_visibility(politician)).exists()
+
+
+def test_the_list_filter_agrees_with_the_rule_for_mixed_roles_and_through_decisions(world):
+    """``meeting_visibility`` leaves out conditions implied by others (issue 22): for people holding roles of
+    different kinds in both programmes it still answers exactly as ``can_view_meeting``, meeting by meeting, and
+    the same filter on decisions (``prefix="meeting__"``) finds the decisions of those meetings and no others."""
+    a, b = world.a, world.b
+    meetings = []
+    for side in (a, b):
+        for kind in (Meeting.Kind.FOLLOW_GROUP, Meeting.Kind.LOCAL_TEST):
+            meetings += [MeetingFactory(programme=side.programme, kind=kind),
+                         MeetingFactory(programme=side.programme, cohort=side.cohort, kind=kind),
+                         MeetingFactory(programme=side.programme, cohort=side.cohort,
+                                        participation=side.participation, kind=kind),
+                         MeetingFactory(programme=side.programme, cohort=side.cohort,
+                                        participation=side.other_participation, kind=kind)]
+    for meeting in meetings:
+        DecisionFactory(meeting=meeting)
+    observer_and_advisor = observer_of(a.programme)
+    advisor_of(b.participation, user=observer_and_advisor)
+    staff_and_politician = staff_of(b.participation)
+    politician_of(a.programme, user=staff_and_politician)
+    invited_staff = a.shared_users
+    for meeting in meetings[:8:3]:  # programme A's meetings of both kinds
+        InvitationFactory(meeting=meeting, user=b.users["staff"])
+        InvitationFactory(meeting=meeting, user=invited_staff["staff"])
+    people = [observer_and_advisor, staff_and_politician, b.users["staff"], invited_staff["staff"],
+              a.shared_users["advisor"], *a.users.values(), world.admin, UserFactory()]
+    for user in people:
+        expected = {m.pk for m in meetings if can_view_meeting(user, m)}
+        assert set(Meeting.objects.filter(meeting_visibility(user)).values_list("pk", flat=True)) == expected, user
+        assert set(Decision.objects.filter(meeting_visibility(user, "meeting__")).values_list(
+            "meeting_id", flat=True)) == expected, user
+    assert {m.pk for m in meetings if can_view_meeting(observer_and_advisor, m)}  # the case is not empty
