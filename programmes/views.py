@@ -80,6 +80,14 @@ def _after_write(request, partial: str, context: dict, *, target: str, fallback:
     return redirect(fallback)
 
 
+def _inline_or_page(request, fragment: str, context: dict, *, title, action: str, cancel_url: str):
+    """A form in place for htmx (``fragment``), or on a page of its own when JavaScript is off."""
+    if request.htmx:
+        return render(request, fragment, context)
+    return render(request, "programmes/form_page.html",
+                  {**context, "title": title, "action": action, "cancel_url": cancel_url})
+
+
 # Pages whose content is their ``{% partialdef body %}``.
 BODY_PAGES = frozenset({"programmes/programme_detail.html", "programmes/milestone_list.html"})
 
@@ -229,12 +237,10 @@ def cohort_edit(request, pk):
                 return _cohorts_response(request, programme)
             return redirect(programme.get_absolute_url() + "#cohorts")
     context = {**_programme_context(request, programme, "overview"), "cohort": cohort, "form": form}
-    if request.htmx:
-        return render(request, "programmes/programme_detail.html#cohort-form", context)
-    return render(request, "programmes/form_page.html", {
-        **context, "title": _("Edit cohort %(name)s") % {"name": cohort.name},
-        "action": reverse("programmes:cohort-edit", args=[cohort.pk]),
-        "cancel_url": programme.get_absolute_url() + "#cohorts"})
+    return _inline_or_page(request, "programmes/programme_detail.html#cohort-form", context,
+                           title=_("Edit cohort %(name)s") % {"name": cohort.name},
+                           action=reverse("programmes:cohort-edit", args=[cohort.pk]),
+                           cancel_url=programme.get_absolute_url() + "#cohorts")
 
 
 @require_POST
@@ -310,12 +316,10 @@ def phase_edit(request, pk):
         else:
             return _phases_after_write(request, programme)
     context = {**_programme_context(request, programme, "phases"), "phase": phase, "form": form}
-    if request.htmx:
-        return render(request, "programmes/phase_list.html#phase-edit-row", context)
-    return render(request, "programmes/form_page.html", {
-        **context, "title": _("Edit phase %(name)s") % {"name": phase.name},
-        "action": reverse("programmes:phase-edit", args=[phase.pk]),
-        "cancel_url": reverse("programmes:phases", args=[programme.slug])})
+    return _inline_or_page(request, "programmes/phase_list.html#phase-edit-row", context,
+                           title=_("Edit phase %(name)s") % {"name": phase.name},
+                           action=reverse("programmes:phase-edit", args=[phase.pk]),
+                           cancel_url=reverse("programmes:phases", args=[programme.slug]))
 
 
 @require_POST
@@ -420,12 +424,10 @@ def milestone_add(request, slug):
     if request.method == "GET":
         keep = _query(request, *MILESTONE_QUERY)
         context = {**_programme_context(request, programme, "milestones"), "add_form": form, "keep": keep}
-        if request.htmx:
-            return render(request, "programmes/milestone_list.html#milestone-add-form", context)
-        return render(request, "programmes/form_page.html", {
-            **context, "form": form, "title": _("Add a milestone"),
-            "action": reverse("programmes:milestone-add", args=[programme.slug]),
-            "cancel_url": reverse("programmes:milestones", args=[programme.slug])})
+        return _inline_or_page(request, "programmes/milestone_list.html#milestone-add-form", {**context, "form": form},
+                               title=_("Add a milestone"),
+                               action=reverse("programmes:milestone-add", args=[programme.slug]),
+                               cancel_url=reverse("programmes:milestones", args=[programme.slug]))
     if form.is_valid():
         try:
             services.milestone_create(programme=programme, by=request.user, **form.cleaned_data)
@@ -455,12 +457,10 @@ def milestone_edit(request, pk):
             return _milestones_after_write(request, programme)
     context = {**_programme_context(request, programme, "milestones"), "milestone": milestone, "form": form,
                "keep": _query(request, *MILESTONE_QUERY)}
-    if request.htmx:
-        return render(request, "programmes/milestone_list.html#milestone-edit-row", context)
-    return render(request, "programmes/form_page.html", {
-        **context, "title": _("Edit milestone %(name)s") % {"name": milestone.title},
-        "action": reverse("programmes:milestone-edit", args=[milestone.pk]),
-        "cancel_url": reverse("programmes:milestones", args=[programme.slug])})
+    return _inline_or_page(request, "programmes/milestone_list.html#milestone-edit-row", context,
+                           title=_("Edit milestone %(name)s") % {"name": milestone.title},
+                           action=reverse("programmes:milestone-edit", args=[milestone.pk]),
+                           cancel_url=reverse("programmes:milestones", args=[programme.slug]))
 
 
 @require_POST
@@ -575,12 +575,10 @@ def budget_line_edit(request, pk):
         else:
             return _budget_after_write(request, programme, notices)
     context = {**_programme_context(request, programme, "budget"), "line": line, "form": form}
-    if request.htmx:
-        return render(request, "programmes/budget.html#line-edit-row", context)
-    return render(request, "programmes/form_page.html", {
-        **context, "title": _("Edit work package %(code)s") % {"code": line.code},
-        "action": reverse("programmes:budget-line-edit", args=[line.pk]),
-        "cancel_url": reverse("programmes:budget", args=[programme.slug])})
+    return _inline_or_page(request, "programmes/budget.html#line-edit-row", context,
+                           title=_("Edit work package %(code)s") % {"code": line.code},
+                           action=reverse("programmes:budget-line-edit", args=[line.pk]),
+                           cancel_url=reverse("programmes:budget", args=[programme.slug]))
 
 
 @require_POST
