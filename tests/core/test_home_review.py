@@ -134,4 +134,6 @@ def test_the_facilitators_home_queries_do_not_grow_with_the_outputs(client, worl
     assert review["count"] == 10 and len(review["outputs"]) == 5
 
 
-QUERIES = 11  # the same at 1× and 10×: session, person, roles, then one query per section and the unread count
+# The same at 1× and 10×: session, person, roles, one query per section, the unread count, and the reviews
+# waiting for the person's assessment.
+QUERIES = 12
