@@ -93,9 +93,11 @@ def review_get_for_user_or_404(*, user, pk) -> Review:
 
 
 def reviews_to_do(user):
-    """The person's reviews still to be scored (not sent, no conflict declared), the nearest deadline first:
-    what the home page shows a reviewer, for whom no role brings anything else there."""
-    return (reviews_of_user(user).filter(submitted_at__isnull=True, conflict_of_interest=False)
+    """The person's reviews still to be scored (not sent, no conflict declared, the application not decided or
+    withdrawn: its reviews are closed then), the nearest deadline first: what the home page shows a reviewer,
+    for whom no role brings anything else there."""
+    return (reviews_of_user(user).filter(submitted_at__isnull=True, conflict_of_interest=False,
+                                         application__decision=Application.Decision.PENDING)
             .order_by("application__call__assessment_ends_on", "application__call__deadline", "pk"))
 
 

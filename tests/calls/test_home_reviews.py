@@ -43,6 +43,12 @@ def test_an_external_reviewer_sees_what_waits_for_their_assessment(client, world
     page = _home(client, world.b.users["facilitator"])
     assert "Ansøgninger, der venter på din bedømmelse" not in page
 
+    # decided (its reviews are closed then): it no longer waits
+    type(application).objects.filter(pk=application.pk).update(decision=type(application).Decision.DECLINED)
+    assert "Ansøgninger, der venter på din bedømmelse" not in _home(client, outsider)
+    type(application).objects.filter(pk=application.pk).update(decision=type(application).Decision.PENDING)
+    assert "Ansøgninger, der venter på din bedømmelse" in _home(client, outsider)
+
     # once sent, it no longer waits
     type(review).objects.filter(pk=review.pk).update(submitted_at=timezone.now())
     page = _home(client, outsider)
