@@ -3,6 +3,8 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
+from django.utils.functional import cached_property
 
 
 def add_service_errors(form, error: ValidationError) -> None:
@@ -28,3 +30,35 @@ def query_string(request, *keys) -> str:
     from django.utils.http import urlencode
 
     return urlencode({k: request.GET[k] for k in keys if request.GET.get(k)})
+
+
+SEARCH_COUNT_CAP = 1000  # results a search counts exactly; beyond it a page says "more than 1,000"
+
+
+def capped_count(queryset, cap: int = SEARCH_COUNT_CAP) -> int:
+    """How many rows ``queryset`` has, counting no further than ``cap + 1``: only their keys, unsorted, in a
+    subquery with a limit. A common word matches most of a national log (bench: "genbrug", 19 000 progress
+    entries, 42 ms to count them all and 3 ms to count 1,001), and nobody pages past the thousandth result."""
+    if isinstance(queryset, QuerySet):
+        return queryset.order_by().values("pk")[:cap + 1].count()
+    return min(len(queryset), cap + 1)
+
+
+class CappedPaginator(Paginator):
+    """Pages of at most ``cap`` results (``capped_count``); ``more`` says there are more than that."""
+
+    def __init__(self, object_list, per_page, cap: int = SEARCH_COUNT_CAP, **kwargs):
+        self.cap = cap
+        super().__init__(object_list, per_page, **kwargs)
+
+    @cached_property
+    def counted(self) -> int:
+        return capped_count(self.object_list, self.cap)
+
+    @cached_property
+    def count(self) -> int:
+        return min(self.counted, self.cap)
+
+    @property
+    def more(self) -> bool:
+        return self.counted > self.cap

@@ -1,13 +1,15 @@
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils.http import urlencode
+
+from circular_cities.utils import SEARCH_COUNT_CAP, CappedPaginator
 
 from . import selectors
 from .forms import SearchForm
 
 PER_PAGE = 20
 PER_KIND = 5
+COUNT_CAP = SEARCH_COUNT_CAP  # results counted on a kind's pages
 
 
 @login_required
@@ -24,7 +26,9 @@ def search(request):
                                                       "programme": programme_id or ""}.items() if v})}
     if query and kind is not None:
         queryset = selectors.search_queryset(user=request.user, kind=kind, query=query, programme_id=programme_id)
-        page = Paginator(queryset if queryset is not None else [], PER_PAGE).get_page(request.GET.get("page"))
+        # Counted up to a thousand: a common word is in most of a national log (circular_cities.utils.capped_count)
+        paginator = CappedPaginator(queryset if queryset is not None else [], PER_PAGE, cap=COUNT_CAP)
+        page = paginator.get_page(request.GET.get("page"))
         context["sections"] = [selectors.Section(
             kind=kind, results=selectors.results_of(kind=kind, objects=page.object_list, query=query), page=page)]
     elif query:

@@ -255,6 +255,49 @@ def test_kind_and_programme_filters_and_pagination(client, world, content):
     assert {s.kind.key for s in own.context["sections"]} >= {"milestones", "progress", "meetings"}
 
 
+
+def test_a_kinds_pages_count_no_further_than_the_cap(client, world, content, monkeypatch):
+    """A word in more results than the cap: the count says "over", the pages stop at the cap, and the page asks
+    for more words (in Danish); at or under the cap the count is exact and nothing is said."""
+    from search import views
+
+    user = world.a.users["facilitator"]
+    user.language = "da"
+    user.save(update_fields=["language"])
+    for n in range(6):
+        MilestoneFactory(programme=world.a.programme, title_da=f"Genbrug trin {n}")  # 7 with the content's
+    client.force_login(user)
+    monkeypatch.setattr(views, "PER_PAGE", 2)
+    monkeypatch.setattr(views, "COUNT_CAP", 5)
+    first = client.get(reverse("search:results"), {"q": WORD, "kind": "milestones"})
+    soup = BeautifulSoup(first.content.decode(), "html.parser")
+    assert soup.select_one("#results-milestones").get_text(" ", strip=True) == "Milepæle (over 5)"
+    assert "Kun de første 5 resultater vises. Tilføj et ord" in soup.get_text(" ")
+    assert "Side 1 af 3" in soup.select_one("nav.pagination").get_text(" ")
+    last = client.get(reverse("search:results"), {"q": WORD, "kind": "milestones", "page": 9})
+    assert len(last.context["sections"][0].results) == 1  # the 5th result; the 6th and 7th are not listed
+
+    monkeypatch.setattr(views, "COUNT_CAP", 7)
+    exact = BeautifulSoup(client.get(reverse("search:results"), {"q": WORD, "kind": "milestones"}).content.decode(),
+                          "html.parser")
+    assert exact.select_one("#results-milestones").get_text(" ", strip=True) == "Milepæle (7)"
+    assert "Kun de første" not in exact.get_text(" ")
+
+
+def test_the_capped_count_reads_no_further_than_the_cap(world):
+    from circular_cities.utils import CappedPaginator, capped_count
+    from programmes.models import Milestone
+
+    for n in range(5):
+        MilestoneFactory(programme=world.a.programme, title_da=f"Trin {n}")
+    milestones = Milestone.objects.filter(programme=world.a.programme).order_by("due_on", "pk")
+    total = milestones.count()
+    assert capped_count(milestones, cap=2) == 3 and capped_count(milestones, cap=total) == total
+    paginator = CappedPaginator(milestones, 2, cap=3)
+    assert (paginator.count, paginator.more, paginator.num_pages) == (3, True, 2)
+    assert list(paginator.page(2).object_list) == [list(milestones)[2]]
+    assert CappedPaginator(list(milestones), 2, cap=total).more is False
+
 def _grow(side, label: str, n: int) -> None:
     """``n`` more things of several kinds in ``side``'s programme, all holding the word."""
     for i in range(n):
