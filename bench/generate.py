@@ -487,6 +487,12 @@ def generate(*, programmes: int = 12, municipalities_per_programme: int | None =
                     for t in threads for m in rng.sample(municipalities, 4)])
         log(f"{len(items)} library items, {len(threads)} threads")
 
+        # --- open calls (their own random numbers: the rest of the dataset stays as it was) ----------------------
+        calls = _calls(bulk, progs, parts_of, cohorts_of, staff_by_municipality, facilitators, advisors, named,
+                       programmes=programmes, seed=seed, now=now, today=today)
+        log(f"{counts['calls.Call']} calls, {counts['calls.Application']} applications, "
+            f"{counts['calls.Review']} reviews")
+
     from programmes.status import status_refresh_all
 
     counts["participation statuses"] = status_refresh_all()  # bulk_create wrote no status rows
@@ -497,9 +503,169 @@ def generate(*, programmes: int = 12, municipalities_per_programme: int | None =
     follow = next(m for m in meetings if m.programme_id == main.pk and m.kind == Meeting.Kind.FOLLOW_GROUP)
     return {"programme": main.slug, "participation": first_part.pk, "cohort": first_part.cohort_id,
             "meeting": meeting.pk, "follow_group_meeting": follow.pk,
+            "call": calls["open"], "call_application": calls["application"],
             "users": {key: email(tag + local) for key, local in BENCH_USERS.items()},
             "writers": [{k: v for k, v in w.items() if k != "user_id"} for w in writers],
             "counts": counts}
+
+
+CALL_CRITERIA = [("Ambition og systemisk tilgang", "Ambition and systemic approach", 3),
+                 ("Politisk og tværgående forankring", "Political and cross-departmental anchoring", 2),
+                 ("Mulighed for at teste i praksis", "Room to test in practice", 2),
+                 ("Samarbejde med lokale aktører", "Collaboration with local actors", 1)]
+CALL_QUESTIONS = [  # kind, Danish, English, required, Danish choices
+    ("long_text", "Hvem i kommunen deltager, og fra hvilke forvaltninger?",
+     "Who in the municipality takes part, and from which departments?", True, ""),
+    ("number", "Hvor mange timer om måneden kan teamet afsætte?", "How many hours a month can the team set aside?",
+     False, ""),
+    ("yes_no", "Har kommunen en vedtaget cirkulær handleplan?",
+     "Does the municipality have an adopted circular action plan?", True, ""),
+    ("choice", "Hvor moden er kommunens cirkulære indsats?", "How mature is the municipality's circular work?", True,
+     "Begyndende\nI gang\nForankret"),
+    ("short_text", "Kontaktperson i direktionen", "Contact in the executive board", False, ""),
+]
+CALL_APPLICATIONS = 40  # per call, from the programme's municipalities (all of them in a smaller programme)
+
+
+def _calls(bulk, progs, parts_of, cohorts_of, staff_by_municipality, facilitators, advisors, named, *,
+           programmes, seed, now, today) -> dict:
+    """Every programme's open call (open now, for its last cohort) and its closed call (the one that recruited its
+    first cohort, decided before the programme started), each with 4 criteria, 5 questions, up to 40
+    applications from the programme's municipalities and 3 reviewers: in the measured (first) programme the bench
+    facilitator and the programme's two facilitators, elsewhere the two facilitators and an advisor as the
+    external reviewer.
+
+    The states are those the services leave: the open call has drafts and submitted applications, none decided
+    (decisions come after the deadline); the closed call has a few drafts that were never submitted and every
+    submitted application decided (accepted ones linked to their participation in the call's cohort, one
+    withdrawn, the rest wait-listed or declined). Every submitted application is assigned to the three reviewers;
+    about half have their reviews submitted with scores (now and then a declared conflict of interest), the
+    others wait. The first application of every call is submitted and scored (the benchmark reads one)."""
+    from calls.models import (
+        SCORE_MAX,
+        Application,
+        ApplicationEditor,
+        Call,
+        Criterion,
+        Question,
+        Review,
+        Reviewer,
+        Score,
+    )
+    from programmes.models import LocalChallenge
+
+    rng = random.Random(seed * 1009 + 19)
+    streams, strategies = list(LocalChallenge.MaterialStream), list(LocalChallenge.Strategy)
+    call_rows, plans = [], []
+    for index, p in enumerate(progs):
+        facs = facilitators[2 * (p.pk % programmes): 2 * (p.pk % programmes) + 2]
+        third = named["facilitator"] if index == 0 else advisors[(3 * p.pk) % len(advisors)]
+        for phase in (Call.Phase.OPEN, Call.Phase.CLOSED):
+            if phase == Call.Phase.OPEN:
+                opens, deadline, ends = today - timedelta(days=21), today + timedelta(days=30), today + timedelta(60)
+                cohort, title_da, title_en = cohorts_of[p.pk][-1], f"Optag til {p.name_da}", f"Join {p.name_en}"
+            else:
+                opens, deadline = p.starts_on - timedelta(days=90), p.starts_on - timedelta(days=45)
+                ends = p.starts_on - timedelta(days=20)
+                cohort = cohorts_of[p.pk][0]
+                title_da, title_en = f"Invitation til {p.name_da}", f"Invitation to {p.name_en}"
+            call_rows.append(Call(programme=p, cohort=cohort, title_da=title_da, title_en=title_en,
+                                  text_da=_text(rng, 80), text_en=_text(rng, 80), eligibility_da=_text(rng, 15),
+                                  opens_at=_moment(opens, 9), deadline=_moment(deadline, 12),
+                                  assessment_ends_on=ends, places=8 if phase == Call.Phase.OPEN else 12,
+                                  created_by=facs[0]))
+            plans.append((p, phase, [*facs, third]))
+    call_rows = bulk(Call, call_rows)
+    criteria = bulk(Criterion, [Criterion(call=c, order=i, name_da=da, name_en=en, weight=weight)
+                                for c in call_rows for i, (da, en, weight) in enumerate(CALL_CRITERIA, start=1)])
+    questions = bulk(Question, [Question(call=c, order=i, kind=kind, label_da=da, label_en=en, required=required,
+                                         choices_da=choices)
+                                for c in call_rows for i, (kind, da, en, required, choices)
+                                in enumerate(CALL_QUESTIONS, start=1)])
+    reviewers = bulk(Reviewer, [Reviewer(call=c, user=user, added_by=people[0])
+                                for c, (_p, _phase, people) in zip(call_rows, plans, strict=True)
+                                for user in people])
+
+    def answer(question, full):
+        if not full and (not question.required or rng.random() < 0.5):
+            return None
+        if question.kind == Question.Kind.NUMBER:
+            return float(rng.randrange(10, 80))
+        if question.kind == Question.Kind.YES_NO:
+            return rng.random() < 0.6
+        if question.kind == Question.Kind.CHOICE:
+            return rng.choice(question.choices_da.splitlines())
+        return _text(rng, 4 if question.kind == Question.Kind.SHORT_TEXT else 30)
+
+    applications, scored, firsts = [], set(), set()
+    for call, (p, phase, people) in zip(call_rows, plans, strict=True):
+        own = [q for q in questions if q.call_id == call.pk]
+        closed = phase == Call.Phase.CLOSED
+        chosen = rng.sample(parts_of[p.pk], min(CALL_APPLICATIONS, len(parts_of[p.pk])))
+        accepted = withdrawn = 0
+        for k, x in enumerate(chosen):
+            contact = staff_by_municipality[x.municipality_id][0]
+            if k == 0:
+                firsts.add((call.pk, x.municipality_id))
+            submitted = k == 0 or rng.random() < (0.85 if closed else 0.6)
+            full = submitted or rng.random() < 0.3
+            application = Application(
+                call=call, municipality_id=x.municipality_id, contact_name=contact.full_name,
+                contact_email=contact.email, contact_department="Klima og Miljø",
+                challenge_title=_text(rng, 5) if full or rng.random() < 0.5 else "",
+                problem_statement=_text(rng, 60) if full else "",
+                material_stream=rng.choice(streams) if full else "", strategy=rng.choice(strategies) if full else "",
+                sdgs=sorted(rng.sample(range(1, 18), 2)) if full else [],
+                answers={str(q.pk): a for q in own if (a := answer(q, submitted)) is not None})
+            if submitted:
+                application.state = Application.State.SUBMITTED
+                span = (min(call.deadline, now) - call.opens_at).total_seconds()
+                application.submitted_at = call.opens_at + timedelta(seconds=rng.uniform(0.2, 0.95) * span)
+                if k == 0 or rng.random() < 0.5:
+                    scored.add((call.pk, x.municipality_id))
+            if closed and submitted:
+                if x.cohort_id == call.cohort_id and accepted < call.places:
+                    decision, accepted = Application.Decision.ACCEPTED, accepted + 1
+                    application.participation = x
+                elif x.cohort_id != call.cohort_id and not withdrawn:
+                    decision, withdrawn = Application.Decision.WITHDRAWN, 1
+                else:
+                    decision = [Application.Decision.WAITLISTED, Application.Decision.DECLINED][k % 2]
+                application.decision, application.decision_message = decision, _text(rng, 20)
+                application.decided_at = call.deadline + timedelta(days=20 + k % 5)
+                application.decided_by = people[0]
+            applications.append(application)
+    applications = bulk(Application, applications)
+    bulk(ApplicationEditor, [ApplicationEditor(application=a, email=a.contact_email, name=a.contact_name,
+                                               confirmed_at=a.submitted_at or a.call.opens_at + timedelta(days=1))
+                             for a in applications])
+    reviewers_of = {}
+    for reviewer in reviewers:
+        reviewers_of.setdefault(reviewer.call_id, []).append(reviewer)
+    reviews = []
+    for a in applications:
+        if a.state != Application.State.SUBMITTED:
+            continue
+        done = (a.call_id, a.municipality_id) in scored
+        first = (a.call_id, a.municipality_id) in firsts
+        for reviewer in reviewers_of[a.call_id]:
+            conflict = done and not first and rng.random() < 0.05
+            reviews.append(Review(application=a, reviewer=reviewer, conflict_of_interest=conflict,
+                                  comment=_text(rng, 12) if done and not conflict else "",
+                                  submitted_at=min(now, a.submitted_at + timedelta(days=rng.randrange(3, 20)))
+                                  if done else None))
+    reviews = bulk(Review, reviews)
+    criteria_of = {}
+    for criterion in criteria:
+        criteria_of.setdefault(criterion.call_id, []).append(criterion)
+    call_of = {a.pk: a.call_id for a in applications}
+    bulk(Score, [Score(review=r, criterion=c, value=rng.randrange(1, SCORE_MAX + 1),
+                       comment=_text(rng, 6) if rng.random() < 0.3 else "")
+                 for r in reviews if r.submitted_at is not None and not r.conflict_of_interest
+                 for c in criteria_of[call_of[r.application_id]]])
+    measured = call_rows[0]
+    first = next(a for a in applications if a.call_id == measured.pk)
+    return {"open": measured.pk, "application": first.pk}
 
 
 def _measured_meeting(meetings, main, now):

@@ -110,6 +110,15 @@ def pages(info: dict, report_urls: list[tuple[str, str, str]]) -> list[tuple[str
         ("search 'genbrug' (staff)", "/search/?q=genbrug", "staff", NATIONAL),
         ("notifications centre", "/notifications/", "facilitator", NATIONAL),
     ]
+    if info.get("call"):  # a dataset made before the open calls had none
+        call, application = info["call"], info["call_application"]
+        rows += [
+            ("calls: open calls (public list)", "/calls/", "anonymous", NATIONAL),
+            ("calls: manage the open call", f"/calls/manage/{call}/", "facilitator", ONE),
+            ("calls: assessment of the open call", f"/calls/manage/{call}/assessment/", "facilitator", ONE),
+            ("calls: application detail", f"/calls/manage/applications/{application}/", "facilitator", ONE),
+            ("calls: my reviews (facilitator as reviewer)", "/calls/reviews/", "facilitator", ONE),
+        ]
     return rows + [(label, path, role, ONE) for label, path, role in report_urls]
 
 
@@ -377,6 +386,7 @@ def main(argv=None) -> int:  # noqa: C901, PLR0912, PLR0915  (one run, step by s
             session.login(email, BENCH_PASSWORD)
             sessions[role] = session
         print(f"== Logged in as {', '.join(sessions)} through /accounts/login/", flush=True)
+        sessions["anonymous"] = Session("127.0.0.1", args.port)  # the public pages: nobody logged in
 
         measured = pages(info, report_pages(env, info))
         if args.only:

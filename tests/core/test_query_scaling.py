@@ -42,6 +42,12 @@ PAGES = [
     ("my municipalities", "advisor", lambda d: reverse("municipalities:my-municipalities")),
     ("funder report", "facilitator", lambda d: reverse("reports:funder", args=[d["programme"]])),
     ("briefing", "facilitator", lambda d: reverse("reports:briefing", args=[d["follow_group_meeting"]])),
+    # open calls: the dataset's applications to a call are the programme's municipalities (2, then 8)
+    ("open calls", "anonymous", lambda d: reverse("calls:public-list")),
+    ("manage a call", "facilitator", lambda d: reverse("calls:manage", args=[d["call"]])),
+    ("assessment of a call", "facilitator", lambda d: reverse("calls:assessment", args=[d["call"]])),
+    ("application", "facilitator", lambda d: reverse("calls:application-detail", args=[d["call_application"]])),
+    ("my reviews", "facilitator", lambda d: reverse("calls:my-reviews")),
 ]
 
 
@@ -59,7 +65,10 @@ def _measure(client, data) -> dict:
             url = url_of(data)
         except NoReverseMatch:  # a page another issue has not added yet
             continue
-        client.force_login(User.objects.get(email=data["users"][role]))
+        if role == "anonymous":
+            client.logout()
+        else:
+            client.force_login(User.objects.get(email=data["users"][role]))
         counts[(name, role)] = _count(client, url)
     return counts
 
