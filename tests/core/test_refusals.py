@@ -103,3 +103,40 @@ def test_refusals_write_nothing(name, world_kind):
     written = changes(before, snapshot())
     assert not failures and not written, (
         f"{name}:\n  " + "\n  ".join(failures + [f"written by a refused request: {change}" for change in written]))
+
+
+# --- The neighbour: the same role in the other municipality of the same cohort -------------------------------
+# The matrix's foreign people hold their role in programme B. A municipality's team and advisor hold theirs in one
+# participation: next door, in the same cohort of the same programme, they see nothing of it either.
+
+ONE_MUNICIPALITY = sorted(name for name in CASES if name.startswith("municipalities:") and name not in {
+    "municipalities:enrol", "municipalities:cohort-partners", "municipalities:my-municipalities"}) + [
+    "accounts:team-invite", "accounts:team-member-edit", "accounts:team-member-remove", "imports:team-upload",
+    "programmes:milestone-complete"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", ONE_MUNICIPALITY)
+def test_the_team_and_advisor_next_door_get_404_and_write_nothing(name):
+    from tests.factories import advisor_of, build_world, staff_of
+
+    case = CASES[name]
+    world = build_world()
+    neighbours = {"staff": staff_of(world.a.other_participation, user__email="staff-next-door@example.org"),
+                  "advisor": advisor_of(world.a.other_participation, user__email="advisor-next-door@example.org")}
+    requests = []
+    for role, user in neighbours.items():
+        client = Client()
+        client.force_login(user)
+        url = reverse(name, kwargs=case.kwargs(world))
+        data = case.data(world) if case.data else {}
+        headers = {"HTTP_HX_REQUEST": "true"} if case.htmx else {}
+        methods = ("get", "post") if case.method == "get" else (case.method,)
+        requests += [(role, client, method, url, data, headers) for method in methods]
+    before = snapshot()
+    failures = [f"{method.upper()} as the {role} next door: expected 404, got {response.status_code}"
+                for role, client, method, url, data, headers in requests
+                if (response := getattr(client, method)(url, data, **headers)).status_code != 404]
+    written = changes(before, snapshot())
+    assert not failures and not written, (
+        f"{name}:\n  " + "\n  ".join(failures + [f"written by a refused request: {change}" for change in written]))
