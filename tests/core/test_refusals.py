@@ -5,11 +5,14 @@ checks the answer every role gets for every URL. This module asks two more thing
 (an anonymous visitor, a read-only role, the same role in the other programme, the same role in the same
 municipality in the other programme):
 
-- a refused write (POST) changes nothing in the database: the answer is not enough when a view writes first
-  and refuses afterwards;
+- a refused request changes nothing in the database (every row of every project table is compared): the answer
+  is not enough when a view writes first and refuses afterwards;
 - a page a user may not open (GET answers 403, 404 or the login) is refused in the same way when the user posts
   to it: a view that checks the permission only for the page, or only once the form is valid, would show or
   save across programmes here.
+
+A third test asks the same of the team and advisor of the other municipality in the same cohort, for the URLs of
+one municipality's local test: 404, and nothing written.
 """
 
 import pytest
