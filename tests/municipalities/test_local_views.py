@@ -235,3 +235,20 @@ def test_the_short_form_registers_a_partner_involved(client, world):
     assert involvement.organisation.name == "Lokal skole (test)" and involvement.starts_on == date(2022, 5, 1)
     assert involvement.organisation.kind == "public_body"
     assert "Lokal skole (test)" in client.get(entry.get_absolute_url()).text
+
+
+def test_editing_an_entry_with_htmx_leads_back_to_the_entry_not_to_a_blank_new_form(client, world):
+    """The edit page posts with htmx too: after saving, the person sees the corrected entry, not an empty
+    'New progress entry' form under the 'Edit' heading, whose next save would create a second entry."""
+    staff = world.a.users["staff"]
+    staff.language = "da"
+    staff.save(update_fields=["language"])
+    entry = ProgressEntryFactory(participation=world.a.participation, author=staff, what_happened="Førsteudkast")
+    client.force_login(staff)
+    response = client.post(reverse("municipalities:progress-edit", args=[entry.pk]),
+                           {"happened_on": entry.happened_on.isoformat(), "what_happened": "Rettet tekst",
+                            "status": "on_track", "save": "draft"}, headers={"HX-Request": "true"})
+    assert response["HX-Redirect"] == entry.get_absolute_url()
+    page = client.get(response["HX-Redirect"]).text
+    assert "Rettet tekst" in page and "Statusopdateringen er " in page  # the notice: saved or published
+    assert ProgressEntry.objects.count() == 1
