@@ -252,3 +252,18 @@ def test_editing_an_entry_with_htmx_leads_back_to_the_entry_not_to_a_blank_new_f
     page = client.get(response["HX-Redirect"]).text
     assert "Rettet tekst" in page and "Statusopdateringen er " in page  # the notice: saved or published
     assert ProgressEntry.objects.count() == 1
+
+
+def test_a_measurement_reads_as_a_danish_number_on_the_entry_and_in_the_list(client, world):
+    staff = world.a.users["staff"]
+    staff.language = "da"
+    staff.save(update_fields=["language"])
+    indicator = IndicatorFactory(participation=world.a.participation, name="Genbrugte møbler", unit="stk")
+    entry = ProgressEntryFactory(participation=world.a.participation, author=staff)
+    MeasurementFactory(indicator=indicator, entry=entry, measured_on=entry.happened_on, value="1234.5")
+    client.force_login(staff)
+    for url in (entry.get_absolute_url(), reverse("municipalities:progress-list", args=[world.a.participation.pk])):
+        page = client.get(url).text
+        assert "Genbrugte møbler: 1.234,50 stk" in page, url
+    table = client.get(reverse("municipalities:indicators", args=[world.a.participation.pk])).text
+    assert ">1.234,50 stk</td>" in table and "1234,5" not in table
