@@ -267,3 +267,22 @@ def test_a_measurement_reads_as_a_danish_number_on_the_entry_and_in_the_list(cli
         assert "Genbrugte møbler: 1.234,50 stk" in page, url
     table = client.get(reverse("municipalities:indicators", args=[world.a.participation.pk])).text
     assert ">1.234,50 stk</td>" in table and "1234,5" not in table
+
+
+def test_a_measurement_on_an_entry_before_the_programme_says_so_at_the_value(client, world):
+    """An entry may be dated up to a year before the programme, a measurement may not: the person is told at the
+    measured value why, not with a date range above the form that contradicts the date field's own."""
+    staff = world.a.users["staff"]
+    staff.language = "da"
+    staff.save(update_fields=["language"])
+    indicator = IndicatorFactory(participation=world.a.participation)
+    before = world.a.programme.starts_on - timedelta(days=30)
+    client.force_login(staff)
+    response = client.post(reverse("municipalities:progress-create", args=[world.a.participation.pk]),
+                           {"happened_on": before.isoformat(), "what_happened": "Før start", "status": "on_track",
+                            "indicator": indicator.pk, "value": "12.5", "save": "draft"})
+    assert response.context["form"].errors["value"] == [
+        "Målingen får opdateringens dato: Angiv en dato mellem {} og {}.".format(
+            world.a.programme.starts_on.strftime("%d.%m.%Y"), world.a.programme.ends_on.strftime("%d.%m.%Y"))]
+    assert not response.context["form"].non_field_errors()
+    assert ProgressEntry.objects.count() == 0
