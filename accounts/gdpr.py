@@ -53,7 +53,7 @@ COLUMN_LABELS = {
     "municipality": _lazy("Municipality"), "entry": _lazy("progress entry"), "uploaded_by": _lazy("uploaded by"),
     "author": _lazy("written by"), "invited_by": _lazy("invited by"), "user": _lazy("person"),
     "session": _lazy("advisory session"), "thread": _lazy("sparring thread"), "post": _lazy("answer"),
-    "item": _lazy("library item"),
+    "item": _lazy("library item"), "call": _lazy("Call"), "application": _lazy("Application"),
 }
 
 

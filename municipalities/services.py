@@ -215,7 +215,17 @@ def _measure(entry: ProgressEntry, measurements) -> None:
         if indicator.participation_id != entry.participation_id:
             raise ValidationError({"indicator": _("The indicator belongs to another municipality.")})
         measurement = Measurement(indicator=indicator, measured_on=entry.happened_on, value=value, entry=entry)
-        measurement.full_clean()
+        try:
+            measurement.full_clean()
+        except ValidationError as error:
+            # The entry's date may lie up to a year before the programme, a measurement's may not: say so at the
+            # value, the field the form shows, rather than as a bare date range above the form.
+            errors = error.message_dict
+            if "measured_on" in errors:
+                errors.setdefault("value", []).extend(
+                    _("The measurement takes the entry's date: %(problem)s") % {"problem": problem}
+                    for problem in errors.pop("measured_on"))
+            raise ValidationError(errors) from None
         measurement.save()
 
 

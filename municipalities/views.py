@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from django_htmx.http import HttpResponseClientRedirect
 
 from accounts.models import Role, RoleAssignment, User
 from accounts.permissions import can_invite
@@ -341,12 +342,14 @@ def _progress_form(request, participation, *, entry):
         else:
             notice = (_("The progress entry was saved as a draft.") if not saved.is_published
                       else _published_for_review() if saved.awaits_review else _("The progress entry was published."))
-            if request.htmx:
+            if request.htmx and entry is None:
                 fresh = ProgressEntryForm(participation=participation,
                                           initial={"happened_on": timezone.localdate(), "status": "on_track"})
                 return render(request, "municipalities/progress_form.html#form", _progress_form_context(
                     request, participation, fresh, notice=notice, created=saved))
             messages.success(request, notice)
+            if request.htmx:  # an edit: back to the entry, not to a blank form for a new one
+                return HttpResponseClientRedirect(saved.get_absolute_url())
             return redirect(saved.get_absolute_url())
     template = "municipalities/progress_form.html" + ("#form" if request.htmx else "")
     return render(request, template, _progress_form_context(request, participation, form, entry=entry))

@@ -321,3 +321,22 @@ def test_user_model_has_no_field_the_erasure_forgets():
     text_fields = {f.name for f in User._meta.concrete_fields if f.get_internal_type() in ("CharField", "TextField",
                                                                                           "EmailField")}
     assert text_fields <= handled, f"New text field(s) on User: erase_person must handle {text_fields - handled}"
+
+
+def test_the_sections_about_open_calls_are_danish(client, world):
+    """A reviewer who also applied for their municipality reads every heading of their data in Danish."""
+    from tests.calls.helpers import danish_municipality, make_call, reviewer_of, start_application
+
+    call = make_call(world.a)
+    person = world.a.users["advisor"]
+    person.language = "da"
+    person.save(update_fields=["language"])
+    reviewer_of(call=call, user=person, by=world.a.users["facilitator"])
+    start_application(call, danish_municipality("Aarhus"), email=person.email)  # the contact, and so an editor
+    client.force_login(person)
+    page = client.get(reverse("accounts:my-data")).content.decode()
+    for english in ("Calls you review", "Applications to open calls", ">Call<", ">Application<"):
+        assert english not in page, english
+    for danish in ("Ansøgningsrunder, du bedømmer", "Ansøgninger, du er kontaktperson for",
+                   "Ansøgninger, du må redigere"):
+        assert danish in page, danish

@@ -222,3 +222,30 @@ def test_inviting_a_colleague_outside_the_municipalitys_domain_is_refused_in_dan
     response = client.post(invite, {"name": "Ole", "email": "ole@aarhus.dk"}, follow=True)
     assert "Din kollega har fået tilsendt et link." in response.content.decode()
     assert sorted(application.editors.values_list("email", flat=True)) == ["karen@aarhus.dk", "ole@aarhus.dk"]
+
+
+def test_a_number_answer_reads_as_a_danish_number_for_the_reviewer_and_the_facilitator(client, world, call):
+    """Hours a month answered as 1234,5 read "1.234,50", and 60 reads "60", not "1234.5" or "60.0"."""
+    from calls.models import Question
+
+    hours = services.question_add(call=call, kind=Question.Kind.NUMBER, label_da="Timer om måneden")
+    staff = services.question_add(call=call, kind=Question.Kind.NUMBER, label_da="Antal medarbejdere")
+    application = start_application(call, danish_municipality("Aarhus"))
+    services.application_save(application=application, by_email="karen@kommune.dk",
+                              data={**CHALLENGE, "answers": {str(hours.pk): "1234,5", str(staff.pk): "60"}})
+    for question in call.questions.filter(kind=Question.Kind.FILE):
+        services.application_upload(application=application, question=question, upload=backing_letter(),
+                                    by_email="karen@kommune.dk")
+    application = services.application_submit(application=application, by_email="karen@kommune.dk")
+    external = UserFactory(email="ekspert@example.org", language="da")
+    review = services.review_assign(application=application, reviewer=reviewer_of(
+        call=call, user=external, by=world.a.users["facilitator"]))
+    facilitator = world.a.users["facilitator"]
+    facilitator.language = "da"
+    facilitator.save(update_fields=["language"])
+    for user, url in ((external, reverse("calls:review", args=[review.pk])),
+                      (facilitator, reverse("calls:application-detail", args=[application.pk]))):
+        client.force_login(user)
+        page = client.get(url).content.decode()
+        assert "<dd>1.234,50</dd>" in page and "<dd>60</dd>" in page, url
+        assert "1234.5" not in page and "60.0" not in page, url

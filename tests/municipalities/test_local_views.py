@@ -235,3 +235,54 @@ def test_the_short_form_registers_a_partner_involved(client, world):
     assert involvement.organisation.name == "Lokal skole (test)" and involvement.starts_on == date(2022, 5, 1)
     assert involvement.organisation.kind == "public_body"
     assert "Lokal skole (test)" in client.get(entry.get_absolute_url()).text
+
+
+def test_editing_an_entry_with_htmx_leads_back_to_the_entry_not_to_a_blank_new_form(client, world):
+    """The edit page posts with htmx too: after saving, the person sees the corrected entry, not an empty
+    'New progress entry' form under the 'Edit' heading, whose next save would create a second entry."""
+    staff = world.a.users["staff"]
+    staff.language = "da"
+    staff.save(update_fields=["language"])
+    entry = ProgressEntryFactory(participation=world.a.participation, author=staff, what_happened="Førsteudkast")
+    client.force_login(staff)
+    response = client.post(reverse("municipalities:progress-edit", args=[entry.pk]),
+                           {"happened_on": entry.happened_on.isoformat(), "what_happened": "Rettet tekst",
+                            "status": "on_track", "save": "draft"}, headers={"HX-Request": "true"})
+    assert response["HX-Redirect"] == entry.get_absolute_url()
+    page = client.get(response["HX-Redirect"]).text
+    assert "Rettet tekst" in page and "Statusopdateringen er " in page  # the notice: saved or published
+    assert ProgressEntry.objects.count() == 1
+
+
+def test_a_measurement_reads_as_a_danish_number_on_the_entry_and_in_the_list(client, world):
+    staff = world.a.users["staff"]
+    staff.language = "da"
+    staff.save(update_fields=["language"])
+    indicator = IndicatorFactory(participation=world.a.participation, name="Genbrugte møbler", unit="stk")
+    entry = ProgressEntryFactory(participation=world.a.participation, author=staff)
+    MeasurementFactory(indicator=indicator, entry=entry, measured_on=entry.happened_on, value="1234.5")
+    client.force_login(staff)
+    for url in (entry.get_absolute_url(), reverse("municipalities:progress-list", args=[world.a.participation.pk])):
+        page = client.get(url).text
+        assert "Genbrugte møbler: 1.234,50 stk" in page, url
+    table = client.get(reverse("municipalities:indicators", args=[world.a.participation.pk])).text
+    assert ">1.234,50 stk</td>" in table and "1234,5" not in table
+
+
+def test_a_measurement_on_an_entry_before_the_programme_says_so_at_the_value(client, world):
+    """An entry may be dated up to a year before the programme, a measurement may not: the person is told at the
+    measured value why, not with a date range above the form that contradicts the date field's own."""
+    staff = world.a.users["staff"]
+    staff.language = "da"
+    staff.save(update_fields=["language"])
+    indicator = IndicatorFactory(participation=world.a.participation)
+    before = world.a.programme.starts_on - timedelta(days=30)
+    client.force_login(staff)
+    response = client.post(reverse("municipalities:progress-create", args=[world.a.participation.pk]),
+                           {"happened_on": before.isoformat(), "what_happened": "Før start", "status": "on_track",
+                            "indicator": indicator.pk, "value": "12.5", "save": "draft"})
+    assert response.context["form"].errors["value"] == [
+        "Målingen får opdateringens dato: Angiv en dato mellem {} og {}.".format(
+            world.a.programme.starts_on.strftime("%d.%m.%Y"), world.a.programme.ends_on.strftime("%d.%m.%Y"))]
+    assert not response.context["form"].non_field_errors()
+    assert ProgressEntry.objects.count() == 0

@@ -331,6 +331,17 @@ def test_no_words_no_queries_beyond_the_page(client, world, django_assert_max_nu
     assert response.status_code == 200 and response.context["sections"] == []
 
 
+def test_a_too_long_search_says_so_and_not_to_choose_from_the_lists(client, world):
+    """A search longer than the field allows (a pasted paragraph in a link) is told its length, in Danish."""
+    staff = world.a.users["staff"]
+    staff.language = "da"
+    staff.save(update_fields=["language"])
+    client.force_login(staff)
+    page = client.get(reverse("search:results"), {"q": "genbrug " * 40}).content.decode()
+    assert "Vælg en type og et program fra listerne." not in page
+    assert "højst have 200 tegn" in page
+
+
 def test_anonymous_is_sent_to_log_in(client):
     response = client.get(reverse("search:results"), {"q": WORD})
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
