@@ -132,3 +132,9 @@ def can_log_advisory(user, participation) -> bool:
 def can_view_my_municipalities(user) -> bool:
     scope = scope_of(user)
     return scope.is_admin or bool(scope.advisor_participations or scope.facilitator_programmes)
+
+
+def can_view_publication_queue(user) -> bool:
+    """The entries waiting for a second pair of eyes, listed for those who give it (``can_review_publication``):
+    the facilitators and the advisors."""
+    return can_view_my_municipalities(user)

@@ -36,4 +36,5 @@ urlpatterns = [
     path("advisory/<int:pk>/actions/", views.action_add, name="action-add"),
     path("actions/<int:pk>/milestone/", views.action_milestone, name="action-milestone"),
     path("my/", views.my_municipalities, name="my-municipalities"),
+    path("publications/", views.publication_queue, name="publication-queue"),
 ]

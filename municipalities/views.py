@@ -53,6 +53,7 @@ from .permissions import (
     can_view_follow_group,
     can_view_my_municipalities,
     can_view_participation_history,
+    can_view_publication_queue,
     can_withdraw_entry,
     can_withdraw_participation,
     can_write_progress,
@@ -721,6 +722,16 @@ def action_milestone(request, pk):
     else:
         messages.success(request, _("“%(title)s” is now a milestone of the municipality.") % {"title": milestone})
     return redirect(reverse("municipalities:advisory", args=[participation.pk]) + f"#session-{action.session_id}")
+
+
+@login_required
+def publication_queue(request):
+    """Every published entry waiting for this person's review before it leaves the programme, oldest first: the
+    home page shows the first few."""
+    if not can_view_publication_queue(request.user):
+        raise PermissionDenied
+    return render(request, "municipalities/publication_queue.html", {
+        "page": paginate(request, selectors.publications_waiting(user=request.user), per_page=25)})
 
 
 @login_required

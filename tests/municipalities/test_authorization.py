@@ -104,6 +104,8 @@ CASES.update({
     "municipalities:action-milestone": Case(kwargs=_action, method="post", own=ADVISORS),
     "municipalities:my-municipalities": Case(own=everyone(403, admin=200, facilitator=200, advisor=200),
                                              scoped=False),
+    "municipalities:publication-queue": Case(own=everyone(403, admin=200, facilitator=200, advisor=200),
+                                             scoped=False),
 })
 
 

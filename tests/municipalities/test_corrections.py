@@ -495,6 +495,62 @@ def test_the_list_of_publications_waiting_reads_the_same_queries_at_ten_times_th
     assert section.count("/municipalities/progress/") == 5
 
 
+def test_the_whole_queue_of_publications_waiting_is_one_click_from_home(client, world):
+    """The home page lists the first five; its link leads to every entry waiting, oldest publication first, in
+    pages — the reviewer's own programmes and municipalities only."""
+    older = [ProgressEntryFactory(participation=world.a.participation, review=ProgressEntry.Review.PENDING,
+                                  what_happened=f"Venter {i}") for i in range(6)]
+    _publish_as(world.b.users["staff"], world.b.participation, text="Fra det andet program")
+    for role in ("facilitator", "advisor"):
+        user = world.a.users[role]
+        user.language = "da"
+        user.save(update_fields=["language"])
+        client.force_login(user)
+        section = _home_section(client, "publications")
+        assert "Alle 6, der venter på godkendelse" in section
+        page = client.get(reverse("municipalities:publication-queue"))
+        html = page.content.decode()
+        assert page.status_code == 200 and "<h1>Offentliggørelser, der venter på din godkendelse</h1>" in html
+        positions = [html.index(entry.get_absolute_url() + "#publish-state") for entry in older]
+        assert positions == sorted(positions), "oldest publication first"
+        assert "Fra det andet program" not in html
+    # B's facilitator sees B's entry and none of A's
+    client.force_login(world.b.users["facilitator"])
+    html = client.get(reverse("municipalities:publication-queue")).content.decode()
+    assert "Fra det andet program" in html and older[0].get_absolute_url() not in html
+    # the staff who wrote them review nothing: refused
+    client.force_login(world.a.users["staff"])
+    assert client.get(reverse("municipalities:publication-queue")).status_code == 403
+    # with fewer than on the home page, no link; when all are accepted, the page says so
+    for entry in older:
+        services.progress_entry_accept(entry=entry, by=world.a.users["advisor"])
+    client.force_login(world.a.users["facilitator"])
+    assert "venter på godkendelse</a>" not in _home_section(client, "publications")
+    empty = client.get(reverse("municipalities:publication-queue")).content.decode()
+    assert "Ingen offentliggjorte statusopdateringer venter på din godkendelse." in empty
+
+
+def test_the_queue_of_publications_reads_the_same_queries_at_ten_times_the_data(client, world):
+    client.force_login(world.a.users["facilitator"])
+    url = reverse("municipalities:publication-queue")
+    client.get(url)  # warm up
+
+    def count_queries():
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        return len(queries)
+
+    ProgressEntryFactory(participation=world.a.participation, review=ProgressEntry.Review.PENDING)
+    baseline = count_queries()
+    for i in range(30):
+        ProgressEntryFactory(participation=world.a.participation, review=ProgressEntry.Review.PENDING,
+                             what_happened=f"Venter {i}")
+    assert count_queries() <= baseline
+    assert baseline <= 12
+
 def test_staff_changing_a_measurement_of_an_accepted_entry_sends_it_back_for_review(client, world):
     """What goes out with the entry (its figures, in the open data) changed: a second pair of eyes again."""
     entry = _publish_as(world.a.users["staff"], world.a.participation)
