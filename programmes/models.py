@@ -203,7 +203,8 @@ class Spending(models.Model):
     budget_line = models.ForeignKey(BudgetLine, related_name="spendings", on_delete=models.CASCADE)
     spent_on = models.DateField(_("date"), validators=[validate_platform_date])
     amount_dkk = models.DecimalField(
-        _("amount (DKK)"), max_digits=14, decimal_places=2, validators=[MinValueValidator(Decimal("0.01"))]
+        _("amount (DKK)"), max_digits=14, decimal_places=2,
+        validators=[MinValueValidator(Decimal("0.01"), message=_("The amount must be more than 0 DKK."))],
     )
     description = models.CharField(_("description"), max_length=250, validators=SINGLE_LINE)
     recorded_by = models.ForeignKey(

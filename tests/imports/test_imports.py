@@ -198,6 +198,22 @@ def test_spending_for_an_unknown_work_package_and_a_duplicate_line_are_row_error
     assert not Spending.objects.exists()
 
 
+
+def test_a_spending_of_nothing_or_less_is_refused_in_danish_words(client, world):
+    """The model's own check, as the spending form says it: no English decimal point in a Danish message."""
+    programme = world.a.programme
+    BudgetLine.objects.create(programme=programme, code="WP1", name_da="Ledelse", allocated_dkk=100)
+    danish(client, world.a.users["facilitator"])
+    preview_url = upload(client, reverse("imports:programme-upload", args=[programme.slug, "spending"]),
+                         csv_file([["Arbejdspakke", "Dato", "Beløb (kr.)", "Beskrivelse"],
+                                   ["WP1", "01.02.2022", "-12,50", "Retur"], ["WP1", "02.02.2022", "0", "Intet"]]))
+    page = client.get(preview_url).content.decode()
+    for row in (2, 3):
+        assert f"Række {row}, kolonne C (Beløb (kr.)): Beløbet skal være mere end 0 kr." in page
+    assert "0.01" not in page
+    assert client.post(reverse("imports:confirm", args=[token_of(preview_url)])).status_code == 422
+    assert not Spending.objects.exists()
+
 # --- The confirm checks again, and saves once --------------------------------------------------------------------
 
 def test_confirm_checks_every_row_again_against_the_database(client, world):
