@@ -172,3 +172,19 @@ def test_emails_in_danish(demo, django_capture_on_commit_callbacks):
         html = next((body for body, kind in getattr(message, "alternatives", []) if kind == "text/html"), "")
         found = english_in(message.subject) + english_in(message.body) + english_in(visible_text(html))
         assert found == [], (message.subject, found)
+
+
+def test_the_danish_texts_name_the_platform_in_danish():
+    """The platform is "Cirkulære byer" in Danish (the header, the mails): no Danish text calls it Circular Cities."""
+    from pathlib import Path
+
+    from babel.messages.pofile import read_po
+
+    po = Path(__file__).resolve().parents[2] / "locale" / "da" / "LC_MESSAGES" / "django.po"
+    with po.open("rb") as handle:
+        catalog = read_po(handle)
+    english_name = [message.id for message in catalog if message.id and message.string and "Circular Cities" in (
+        message.string if isinstance(message.string, str) else " ".join(message.string))]
+    assert english_name == []
+    with translation.override("da"):
+        assert translation.gettext("Circular Cities") == "Cirkulære byer"
