@@ -2,14 +2,14 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.utils.http import urlencode
 
-from circular_cities.utils import SEARCH_COUNT_CAP, CappedPaginator
+from circular_cities.utils import DEFAULT_COUNT_CAP, CappedPaginator
 
 from . import selectors
 from .forms import SearchForm
 
 PER_PAGE = 20
 PER_KIND = 5
-COUNT_CAP = SEARCH_COUNT_CAP  # results counted on a kind's pages
+COUNT_CAP = DEFAULT_COUNT_CAP  # results counted on a kind's pages
 
 
 @login_required
