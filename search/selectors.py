@@ -320,8 +320,9 @@ def _ids(objects, attribute: str) -> set[int]:
     return {value for obj in objects if (value := getattr(obj, attribute, None)) is not None}
 
 
-def read_names(objects) -> Names:
-    """The names the results of ``objects`` show (see ``Names``). A kind that shows them reads their ids only."""
+def read_names(objects, known: dict[int, Programme] | None = None) -> Names:
+    """The names the results of ``objects`` show (see ``Names``). A kind that shows them reads their ids only.
+    ``known``: programmes the page has read already (the programme filter's), not read again."""
     names = Names()
     meeting_ids = _ids(objects, "meeting_id")
     if meeting_ids:
@@ -334,8 +335,12 @@ def read_names(objects) -> Names:
     programme_ids = (_ids(objects, "programme_id") | _ids(names.meetings.values(), "programme_id")
                      | {p.cohort.programme_id for p in names.participations.values()}
                      | {p.cohort.programme_id for p in objects if isinstance(p, Participation)})
-    if programme_ids:
-        names.programmes = {p.pk: p for p in Programme.objects.filter(pk__in=programme_ids).only(*PROGRAMME_ONLY)}
+    known = known or {}
+    names.programmes = {pk: known[pk] for pk in programme_ids if pk in known}
+    missing = programme_ids - names.programmes.keys()
+    if missing:
+        names.programmes.update(
+            (p.pk, p) for p in Programme.objects.filter(pk__in=missing).only(*PROGRAMME_ONLY))
     return names
 
 
@@ -631,29 +636,38 @@ def search_queryset(*, user, kind: Kind, query: str, programme_id: int | None = 
     return with_headline(queryset, query, *kind.snippet_fields)
 
 
-def results_of(*, kind: Kind, objects, query: str, names: Names | None = None) -> list[Result]:
+def results_of(*, kind: Kind, objects, query: str, names: Names | None = None,
+               programmes: dict[int, Programme] | None = None) -> list[Result]:
     objects = list(objects)
     if names is None:
-        names = read_names(objects) if kind.names else Names()
+        names = read_names(objects, programmes) if kind.names else Names()
     return [kind.result(obj, query, names) for obj in objects]
 
 
-def search_overview(*, user, query: str, programme_id: int | None = None, per_kind: int = 5) -> list[Section]:
+def search_overview(*, user, query: str, programme_id: int | None = None, per_kind: int = 5,
+                    programmes: dict[int, Programme] | None = None) -> list[Section]:
     """The first ``per_kind`` results of every kind: one query per kind and at most three for the names of their
-    programmes, municipalities and meetings, whatever the data."""
+    programmes, municipalities and meetings, whatever the data (``programmes``: those read already, by pk)."""
     found = []
     for kind in KINDS:
         queryset = search_queryset(user=user, kind=kind, query=query, programme_id=programme_id)
         if queryset is not None:
             found.append((kind, list(queryset[:per_kind + 1])))
-    names = read_names([obj for kind, objects in found if kind.names for obj in objects[:per_kind]])
+    names = read_names([obj for kind, objects in found if kind.names for obj in objects[:per_kind]], programmes)
     return [Section(kind=kind, results=results_of(kind=kind, objects=objects[:per_kind], query=query, names=names),
                     more=len(objects) > per_kind) for kind, objects in found]
 
 
-def programme_choices(*, user) -> list[tuple[int, str]]:
+def visible_programmes(*, user) -> list[Programme]:
+    """The programmes the person sees, newest first: the programme filter's choices, and the names of most
+    results (``read_names(known=…)`` reads only the others)."""
+    return list(Programme.objects.filter(scope_of(user).programme_filter()).only(*PROGRAMME_ONLY).order_by(
+        "-starts_on", "name_da", "pk"))
+
+
+def programme_choices(*, user=None, programmes: list[Programme] | None = None) -> list[tuple[int, str]]:
     """The programmes the person may filter by: the ones they see."""
-    programmes = Programme.objects.filter(scope_of(user).programme_filter()).only(*PROGRAMME_ONLY).order_by(
-        "-starts_on", "name_da", "pk")
+    if programmes is None:
+        programmes = visible_programmes(user=user)
     return [(p.pk, p.localized("name")) for p in programmes]
 

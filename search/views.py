@@ -15,7 +15,9 @@ COUNT_CAP = DEFAULT_COUNT_CAP  # results counted on a kind's pages
 @login_required
 def search(request):
     """Everything the person may see that matches: the first few of every kind, or one kind, paginated."""
-    form = SearchForm(request.GET or None, programmes=selectors.programme_choices(user=request.user))
+    programmes = selectors.visible_programmes(user=request.user)  # the filter's choices, and results' names
+    known = {programme.pk: programme for programme in programmes}
+    form = SearchForm(request.GET or None, programmes=selectors.programme_choices(programmes=programmes))
     data = form.cleaned_data if form.is_valid() else {}
     query = (data.get("q") or "").strip()
     kind = selectors.KINDS_BY_KEY.get(data.get("kind") or "")
@@ -30,10 +32,11 @@ def search(request):
         paginator = CappedPaginator(queryset if queryset is not None else [], PER_PAGE, cap=COUNT_CAP)
         page = paginator.get_page(request.GET.get("page"))
         context["sections"] = [selectors.Section(
-            kind=kind, results=selectors.results_of(kind=kind, objects=page.object_list, query=query), page=page)]
+            kind=kind, results=selectors.results_of(kind=kind, objects=page.object_list, query=query,
+                                                   programmes=known), page=page)]
     elif query:
         sections = selectors.search_overview(user=request.user, query=query, programme_id=programme_id,
-                                             per_kind=PER_KIND)
+                                             per_kind=PER_KIND, programmes=known)
         for section in sections:
             section.more_query = urlencode({k: v for k, v in {"q": query, "kind": section.kind.key,
                                                                "programme": programme_id or ""}.items() if v})

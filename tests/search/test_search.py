@@ -324,6 +324,23 @@ def test_query_count_is_flat(client, world, content, django_assert_max_num_queri
         assert kind_page.context["sections"][0].results
 
 
+@pytest.mark.parametrize("kind", [None, "progress"])
+def test_the_programmes_of_the_filter_name_the_results(client, world, content, kind):
+    """The programme filter reads the programmes the person sees; the results' programme names come from that
+    read, not from a second one, and still name the programme."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(world.a.users["facilitator"])
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("search:results"), {"q": WORD, **({"kind": kind} if kind else {})})
+    reads = [q["sql"] for q in queries.captured_queries if q["sql"].startswith('SELECT "programmes_programme"."id"')]
+    # the filter's read, and on the overview the programmes kind's own search; no third read for the names
+    assert len(reads) == (1 if kind else 2), reads
+    progress = next(s for s in response.context["sections"] if s.kind.key == "progress")
+    assert progress.results and {r.programme for r in progress.results} == {str(world.a.programme)}
+
+
 def test_no_words_no_queries_beyond_the_page(client, world, django_assert_max_num_queries):
     client.force_login(world.a.users["staff"])
     with django_assert_max_num_queries(8):
