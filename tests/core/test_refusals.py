@@ -24,6 +24,9 @@ from django.urls import reverse
 from tests.authz import LOGIN, ROLES
 from tests.core.test_authorization_matrix import CASES, WORLDS, matches
 
+# Walks every URL name as many people: run on PostgreSQL, left out of CI's second (SQLite) pass (.ci/run)
+pytestmark = pytest.mark.sweep
+
 REFUSALS = (403, 404, LOGIN)
 
 
