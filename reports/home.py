@@ -35,6 +35,13 @@ def _counted(queryset, limit: int) -> tuple[list, int]:
     return rows, (rows[0].total_rows if rows else 0)
 
 
+# What the two lists of stage-gate outputs show (templates/home.html): not the programme's descriptions and search
+# vector, nor the people, carried through the window count of every waiting row (bench: 6.5 → 2 ms in the database)
+OUTPUT_SHOWN_FIELDS = ("participation_id", "stage", "kind", "title", "state", "submitted_at", "reviewed_at",
+                       "review_comment", "participation__municipality__name",
+                       "participation__cohort__programme__name_da", "participation__cohort__programme__name_en")
+
+
 def returned_stage_outputs(*, participation_ids) -> tuple[list, int]:
     """Stage-gate outputs sent back for changes and not submitted again since (a new submission of the same
     output is a new row)."""
@@ -43,8 +50,8 @@ def returned_stage_outputs(*, participation_ids) -> tuple[list, int]:
     queryset = (StageGateOutput.objects.filter(participation_id__in=participation_ids,
                                                state=StageGateOutput.State.RETURNED)
                 .filter(~Exists(newer))
-                .select_related("participation__municipality", "participation__cohort__programme", "reviewed_by")
-                .order_by("-reviewed_at", "-id"))
+                .select_related("participation__municipality", "participation__cohort__programme")
+                .only(*OUTPUT_SHOWN_FIELDS).order_by("-reviewed_at", "-id"))
     return _counted(queryset, SHOWN)
 
 
@@ -56,9 +63,8 @@ def outputs_waiting_for_review(*, programme_ids, everywhere: bool = False) -> tu
     queryset = StageGateOutput.objects.filter(state=StageGateOutput.State.SUBMITTED).filter(~Exists(newer))
     if not everywhere:
         queryset = queryset.filter(participation__cohort__programme_id__in=programme_ids)
-    queryset = (queryset.select_related("participation__municipality", "participation__cohort__programme",
-                                        "submitted_by")
-                .order_by("submitted_at", "id"))
+    queryset = (queryset.select_related("participation__municipality", "participation__cohort__programme")
+                .only(*OUTPUT_SHOWN_FIELDS).order_by("submitted_at", "id"))
     return _counted(queryset, SHOWN)
 
 

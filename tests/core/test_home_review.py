@@ -114,6 +114,20 @@ def test_the_review_list_in_danish(client, world):
     assert unread.h2.get_text(" ", strip=True) == "Ulæste påmindelser og notifikationer"
 
 
+def test_each_output_waiting_names_its_municipality_programme_and_day_in_danish(client, world):
+    """The line under each output: kind, municipality, programme and the day it was submitted, read with the list
+    (only the fields shown), not one query per row."""
+    first = output(world.a.participation, "Indsigter By a1", days_ago=2)
+    output(world.a.other_participation, "Indsigter By a2", days_ago=5)
+    response = home(client, world.a.users["facilitator"], "da")
+    card = BeautifulSoup(response.content, "html.parser").select_one('section[data-section="review"]')
+    line = next(li for li in card.select("li") if "Indsigter By a1" in li.get_text())
+    text = line.get_text(" ", strip=True)
+    programme = world.a.programme.name_da
+    assert world.a.participation.municipality.name in text and programme in text, text
+    assert f"indsendt {timezone.localtime(first.submitted_at):%d.%m.%Y}" in text, text
+
+
 def test_the_facilitators_home_queries_do_not_grow_with_the_outputs(client, world, django_assert_max_num_queries):
     facilitator = world.a.users["facilitator"]
     client.force_login(facilitator)
