@@ -500,8 +500,12 @@ def milestones_needing_attention(*, user, days: int = 30) -> QuerySet[Milestone]
         where = Q(programme_id__in=scope.facilitator_programmes) | Q(participation_id__in=scope.own_participation_ids)
         if not (scope.facilitator_programmes or scope.own_participation_ids):
             return Milestone.objects.none()
+    # Only what the home page's list shows: not the texts and search vectors, which the count over every open
+    # milestone would otherwise carry (reports/home.py)
     return (
         Milestone.objects.filter(open_q & where)
-        .select_related("programme", "participation__municipality", "owner")
+        .select_related("programme", "participation__municipality")
+        .only("title_da", "title_en", "due_on", "status", "programme__slug", "programme__name_da",
+              "programme__name_en", "participation__municipality__name")
         .order_by("due_on")
     )
