@@ -41,6 +41,12 @@ OUTPUT_SHOWN_FIELDS = ("participation_id", "stage", "kind", "title", "state", "s
                        "review_comment", "participation__municipality__name",
                        "participation__cohort__programme__name_da", "participation__cohort__programme__name_en")
 
+# The lists of municipalities (stalled, advised, the staff's own) and of publications show names, stage and day
+PARTICIPATION_SHOWN_FIELDS = ("stage", "municipality__name", "cohort__programme__name_da",
+                              "cohort__programme__name_en")
+ENTRY_SHOWN_FIELDS = ("participation_id", "happened_on", "what_happened", "participation__municipality__name",
+                      "participation__cohort__programme__name_da", "participation__cohort__programme__name_en")
+
 
 def returned_stage_outputs(*, participation_ids) -> tuple[list, int]:
     """Stage-gate outputs sent back for changes and not submitted again since (a new submission of the same
@@ -174,19 +180,20 @@ def home_sections(*, user) -> list[dict]:
         })
         sections.append({
             "key": "stalled", "title": _("Stalled local tests"),
-            "participations": list(stalled_participations(user=user)[:10]),
+            "participations": list(stalled_participations(user=user).only(*PARTICIPATION_SHOWN_FIELDS)[:10]),
             "empty": _("No local test has stalled: every running test has recent progress and no overdue "
                        "milestone."),
         })
     if scope.is_admin or scope.facilitator_programmes or scope.advisor_participations:
-        entries, count = _counted(publications_waiting(user=user), SHOWN)
+        entries, count = _counted(publications_waiting(user=user).only(*ENTRY_SHOWN_FIELDS), SHOWN)
         sections.append({
             "key": "publications", "title": _("Publications waiting for your review"), "entries": entries,
             "count": count, "empty": _("No published progress entry is waiting for your review."),
         })
     if scope.advisor_programmes:
         advised = list(with_progress_status(Participation.objects.filter(pk__in=scope.advisor_participations)
-                                            .select_related("municipality", "cohort__programme"))
+                                            .select_related("municipality", "cohort__programme")
+                                            .only(*PARTICIPATION_SHOWN_FIELDS))
                        .order_by("-is_stalled", "municipality__name", "cohort__name"))
         sections.append({
             "key": Role.ADVISOR, "title": _("Municipalities you advise"), "participations": advised,
@@ -202,7 +209,8 @@ def home_sections(*, user) -> list[dict]:
         sections.append({
             "key": Role.STAFF, "title": _("Your municipality in programmes"),
             "participations": list(Participation.objects.filter(pk__in=scope.staff_participations)
-                                   .select_related("municipality", "cohort__programme")),
+                                   .select_related("municipality", "cohort__programme")
+                                   .only(*PARTICIPATION_SHOWN_FIELDS)),
             "empty": _("Your municipality does not take part in a programme yet."),
         })
     if scope.politician_programmes:
