@@ -80,7 +80,10 @@ def meetings_to_answer(*, user) -> tuple[list, int]:
                                                  meeting__starts_at__gte=timezone.now(),
                                                  meeting__status=Meeting.Status.SCHEDULED,
                                                  meeting__in=Meeting.objects.filter(meeting_visibility(user)))
-                .select_related("meeting__programme").order_by("meeting__starts_at", "id"))
+                .select_related("meeting__programme")
+                .only("meeting__title_da", "meeting__title_en", "meeting__starts_at", "meeting__programme__name_da",
+                      "meeting__programme__name_en")
+                .order_by("meeting__starts_at", "id"))
     return _counted(queryset, SHOWN)
 
 
@@ -93,7 +96,8 @@ def next_advisory_sessions(*, user, participation_ids) -> tuple[list, int]:
     """Advisory sessions from today on, in the municipalities the person advises (or held by them)."""
     queryset = (AdvisorySession.objects.filter(held_on__gte=timezone.localdate())
                 .filter(Q(participation_id__in=participation_ids) | Q(advisor=user))
-                .select_related("participation__municipality", "participation__cohort__programme")
+                .select_related("participation__municipality")
+                .only("participation_id", "held_on", "topics", "participation__municipality__name")
                 .order_by("held_on", "id"))
     return _counted(queryset, SHOWN)
 
