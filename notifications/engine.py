@@ -41,7 +41,7 @@ from django.apps import apps
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
-from django.db.models import F, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Case, F, OuterRef, Prefetch, Q, Subquery, When
 from django.db.models.functions import Coalesce
 
 from accounts.models import Role, RoleAssignment
@@ -154,13 +154,22 @@ class RuleBook:
 # --- Roles --------------------------------------------------------------------------------------------------
 
 class RoleIndex:
-    """The role assignments that decide recipients, loaded with one query and asked per day."""
+    """The role assignments that decide recipients, loaded with one query and asked per day.
+
+    ``people`` (the owners, organisers and invitees of the targets) are loaded with their roles in the targets'
+    programmes (one more query), so that a person named on a milestone or a meeting is reminded only while
+    their roles let them see it (mirroring ``programmes.permissions`` and ``workshops.permissions``): being
+    named does not outlast leaving the programme (removed from the team, the advisor replaced, the role ended)."""
 
     SCOPE_FIELD = {Role.FACILITATOR: "programme_id", Role.POLITICIAN: "programme_id",
                    Role.ADVISOR: "participation_id", Role.STAFF: "participation_id"}
+    WHOLE_PROGRAMME = frozenset({Role.FACILITATOR, Role.OBSERVER, Role.POLITICIAN})
+    OWN_PARTICIPATION = frozenset({Role.STAFF, Role.ADVISOR})
 
     def __init__(self, rows=()):
         self._by_scope: dict[tuple[str, int], list[tuple[int, date | None, date | None]]] = defaultdict(list)
+        self._of_person: dict[int, list[tuple[str, int | None, int | None, date | None, date | None]]] = \
+            defaultdict(list)
         for role, programme_id, participation_id, municipality_id, user_id, starts_on, ends_on in rows:
             scope = {"programme_id": programme_id, "participation_id": participation_id,
                      "municipality_id": municipality_id}[self.SCOPE_FIELD[role]]
@@ -168,7 +177,7 @@ class RoleIndex:
                 self._by_scope[(role, scope)].append((user_id, starts_on, ends_on))
 
     @classmethod
-    def load(cls, *, programmes=(), participations=(), politicians=False) -> RoleIndex:
+    def load(cls, *, programmes=(), participations=(), politicians=False, people=()) -> RoleIndex:
         query = Q(role=Role.FACILITATOR, programme_id__in=set(programmes))
         if politicians:
             query |= Q(role=Role.POLITICIAN, programme_id__in=set(programmes))
@@ -177,7 +186,23 @@ class RoleIndex:
             query |= Q(role__in=[Role.ADVISOR, Role.STAFF], participation_id__in=participations)
         rows = RoleAssignment.objects.filter(query, user__is_active=True).order_by().values_list(
             "role", "programme_id", "participation_id", "municipality_id", "user_id", "starts_on", "ends_on")
-        return cls(rows)
+        index = cls(rows)
+        people = {p for p in people if p}
+        if people:
+            index._load_people(people, set(programmes))
+        return index
+
+    def _load_people(self, people: set[int], programmes: set[int]) -> None:
+        # As accounts.permissions.scope_of reads a role: a staff role opens the programme of its participation
+        # (a staff role without one opens none); every other role the programme it names.
+        in_programme = Case(When(role=Role.STAFF, then=F("participation__cohort__programme_id")),
+                            default=F("programme_id"))
+        rows = (RoleAssignment.objects.filter(user_id__in=people, user__is_active=True)
+                .annotate(in_programme=in_programme)
+                .filter(Q(in_programme__in=programmes) | Q(role=Role.ADMIN)).order_by()
+                .values_list("user_id", "role", "in_programme", "participation_id", "starts_on", "ends_on"))
+        for user_id, role, programme_id, participation_id, starts_on, ends_on in rows:
+            self._of_person[user_id].append((role, programme_id, participation_id, starts_on, ends_on))
 
     def users(self, role: str, scope_id: int | None, day: date) -> list[int]:
         if scope_id is None:
@@ -186,6 +211,34 @@ class RoleIndex:
             user_id for user_id, starts_on, ends_on in self._by_scope.get((role, scope_id), ())
             if (starts_on is None or starts_on <= day) and (ends_on is None or ends_on >= day)
         })
+
+    # What a person named on a target may see on ``day`` (``people`` must have been loaded with the target).
+
+    def _held(self, user, day: date) -> list[tuple[str, int | None, int | None]]:
+        return [(role, programme_id, participation_id)
+                for role, programme_id, participation_id, starts_on, ends_on in self._of_person.get(user.pk, ())
+                if (starts_on is None or starts_on <= day) and (ends_on is None or ends_on >= day)]
+
+    def _is_admin(self, user, held) -> bool:
+        return user.is_superuser or any(role == Role.ADMIN for role, _p, _part in held)
+
+    def in_programme(self, user, programme_id: int, day: date) -> bool:
+        """Any role in the programme (``can_view_programme``; an invitee's ``can_view_meeting``)."""
+        held = self._held(user, day)
+        return self._is_admin(user, held) or any(p == programme_id for _r, p, _part in held)
+
+    def sees_participation(self, user, programme_id: int, participation_id: int, day: date) -> bool:
+        """The participation's team and advisor, and who sees the whole programme (``can_view_participation``)."""
+        held = self._held(user, day)
+        return self._is_admin(user, held) or any(
+            (role in self.WHOLE_PROGRAMME and p == programme_id)
+            or (role in self.OWN_PARTICIPATION and part == participation_id) for role, p, part in held)
+
+    def facilitates(self, user, programme_id: int, day: date) -> bool:
+        """``is_facilitator_of``: who may organise the programme's meetings (and publish their minutes)."""
+        held = self._held(user, day)
+        return self._is_admin(user, held) or any(
+            role == Role.FACILITATOR and p == programme_id for role, p, _part in held)
 
 
 # --- Sources: what reminders are about ---------------------------------------------------------------------
@@ -279,12 +332,23 @@ class MilestoneSource(Source):
         return RoleIndex.load(
             programmes={m.programme_id for m in milestones},
             participations={m.participation_id for m in milestones},
+            people={m.owner_id for m in milestones},
         )
 
+    @staticmethod
+    def owner_sees(milestone, roles, day) -> bool:
+        """The owner is reminded while their roles let them see the milestone (``can_view_milestone``)."""
+        owner = milestone.owner
+        if owner is None or not owner.is_active:
+            return False
+        if milestone.participation_id is None:
+            return roles.in_programme(owner, milestone.programme_id, day)
+        return roles.sees_participation(owner, milestone.programme_id, milestone.participation_id, day)
+
     def responsible(self, milestone, roles, day) -> list[int]:
-        """The owner; without one, the municipality's staff (for a municipality's milestone); without them,
-        the programme's facilitators."""
-        if milestone.owner_id and milestone.owner.is_active:
+        """The owner; without one (or once the owner has left the programme or the municipality's test), the
+        municipality's staff (for a municipality's milestone); without them, the programme's facilitators."""
+        if milestone.owner_id and self.owner_sees(milestone, roles, day):
             return [milestone.owner_id]
         if milestone.participation_id:
             staff = roles.users(Role.STAFF, milestone.participation_id, day)
@@ -374,7 +438,18 @@ class MeetingSource(Source):
         return None
 
     def load_roles(self, meetings):
-        return RoleIndex.load(programmes={m.programme_id for m in meetings}, politicians=True)
+        people = {m.organiser_id for m in meetings}
+        for meeting in meetings:
+            people |= {i.user_id for i in self._invitations(meeting)}
+        return RoleIndex.load(programmes={m.programme_id for m in meetings}, politicians=True, people=people)
+
+    @staticmethod
+    def _invitations(meeting) -> list:
+        invitations = getattr(meeting, "reminder_invitations", None)
+        if invitations is None:
+            invitations = list(meeting.invitations.select_related("user").exclude(via="attendance"))
+            meeting.reminder_invitations = invitations
+        return invitations
 
     @staticmethod
     def answer_at(invitation, now) -> str:
@@ -383,16 +458,19 @@ class MeetingSource(Source):
         return "pending"
 
     def recipients(self, rule, meeting, roles, day, now):
-        invitations = getattr(meeting, "reminder_invitations", None)
-        if invitations is None:
-            invitations = list(meeting.invitations.select_related("user").exclude(via="attendance"))
+        # An invitation opens the meeting only to someone with a role in its programme (can_view_meeting): one
+        # who has left the programme since is not reminded of it.
+        invitations = [i for i in self._invitations(meeting)
+                       if i.user.is_active and roles.in_programme(i.user, meeting.programme_id, day)]
         if rule.kind == Kind.MEETING_BEFORE:  # everyone invited who has not said no
             return sorted({i.user_id for i in invitations if i.user.is_active and self.answer_at(i, now) != "no"})
         if rule.kind == Kind.RSVP_NUDGE:  # everyone invited who has not answered
             return sorted({i.user_id for i in invitations
                            if i.user.is_active and self.answer_at(i, now) == "pending"})
-        if rule.kind == Kind.MINUTES_NUDGE:  # the organiser; without one, the facilitators
-            if meeting.organiser_id and meeting.organiser.is_active:
+        if rule.kind == Kind.MINUTES_NUDGE:  # the organiser while they may publish them; else the facilitators
+            organiser = meeting.organiser
+            if organiser is not None and organiser.is_active and roles.facilitates(organiser, meeting.programme_id,
+                                                                                   day):
                 return [meeting.organiser_id]
             return roles.users(Role.FACILITATOR, meeting.programme_id, day)
         if rule.kind == Kind.FOLLOWGROUP_BRIEFING:  # the programme's politicians in office on the day

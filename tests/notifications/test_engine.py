@@ -14,7 +14,7 @@ from notifications import engine
 from notifications.models import DEFAULT_RULES, Delivery, Kind, Notification, ReminderRule
 from notifications.services import delivery_send
 from programmes.models import Milestone
-from tests.factories import MilestoneFactory, UserFactory, build_side, politician_of
+from tests.factories import MilestoneFactory, build_side, observer_of, politician_of
 from tests.notifications.factories import InvitationFactory, MeetingFactory, ReminderRuleFactory, cph
 from workshops.models import Meeting
 
@@ -96,7 +96,7 @@ def test_a_programme_rule_replaces_the_defaults_of_its_kind_only(side):
 # --- Who receives what ------------------------------------------------------------------------------------------
 
 def test_milestone_reminder_goes_to_owner_else_team_else_facilitators(side, scan_at):
-    owner = UserFactory(email="owner@example.org")
+    owner = observer_of(side.programme, user__email="owner@example.org")  # an owner has a role in the programme
     MilestoneFactory(programme=side.programme, due_on=SOON, owner=owner)
     MilestoneFactory(programme=side.programme, participation=side.participation, due_on=SOON)
     MilestoneFactory(programme=side.programme, due_on=SOON)

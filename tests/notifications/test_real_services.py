@@ -44,7 +44,7 @@ from notifications import engine
 from notifications.models import Delivery, Kind, Notification
 from notifications.services import publish_deliveries, run_scan, run_sweep
 from programmes.models import Milestone
-from tests.factories import MilestoneFactory, UserFactory, build_side
+from tests.factories import MilestoneFactory, build_side, observer_of
 from tests.notifications.factories import InvitationFactory, MeetingFactory, ReminderRuleFactory, cph
 from workshops.models import Meeting
 
@@ -270,7 +270,7 @@ def side(celery):
 # --- The tests -------------------------------------------------------------------------------------------------
 
 def test_two_scans_at_the_same_time_send_every_reminder_once(celery, smtp, side):
-    owners = [UserFactory(email=f"owner{i}@example.org") for i in range(25)]
+    owners = [observer_of(side.programme, user__email=f"owner{i}@example.org") for i in range(25)]  # a role in it
     for owner in owners:
         MilestoneFactory(programme=side.programme, due_on=SOON, owner=owner)
     engine.RuleBook().all_rules([side.programme.pk])  # as after an earlier scan
@@ -337,11 +337,11 @@ def test_worker_killed_right_after_the_mail_server_accepted_never_sends_a_differ
     """SIGKILL the worker at the moment the SMTP server has accepted a message, KILLS times in a row (half of
     them before the 250 reply, half after it, while the client waits for the answer to QUIT). Every reminder
     arrives; a repeat carries the same Message-ID (and the same .ics UID) and the delivery log says so."""
-    owners = [UserFactory(email=f"kill{i}@example.org") for i in range(6)]
+    owners = [observer_of(side.programme, user__email=f"kill{i}@example.org") for i in range(6)]
     for owner in owners:
         MilestoneFactory(programme=side.programme, due_on=SOON, owner=owner)
     meeting = MeetingFactory(programme=side.programme, starts_at=cph(SOON + timedelta(days=4), 10))
-    guests = [UserFactory(email=f"guest{i}@example.org") for i in range(2)]
+    guests = [observer_of(side.programme, user__email=f"guest{i}@example.org") for i in range(2)]
     for guest in guests:
         InvitationFactory(meeting=meeting, user=guest)
     clock = cph(SOON - timedelta(days=3))  # the scan's simulated moment; the sweeper's runs follow it
