@@ -34,7 +34,7 @@ from .models import (
     SkillAssessment,
 )
 from .permissions import can_view_meeting
-from .selectors import assessing_participation, modules_attended, resolve_invitees
+from .selectors import assessing_participation, meeting_people, modules_attended, resolve_invitees
 
 MEETING_FIELDS = ("kind", "title_da", "title_en", "description_da", "description_en", "starts_at", "ends_at",
                   "place", "online_url", "capacity", "cohort", "participation")
@@ -147,6 +147,14 @@ def meeting_invite(*, meeting: Meeting, by, roles=(), participations=(), cohorts
         raise ValidationError(_("The meeting was cancelled; nobody can be invited to it."))
     if not (roles or participations or cohorts or people):
         raise ValidationError(_("Choose whom to invite: a role, a municipality, a cohort or a person."))
+    if people:  # one by one: only people with a role in the programme (the form's choices, meeting_people)
+        allowed = set(meeting_people(meeting=meeting).filter(pk__in=[p.pk for p in people]).values_list(
+            "pk", flat=True))
+        strangers = [person for person in people if person.pk not in allowed]
+        if strangers:
+            raise ValidationError({"people": _(
+                "Only people with a role in the programme can be invited: %(names)s.") % {
+                "names": ", ".join(person.get_full_name() or person.email for person in strangers)}})
     chosen = resolve_invitees(meeting=meeting, roles=roles, participations=participations, cohorts=cohorts,
                               people=people)
     already = set(meeting.invitations.values_list("user_id", flat=True))

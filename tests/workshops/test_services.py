@@ -401,3 +401,23 @@ def test_the_list_filter_agrees_with_the_rule_for_mixed_roles_and_through_decisi
         assert set(Decision.objects.filter(meeting_visibility(user, "meeting__")).values_list(
             "meeting_id", flat=True)) == expected, user
     assert {m.pk for m in meetings if can_view_meeting(observer_and_advisor, m)}  # the case is not empty
+
+
+def test_inviting_a_person_without_a_role_in_the_programme_is_refused_and_nothing_sent(
+        world, django_capture_on_commit_callbacks):
+    """The invite form offers only the programme's people; the service holds the same line for any caller: B's
+    politician is not invited to A's meeting, in Danish, and nobody of the same call is invited or mailed."""
+    from django.utils import translation
+
+    meeting = MeetingFactory(programme=world.a.programme)
+    facilitator = world.a.users["facilitator"]
+    outsider, insider = world.b.users["politician"], world.a.users["politician"]
+    with translation.override("da"), django_capture_on_commit_callbacks(execute=True), \
+            pytest.raises(ValidationError) as refused:
+        services.meeting_invite(meeting=meeting, by=facilitator, people=[insider, outsider])
+    assert refused.value.message_dict["people"] == [
+        f"Kun personer med en rolle i programmet kan inviteres: {outsider.get_full_name()}."]
+    assert not meeting.invitations.exists() and not mail.outbox
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.meeting_invite(meeting=meeting, by=facilitator, people=[insider]) == 1
+    assert [m.to for m in mail.outbox] == [[insider.email]]
