@@ -269,7 +269,10 @@ class AdvisorySessionForm(forms.Form):
 
 class AgreedActionForm(forms.Form):
     text = forms.CharField(label=_("Action"), max_length=200)
-    owner = forms.ModelChoiceField(label=_("Owner"), queryset=None, required=False, empty_label=_("No owner"))
+    owner = forms.ModelChoiceField(
+        label=_("Owner"), queryset=None, required=False, empty_label=_("No owner"),
+        error_messages={"invalid_choice": _("Choose the owner from the municipality's team or its innovation "
+                                            "advisor.")})
     due_on = DateField(label=_("Due"))
 
     def __init__(self, *args, people, **kwargs):

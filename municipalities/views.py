@@ -704,7 +704,9 @@ def action_add(request, pk):
         else:
             messages.success(request, _("The agreed action was added."))
     else:
-        messages.error(request, _("The action needs a text and a due date."))
+        # The form is not shown again (each session has its own small one): say what was wrong with it.
+        problems = [_("The action needs a text and a due date.")] if form.errors.keys() - {"owner"} else []
+        messages.error(request, " ".join(str(p) for p in [*problems, *form.errors.get("owner", [])]))
     return redirect(reverse("municipalities:advisory", args=[participation.pk]) + f"#session-{session.pk}")
 
 
