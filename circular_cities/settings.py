@@ -352,8 +352,10 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 # Browser features the platform does not use, off for it and everything it embeds (Permissions-Policy header).
+# Only features the browsers know: Chromium logs an error on every page for one it does not ("bluetooth"); the
+# browser tests fail on such an error (tests/browser.py).
 PERMISSIONS_POLICY = {feature: [] for feature in (
-    "accelerometer", "autoplay", "bluetooth", "camera", "display-capture", "encrypted-media", "geolocation",
+    "accelerometer", "autoplay", "camera", "display-capture", "encrypted-media", "geolocation",
     "gyroscope", "hid", "idle-detection", "magnetometer", "microphone", "midi", "payment", "publickey-credentials-get",
     "screen-wake-lock", "serial", "usb", "xr-spatial-tracking")}
 PERMISSIONS_POLICY["fullscreen"] = ["self"]

@@ -41,7 +41,9 @@ class BrowserPage:
         self.page = page
         self.base_url = base_url.rstrip("/")
         self.console_errors: list[str] = []
+        self.console_warnings: list[str] = []  # Chromium reports a header it cannot use as a warning
         page.on("console", lambda msg: msg.type == "error" and self.console_errors.append(msg.text))
+        page.on("console", lambda msg: msg.type == "warning" and self.console_warnings.append(msg.text))
         page.on("pageerror", lambda exc: self.console_errors.append(str(exc)))
 
     def __getattr__(self, name):
@@ -91,6 +93,8 @@ class BrowserPage:
             pytest.fail("\n".join(lines), pytrace=False)
         csp = [e for e in self.console_errors if "Content Security Policy" in e]
         assert not csp, f"CSP blocked something on {self.page.url}: {csp}"
+        policy = [e for e in self.console_errors + self.console_warnings if "Permissions-Policy" in e]
+        assert not policy, f"The browser refused part of the Permissions-Policy header on {self.page.url}: {policy}"
 
     def screenshot(self, name: str):
         ARTIFACTS.mkdir(exist_ok=True)
