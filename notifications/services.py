@@ -304,19 +304,24 @@ def digest_dispatch(*, frequency: str) -> list[int]:
 
 
 def digest_send(*, user_id: int, frequency: str, now: datetime) -> int:
-    """One e-mail with everything waiting for this person's digest; each notification goes in one digest."""
+    """One e-mail with everything waiting for this person's digest; each notification goes in one digest.
+
+    A reminder is checked again as the digest goes out, as a reminder sent at once is (``engine.recheck``): one
+    that no longer applies (the person has left the programme, the milestone is done, the meeting moved or was
+    answered) is left out of the mail. It stays in the notification centre, where it was put when it was due."""
     from accounts.models import User
 
     from .emails import send_digest_email
 
     with transaction.atomic():
-        items = list(Notification.objects.select_for_update().filter(
+        items = list(Notification.objects.select_for_update(of=("self",)).select_related("delivery__rule").filter(
             recipient_id=user_id, digest=frequency, emailed_at__isnull=True).order_by("created_at", "id"))
         if not items:
             return 0
         user = User.objects.get(pk=user_id)
-        if user.is_active:
-            send_digest_email(user=user, notifications=items, frequency=frequency)
+        lines = [n for n in items if n.delivery is None or engine.recheck(n.delivery, now=now)[0] is None]
+        if user.is_active and lines:
+            send_digest_email(user=user, notifications=lines, frequency=frequency)
         Notification.objects.filter(pk__in=[n.pk for n in items]).update(emailed_at=now)
     return len(items)
 

@@ -170,6 +170,28 @@ def test_a_digest_holds_only_the_persons_own_lines(world, scan_at, django_captur
     assert "B's secret milestone" in digests[b.shared_users["staff"].email].body
 
 
+def test_a_digest_leaves_out_what_the_person_may_no_longer_see(world, scan_at, django_capture_on_commit_callbacks):
+    """A reminder about B waiting for the daily digest is not mailed once its person has left B's team; it stays
+    in their notification centre. Their colleague, still on the team, gets it in their digest."""
+    b = world.b
+    member, colleague = b.shared_users["staff"], b.shared_users["staff2"]
+    for user in (member, colleague):
+        NotificationPreference.objects.create(user=user, category="milestones", frequency="daily")
+    b_shared_milestone(world)
+    scan_at(cph(SOON - timedelta(days=3)))
+    assert mail.outbox == [] and Notification.objects.filter(recipient=member, digest="daily").count() == 1
+    team_member_remove(member=RoleAssignment.objects.get(user=member, participation=b.shared_participation),
+                       by=colleague)
+    with django_capture_on_commit_callbacks(execute=True):
+        digest_dispatch(frequency="daily")
+    assert [m.to for m in mail.outbox] == [[colleague.email]]
+    assert "B's secret milestone" in mail.outbox[0].body or "B's hemmelige milepæl" in mail.outbox[0].body
+    assert Notification.objects.get(recipient=member).emailed_at is not None  # handled: not mailed later either
+    with django_capture_on_commit_callbacks(execute=True):
+        digest_dispatch(frequency="daily")
+    assert len(mail.outbox) == 1
+
+
 # --- 2. The pages refuse another person's notification ---------------------------------------------------------
 
 def test_another_persons_notification_answers_404_and_stays_unread(world, client):
