@@ -665,9 +665,7 @@ def visible_programmes(*, user) -> list[Programme]:
         "-starts_on", "name_da", "pk"))
 
 
-def programme_choices(*, user=None, programmes: list[Programme] | None = None) -> list[tuple[int, str]]:
-    """The programmes the person may filter by: the ones they see."""
-    if programmes is None:
-        programmes = visible_programmes(user=user)
+def programme_choices(programmes: list[Programme]) -> list[tuple[int, str]]:
+    """The programme filter's choices: the programmes the person sees (``visible_programmes``)."""
     return [(p.pk, p.localized("name")) for p in programmes]
 

@@ -17,7 +17,7 @@ def search(request):
     """Everything the person may see that matches: the first few of every kind, or one kind, paginated."""
     programmes = selectors.visible_programmes(user=request.user)  # the filter's choices, and results' names
     known = {programme.pk: programme for programme in programmes}
-    form = SearchForm(request.GET or None, programmes=selectors.programme_choices(programmes=programmes))
+    form = SearchForm(request.GET or None, programmes=selectors.programme_choices(programmes))
     data = form.cleaned_data if form.is_valid() else {}
     query = (data.get("q") or "").strip()
     kind = selectors.KINDS_BY_KEY.get(data.get("kind") or "")
